@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything kiln needs to build, test and benchmark on Debian 12,
+# by package name. Idempotent: when every package is present it only checks.
+set -euo pipefail
+
+pkgs=(
+  # build
+  gcc clang meson ninja-build pkg-config
+  libelf-dev libdw-dev zlib1g-dev libcapstone-dev libmicrohttpd-dev
+  libcurl4-openssl-dev libtraceevent-dev libncurses-dev libiberty-dev
+  # fuzzing and sanitizers (libFuzzer runtime for clang)
+  libclang-rt-14-dev
+  # peers and tools used by tests and benchmarks
+  golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
+  python3 tmux
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# perf_event_open for unprivileged users and tracepoints need these; as root
+# they are only conveniences, so failures are not fatal.
+if [ "$(id -u)" -eq 0 ]; then
+  if ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
+    mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+  fi
+fi

@@ -1,0 +1,25 @@
+/* The subcommands of the kiln binary and what they share. Each cmd_* parses
+ * its own options, does its job and returns the process exit status; only
+ * this layer prints to the user or exits. */
+#ifndef KILN_CLI_CLI_H
+#define KILN_CLI_CLI_H
+
+struct kiln_command {
+	const char *name;
+	int (*fn)(int argc, const char **argv);
+	const char *summary;
+};
+
+/* The table in kiln.c, terminated by a NULL name. */
+extern const struct kiln_command kiln_commands[];
+
+int cmd_record(int argc, const char **argv);
+int cmd_report(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+int cmd_stat(int argc, const char **argv);
+
+/* Prints "kiln: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,59 @@
+/* One option parser for every subcommand (after git's parse-options).
+ * Accepts `-F 99`, `-F99`, `--freq 99`, `--freq=99`, bundled short flags
+ * (`-ag`), `--` to end options, and, with OPTIONS_SINGLE_DASH_LONG, pprof's
+ * `-nodecount=5` / `-top` spelling. Non-option arguments are kept, in order,
+ * at the front of argv. */
+#ifndef KILN_CLI_OPTIONS_H
+#define KILN_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/err.h"
+
+enum opt_type {
+	OPT_END = 0,
+	OPT_GROUP,    /* a heading in the help text; only `help` is used */
+	OPT_BOOL,     /* bool *; `--no-NAME` sets false */
+	OPT_INT,      /* int * */
+	OPT_INT64,    /* int64_t * */
+	OPT_DOUBLE,   /* double * */
+	OPT_STRING,   /* const char ** (points into argv) */
+	OPT_CALLBACK, /* cb(opt, arg or NULL, err) */
+	OPT_COUNT,    /* int *, incremented each time (-v -v) */
+};
+
+struct option_def;
+typedef int (*option_cb)(const struct option_def *opt, const char *arg,
+			 struct kerr *err);
+
+struct option_def {
+	enum opt_type type;
+	char short_name;        /* 0 if none */
+	const char *long_name;  /* NULL if none */
+	void *value;
+	const char *argh;       /* argument name in help; NULL = takes no argument */
+	const char *help;
+	option_cb cb;
+	bool optional_arg;      /* callback/string argument only via `=` */
+};
+
+#define OPT_END_() { OPT_END, 0, NULL, NULL, NULL, NULL, NULL, false }
+
+enum {
+	OPTIONS_STOP_AT_NON_OPTION = 1 << 0, /* `kiln record ./app -x`: stop at ./app */
+	OPTIONS_SINGLE_DASH_LONG = 1 << 1,   /* pprof style -long options */
+};
+
+#define OPTIONS_HELP (-1000)
+
+/* Parses argv[1..]; returns the number of arguments left at argv[0..], or
+ * OPTIONS_HELP after printing usage for -h/--help to stdout, or a negative
+ * error with one line in err. */
+int options_parse(int argc, const char **argv, const struct option_def *opts,
+		  const char *usage, int flags, struct kerr *err);
+/* Prints "usage: ..." and the option table to f. */
+void options_usage(FILE *f, const char *usage, const struct option_def *opts);
+
+#endif
