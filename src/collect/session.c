@@ -1,0 +1,290 @@
+/* Opening a recording's events and reading their rings in time order (see
+ * session.h). A recording of N CPUs × T threads × E events has N rings; the
+ * first fd opened on a CPU owns the ring and later ones SET_OUTPUT into it. */
+#include "session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../base/alloc.h"
+#include "../base/buf.h"
+#include "../base/hashmap.h"
+#include "../base/vec.h"
+#include "records.h"
+#include "ring.h"
+#include "target.h"
+
+struct queued {
+	uint64_t time;
+	uint64_t seq;
+	struct perf_event_header *rec; /* malloc'd copy */
+};
+
+struct session {
+	VEC(int) fds;
+	VEC(struct ring) rings;
+	struct pollfd *pfds;
+	size_t n_pfds;
+	struct u64map id_to_event;
+	uint64_t sample_type, regs_mask;
+	/* ordering */
+	VEC(struct queued) queue;
+	uint64_t seq;
+	uint64_t round_max, prev_round_max;
+	uint64_t last_delivered;
+	uint64_t misordered;
+};
+
+static void setup_attr(struct perf_event_attr *a, const struct session_opts *o,
+		       bool first, bool child)
+{
+	a->size = sizeof(*a);
+	a->sample_type = REC_SAMPLE_BASE;
+	if (o->callchain || o->stack_user)
+		a->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (o->stack_user) {
+		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		a->sample_regs_user = o->regs_user;
+		a->sample_stack_user = o->stack_user;
+	}
+	if (a->sample_period == 0 && !a->freq) {
+		if (o->freq) {
+			a->freq = 1;
+			a->sample_freq = o->freq;
+		} else {
+			a->sample_period = o->period;
+		}
+	}
+	a->sample_id_all = 1;
+	a->inherit = o->inherit;
+	a->disabled = 1;
+	a->enable_on_exec = child;
+	/* Side-band records once per ring is enough: on the first event. */
+	if (first) {
+		a->mmap = 1;
+		a->mmap2 = 1;
+		a->comm = 1;
+		a->comm_exec = 1;
+		a->task = 1;
+	}
+	/* Wake the reader every 64 KiB; it also polls on a timer. */
+	a->watermark = 1;
+	a->wakeup_watermark = 64 * 1024;
+}
+
+static int open_one(struct session *s, const struct session_opts *o, int ev_ix,
+		    pid_t pid, int cpu, int *ring_fd_for_cpu, struct kerr *err)
+{
+	struct perf_event_attr attr = o->events->v[ev_ix].attr;
+	bool first = (*ring_fd_for_cpu < 0);
+	uint64_t id;
+	int fd;
+
+	setup_attr(&attr, o, first, o->child > 0);
+	fd = events_open(&attr, pid, cpu, -1, 0);
+	if (fd < 0) {
+		/* Threads of an attached process may exit while we open. */
+		if (fd == -ESRCH && !o->system_wide && o->child <= 0 && pid > 0)
+			return 1;
+		events_explain_open_error(o->events->v[ev_ix].name, fd, err);
+		return fd;
+	}
+	vec_push(&s->fds, fd);
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) == 0)
+		u64map_put(&s->id_to_event, id, (uint64_t)ev_ix);
+	s->sample_type = attr.sample_type;
+	s->regs_mask = attr.sample_regs_user;
+	if (first) {
+		struct ring *r = vec_add(&s->rings);
+		int ret = ring_open(r, fd, o->mmap_pages ? o->mmap_pages : 128, err);
+		if (ret) {
+			s->rings.n--;
+			return ret;
+		}
+		*ring_fd_for_cpu = fd;
+	} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, *ring_fd_for_cpu) < 0) {
+		return kerr_set(err, -errno, "cannot share a ring buffer: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int session_open(const struct session_opts *o, struct session **out, struct kerr *err)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+	struct cpu_list online = CPU_LIST_INIT;
+	const int *cpus = o->cpus;
+	size_t n_cpus = o->n_cpus;
+	VEC(pid_t) targets = VEC_INIT;
+	int ret = 0;
+
+	if (!cpus) {
+		ret = cpus_online(&online, err);
+		if (ret)
+			goto out_fail;
+		cpus = online.v;
+		n_cpus = online.n;
+	}
+	if (o->system_wide)
+		vec_push(&targets, -1);
+	else if (o->child > 0)
+		vec_push(&targets, o->child);
+	else
+		for (size_t i = 0; i < o->n_tids; i++)
+			vec_push(&targets, o->tids[i]);
+	for (size_t c = 0; c < n_cpus; c++) {
+		int ring_fd = -1;
+
+		for (size_t t = 0; t < targets.n; t++) {
+			for (size_t e = 0; e < o->events->n; e++) {
+				ret = open_one(s, o, (int)e, targets.v[t], cpus[c], &ring_fd, err);
+				if (ret < 0)
+					goto out_fail;
+				ret = 0;
+			}
+		}
+	}
+	if (!s->fds.n) {
+		ret = kerr_set(err, -ESRCH, "nothing to record: every target thread has exited");
+		goto out_fail;
+	}
+	s->pfds = xcalloc(s->rings.n, sizeof(*s->pfds));
+	s->n_pfds = s->rings.n;
+	for (size_t i = 0; i < s->rings.n; i++) {
+		s->pfds[i].fd = s->rings.v[i].fd;
+		s->pfds[i].events = POLLIN;
+	}
+	vec_free(&online);
+	vec_free(&targets);
+	*out = s;
+	return 0;
+out_fail:
+	vec_free(&online);
+	vec_free(&targets);
+	session_close(s);
+	return ret;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->rings.n; i++)
+		ring_close(&s->rings.v[i]);
+	vec_free(&s->rings);
+	for (size_t i = 0; i < s->fds.n; i++)
+		close(s->fds.v[i]);
+	vec_free(&s->fds);
+	for (size_t i = 0; i < s->queue.n; i++)
+		free(s->queue.v[i].rec);
+	vec_free(&s->queue);
+	free(s->pfds);
+	u64map_release(&s->id_to_event);
+	free(s);
+}
+
+static int ioctl_all(struct session *s, unsigned long req)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < s->fds.n; i++)
+		if (ioctl(s->fds.v[i], req, 0) < 0)
+			ret = -errno;
+	return ret;
+}
+
+int session_enable(struct session *s)
+{
+	return ioctl_all(s, PERF_EVENT_IOC_ENABLE);
+}
+
+int session_disable(struct session *s)
+{
+	return ioctl_all(s, PERF_EVENT_IOC_DISABLE);
+}
+
+int session_poll(struct session *s, int timeout_ms)
+{
+	int n = poll(s->pfds, s->n_pfds, timeout_ms);
+
+	if (n < 0)
+		return -errno;
+	return n;
+}
+
+static void enqueue(const struct perf_event_header *h, void *arg)
+{
+	struct session *s = arg;
+	struct queued *q = vec_add(&s->queue);
+
+	q->rec = xmalloc(h->size);
+	memcpy(q->rec, h, h->size);
+	q->time = rec_time(h, s->sample_type);
+	q->seq = s->seq++;
+	if (q->time > s->round_max)
+		s->round_max = q->time;
+}
+
+static int queued_cmp(const void *a, const void *b)
+{
+	const struct queued *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void session_read(struct session *s, bool final, session_record_fn fn, void *arg)
+{
+	uint64_t limit;
+	size_t i, kept = 0;
+
+	for (size_t r = 0; r < s->rings.n; r++)
+		ring_read(&s->rings.v[r], enqueue, s);
+	limit = final ? UINT64_MAX : s->prev_round_max;
+	s->prev_round_max = s->round_max;
+	if (!s->queue.n)
+		return;
+	qsort(s->queue.v, s->queue.n, sizeof(*s->queue.v), queued_cmp);
+	for (i = 0; i < s->queue.n; i++) {
+		struct queued *q = &s->queue.v[i];
+
+		if (q->time > limit) {
+			s->queue.v[kept++] = *q;
+			continue;
+		}
+		if (q->time < s->last_delivered)
+			s->misordered++;
+		else
+			s->last_delivered = q->time;
+		fn(q->rec, arg);
+		free(q->rec);
+	}
+	s->queue.n = kept;
+}
+
+uint64_t session_sample_type(const struct session *s)
+{
+	return s->sample_type;
+}
+
+uint64_t session_regs_mask(const struct session *s)
+{
+	return s->regs_mask;
+}
+
+int session_event_of(const struct session *s, uint64_t id)
+{
+	uint64_t ev;
+
+	return u64map_get(&s->id_to_event, id, &ev) ? (int)ev : -1;
+}
+
+uint64_t session_misordered(const struct session *s)
+{
+	return s->misordered;
+}

@@ -1,0 +1,30 @@
+# Shared helpers for kiln's shell tests. Source it; meson passes KILN (the
+# binary), KILN_BUILD (build folder) and KILN_SRC (source folder).
+set -u
+: "${KILN:?KILN must point at the kiln binary}"
+: "${KILN_BUILD:?}"
+: "${KILN_SRC:?}"
+
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kiln-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# Exit code 77 is meson's "skipped"; always say why.
+skip() { echo "SKIP: $*" >&2; exit 77; }
+note() { echo "# $*" >&2; }
+
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs '$1' (run scripts/setup.sh)"; }
+
+# Workload binaries built by tests/workloads/meson.build.
+workload() { echo "$KILN_BUILD/tests/workloads/$1"; }
+
+# go tool pprof without network or telemetry, caching under the build folder.
+pprof() {
+	HOME="${KILN_BUILD}/gohome" GOTOOLCHAIN=local GOTELEMETRY=off \
+		go tool pprof "$@"
+}
+
+# Checks that a float is within [lo, hi].
+in_range() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
