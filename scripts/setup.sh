@@ -12,7 +12,7 @@ pkgs=(
   libclang-rt-14-dev
   # peers and tools used by tests and benchmarks
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
-  python3 tmux
+  python3 tmux bc time
 )
 
 missing=()

@@ -28,3 +28,25 @@ pprof() {
 
 # Checks that a float is within [lo, hi].
 in_range() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+
+# "name flat cum" per row of `pprof -top` in sample counts, for awk lookups.
+pprof_counts() {
+	pprof -top -sample_index=samples -nodefraction=0 "$@" 2>/dev/null |
+		awk 'f && NF >= 6 { name = $6; for (i = 7; i <= NF; i++) name = name " " $i;
+			print name "\t" $1 "\t" $4 } /flat%/ { f = 1 }'
+}
+# flat count of one function from pprof_counts output on stdin
+count_of() { awk -F'\t' -v n="$1" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }'; }
+cum_of() { awk -F'\t' -v n="$1" '$1 == n { print $3; found = 1 } END { if (!found) print 0 }'; }
+
+# Records with kiln, failing the test with kiln's stderr on error.
+kiln_record() {
+	"$KILN" record -q "$@" 2>"$TMP/record.err" || {
+		rc=$?; cat "$TMP/record.err" >&2; return $rc; }
+}
+
+# A profile opens in go tool pprof without warnings or errors.
+check_valid_profile() {
+	pprof -raw "$1" >"$TMP/raw.txt" 2>"$TMP/raw.err" || {
+		cat "$TMP/raw.err" >&2; fail "go tool pprof cannot read $1"; }
+}

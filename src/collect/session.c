@@ -29,7 +29,7 @@ struct session {
 	VEC(int) fds;
 	VEC(struct ring) rings;
 	struct pollfd *pfds;
-	size_t n_pfds;
+	size_t n_pfds, n_hung;
 	struct u64map id_to_event;
 	uint64_t sample_type, regs_mask;
 	/* ordering */
@@ -207,13 +207,27 @@ int session_disable(struct session *s)
 	return ioctl_all(s, PERF_EVENT_IOC_DISABLE);
 }
 
-int session_poll(struct session *s, int timeout_ms)
+int session_poll(struct session *s, int timeout_ms, const sigset_t *sigmask)
 {
-	int n = poll(s->pfds, s->n_pfds, timeout_ms);
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+	int n = ppoll(s->pfds, s->n_pfds, timeout_ms < 0 ? NULL : &ts, sigmask);
 
 	if (n < 0)
 		return -errno;
+	/* A ring whose tasks all exited reports POLLHUP forever: stop polling
+	 * it (its data is still read by session_read). */
+	for (size_t i = 0; n > 0 && i < s->n_pfds; i++) {
+		if (s->pfds[i].fd >= 0 && (s->pfds[i].revents & (POLLHUP | POLLERR))) {
+			s->pfds[i].fd = -1;
+			s->n_hung++;
+		}
+	}
 	return n;
+}
+
+bool session_ended(const struct session *s)
+{
+	return s->n_hung == s->n_pfds;
 }
 
 static void enqueue(const struct perf_event_header *h, void *arg)

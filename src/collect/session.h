@@ -9,6 +9,7 @@
 #define KILN_COLLECT_SESSION_H
 
 #include <linux/perf_event.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,9 +49,14 @@ void session_close(struct session *s); /* NULL-tolerant */
 int session_enable(struct session *s);
 int session_disable(struct session *s);
 
-/* Waits up to timeout_ms for data. Returns >0 when there may be data, 0 on
- * timeout, -EINTR when interrupted by a signal. */
-int session_poll(struct session *s, int timeout_ms);
+/* Waits up to timeout_ms for data, with the signal mask `sigmask` in force
+ * during the wait (ppoll; NULL keeps the current mask), so a caller that
+ * blocks SIGCHLD/SIGINT elsewhere cannot miss one. Returns >0 when there
+ * may be data, 0 on timeout, -EINTR when interrupted by a signal. */
+int session_poll(struct session *s, int timeout_ms, const sigset_t *sigmask);
+
+/* True when every ring reported hang-up: all target tasks are gone. */
+bool session_ended(const struct session *s);
 
 typedef void (*session_record_fn)(const struct perf_event_header *h, void *arg);
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Shared libraries, stripped binaries and kernel frames.
+. "$KILN_SRC/tests/lib.sh"
+need_root
+need_cmd go
+
+out="$TMP/shlib.pb.gz"
+kiln_record -g -o "$out" -- "$(workload shlib)" 1 || fail "record shlib"
+pprof_counts "$out" > "$TMP/c"
+[ "$(count_of lib_hot < "$TMP/c")" -gt 300 ] || fail "lib_hot from libkilnwork.so missing"
+check_valid_profile "$out"
+grep -q 'libkilnwork.so' "$TMP/raw.txt" || fail "no mapping for libkilnwork.so"
+
+# Stripped: no names for its own code, but a mapping and addresses, no crash.
+out="$TMP/stripped.pb.gz"
+kiln_record -o "$out" -- "$(workload cpu-split-stripped)" 1 || fail "record stripped"
+check_valid_profile "$out"
+grep -q 'cpu-split-stripped' "$TMP/raw.txt" || fail "no mapping for the stripped binary"
+grep -E '^ +[0-9]+: 0x[0-9a-f]+ M=[0-9]+ *$' "$TMP/raw.txt" | head -1 | grep -q . ||
+	{ sed -n '/Locations/,/Mappings/p' "$TMP/raw.txt" | head >&2; fail "no bare address locations"; }
+
+# Kernel frames under write(2).
+out="$TMP/sys.pb.gz"
+kiln_record -g -o "$out" -- "$(workload syscalls)" 1 || fail "record syscalls"
+check_valid_profile "$out"
+grep -q '\[kernel.kallsyms\]' "$TMP/raw.txt" || fail "no kernel mapping"
+pprof_counts "$out" > "$TMP/c"
+grep -Eq '^(ksys_write|vfs_write|__x64_sys_write|entry_SYSCALL_64[a-z_]*)'$'\t' "$TMP/c" ||
+	{ head -20 "$TMP/c" >&2; fail "no kernel write path frames"; }
+[ "$(cum_of write_loop < "$TMP/c")" -gt 100 ] || fail "user caller write_loop missing above kernel frames"
+echo ok

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The command's exit status passes through; bad input gives one clear line,
+# a non-zero exit and no output file.
+. "$KILN_SRC/tests/lib.sh"
+need_root
+
+cd "$TMP"
+"$KILN" record -q -o a.pb.gz -- "$(workload exitcode)" 3; rc=$?
+[ "$rc" -eq 3 ] || fail "exit status 3 became $rc"
+[ -s a.pb.gz ] || fail "no profile after a failing command"
+"$KILN" record -q -o b.pb.gz -- "$(workload exitcode)" -9; rc=$?
+[ "$rc" -eq 137 ] || fail "SIGKILLed command gave $rc, expected 137"
+[ -s b.pb.gz ] || fail "no profile after the command was killed"
+
+"$KILN" record -o c.pb.gz -- ./no-such-command 2>err; rc=$?
+[ "$rc" -eq 127 ] || fail "missing command gave $rc, expected 127"
+grep -qx "kiln: cannot run './no-such-command': No such file or directory" err ||
+	{ cat err >&2; fail "message for a missing command"; }
+[ ! -e c.pb.gz ] || fail "output written for a command that never ran"
+
+"$KILN" record -e no-such-event -o d.pb.gz -- true 2>err; rc=$?
+[ "$rc" -ne 0 ] || fail "unknown event accepted"
+[ "$(wc -l < err)" -eq 1 ] || { cat err >&2; fail "expected one line for an unknown event"; }
+grep -q "no-such-event" err || fail "the event is not named"
+grep -q "kiln list" err || { cat err >&2; fail "no hint at kiln list"; }
+[ ! -e d.pb.gz ] || fail "output written for an unknown event"
+
+sleep 0.1 & dead=$!; wait $dead
+"$KILN" record -p "$dead" -o e.pb.gz 2>err; rc=$?
+[ "$rc" -ne 0 ] || fail "dead pid accepted"
+grep -q "$dead" err || { cat err >&2; fail "dead pid not named"; }
+[ ! -e e.pb.gz ] || fail "output written for a dead pid"
+
+"$KILN" record --bogus -- true 2>err; rc=$?
+[ "$rc" -ne 0 ] && grep -q -- "--bogus" err || fail "unknown option"
+ls "$TMP" | grep -q '\.tmp\.' && fail "temporary file left behind"
+echo ok
