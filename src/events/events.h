@@ -11,13 +11,28 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../base/buf.h"
 #include "../base/err.h"
+
+/* Events kiln computes itself instead of asking the kernel (perf's "tool
+ * events"); only commands that pass EVENTS_ALLOW_TOOL get them. */
+enum kevent_tool {
+	KEVENT_TOOL_NONE = 0,
+	KEVENT_TOOL_DURATION,    /* duration_time: wall-clock ns */
+	KEVENT_TOOL_USER,        /* user_time: user CPU ns of the command */
+	KEVENT_TOOL_SYSTEM,      /* system_time: system CPU ns of the command */
+};
 
 struct kevent {
 	struct perf_event_attr attr;
 	char *name;     /* as written by the user, modifiers included; owned */
 	int leader;     /* index of the group leader in the list; own index if none */
 	bool sample_read; /* group modifier :S */
+	/* Filled by the parser; zero in an event built by hand. */
+	enum kevent_tool tool; /* not KEVENT_TOOL_NONE: never opened, attr unused */
+	char *pmu;      /* PMU name for pmu/terms/ and PMU aliases, NULL otherwise; owned */
+	char *unit;     /* unit from sysfs (<alias>.unit, e.g. "Joules"), NULL if none; owned */
+	double scale;   /* multiplier from sysfs (<alias>.scale); 0 means 1 */
 };
 
 struct event_list {
@@ -28,11 +43,46 @@ struct event_list {
 #define EVENT_LIST_INIT { NULL, 0, 0 }
 
 /* Parses a perf event string ("cycles,{a,b}:u,sched:sched_switch") and
- * appends its events to `out`. attr.size/type/config/exclude_* are set;
- * sampling fields are left to the caller. Returns 0, or -EINVAL / -ENOENT
- * with a message in err naming the offending text and its position. */
+ * appends its events to `out`. attr.size/type/config/config1/config2,
+ * exclude_*, precise_ip, pinned/exclusive (:D/:e, leaders only) are set;
+ * exclude_guest is 1 unless :G is given, as in perf. Sampling fields are
+ * left to the caller, except what the user wrote in terms
+ * (`cpu-clock/period=1000/`, `freq=`) and sample_period = 1 for
+ * tracepoints and breakpoints (every hit; override it to sample less).
+ * Returns 0, or -EINVAL / -ENOENT with a message in err naming the
+ * offending text and its position. Tool events are refused. On error `out`
+ * keeps what it held before the call. */
 int events_parse(const char *spec, struct event_list *out, struct kerr *err);
 void event_list_release(struct event_list *l);
+
+/* Where the parser looks, for tests and for callers with options. */
+struct events_env {
+	const char *sysfs_root;   /* NULL: "/sys" (PMUs in bus/event_source/devices) */
+	const char *tracefs_root; /* NULL: the system's tracefs, mounted on first use */
+	unsigned flags;           /* EVENTS_ALLOW_TOOL */
+	int err_pos;              /* out: byte offset of the error in spec, or -1 */
+};
+
+#define EVENTS_ALLOW_TOOL (1u << 0)
+#define EVENTS_ENV_INIT { NULL, NULL, 0, -1 }
+
+/* events_parse() with explicit roots and flags; sets env->err_pos. */
+int events_parse_env(const char *spec, struct events_env *env, struct event_list *out,
+		     struct kerr *err);
+
+/* Two lines showing where an events_parse_env() error is:
+ * "  <spec>\n  <spaces>^\n", appended to out (nothing when pos < 0). */
+void events_caret(const char *spec, int pos, struct kbuf *out);
+
+/* The tracefs mount point ("/sys/kernel/tracing" or the debugfs one).
+ * When none is mounted it mounts tracefs on /sys/kernel/tracing (needs
+ * root); -errno with a message saying how to do it when it cannot. The
+ * returned string is static. */
+int events_tracefs_root(const char **root, struct kerr *err);
+
+/* True for PERF_TYPE_SOFTWARE task-clock and cpu-clock (perf's "clock"
+ * events, which stat shows in msec). */
+bool kevent_is_clock(const struct kevent *ev);
 
 /* The only caller of perf_event_open(2). Returns an fd or -errno.
  * When the environment variable KILN_TEST_ATTR_FILE names a file, the attr
