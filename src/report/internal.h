@@ -1,0 +1,60 @@
+/* State shared by the report renderers (one file per report kind): the
+ * profile being reported, the effective options after pprof's per-format
+ * overrides, the value selected, the report total and output unit, and the
+ * helpers that format values and header lines the way pprof does. Private
+ * to src/report. */
+#ifndef KILN_REPORT_INTERNAL_H
+#define KILN_REPORT_INTERNAL_H
+
+#include "../profile/filter.h"
+#include "../profile/rx.h"
+#include "graph.h"
+#include "report.h"
+
+struct report {
+	struct profile *p;
+	const struct report_opts *o;
+	struct pf_label_units units;   /* numeric label units */
+	int value_index;
+	bool mean;
+	char sample_type[256];         /* "cpu", "mean_alloc_space" */
+	const char *sample_unit;       /* unit of the selected value, as in the profile */
+	char output_unit[64];          /* "minimum" until a graph report picks one */
+	double ratio;                  /* 1 / divide_by */
+	int64_t total;
+	/* effective options */
+	int nodecount;
+	double nodefraction, edgefraction;
+	enum report_granularity granularity;
+	bool noinlines;
+	struct krx symbol;
+	struct kbuf filters;           /* "focus=…" lines for "Active filters:" */
+	size_t n_filters;
+	struct kbuf *notes;
+};
+
+/* rpt.formatValue: divide_by applied, then scaled to the output unit. */
+void report_value(const struct report *r, int64_t v, struct kbuf *out);
+/* The same into a small buffer (truncated at 127 bytes). */
+const char *report_value_str(const struct report *r, int64_t v, char buf[128]);
+/* pprof's selectOutputUnit over a graph's nodes. */
+void report_select_unit(struct report *r, const struct rgraph *g);
+/* ProfileLabels: File/Build ID/comments/Type/Time/Duration lines. */
+void report_profile_labels(const struct report *r, struct kbuf *out);
+/* reportLabels: profile labels (unless compact) plus "Active filters",
+ * "Showing nodes accounting for …", "Dropped …", "Showing top …". */
+void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_count,
+			 size_t dropped_nodes, struct kbuf *out);
+/* The table/graph options for this report. */
+void report_table_opts(const struct report *r, struct rtable_opts *to, bool obj_names);
+void report_graph_opts(const struct report *r, struct rgraph_opts *go);
+void report_note(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int report_top(struct report *r, struct kbuf *out, struct kerr *err);
+int report_tree(struct report *r, struct kbuf *out, struct kerr *err);
+int report_traces(struct report *r, struct kbuf *out, struct kerr *err);
+int report_raw(struct report *r, struct kbuf *out, struct kerr *err);
+int report_tags(struct report *r, struct kbuf *out, struct kerr *err);
+int report_list(struct report *r, struct kbuf *out, struct kerr *err);
+
+#endif

@@ -1,0 +1,518 @@
+/* The report pipeline (pprof's generateRawReport and report.New): option
+ * overrides per format, sample value selection, the report total, focus and
+ * tag filters (before or after the total, per -relative_percentages),
+ * aggregation at the granularity, then one renderer. Also the header lines
+ * and value formatting every renderer shares. */
+#include "internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/units.h"
+#include "../profile/encode.h"
+#include "../profile/merge.h"
+#include "paths.h"
+
+void report_opts_init(struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = REPORT_TOP;
+	o->nodecount = -1;
+	o->nodefraction = 0.005;
+	o->edgefraction = 0.001;
+	o->trim = true;
+	o->divide_by = 1.0;
+	o->unit = "minimum";
+}
+
+void report_note(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->notes)
+		return;
+	va_start(ap, fmt);
+	kbuf_vaddf(r->notes, fmt, ap);
+	va_end(ap);
+	kbuf_addch(r->notes, '\n');
+}
+
+/* ---- values and units ---- */
+
+void report_value(const struct report *r, int64_t v, struct kbuf *out)
+{
+	if (r->ratio > 0 && r->ratio != 1)
+		v = (int64_t)((double)v * r->ratio);
+	units_add_label(out, v, r->sample_unit, r->output_unit);
+}
+
+const char *report_value_str(const struct report *r, int64_t v, char buf[128])
+{
+	if (r->ratio > 0 && r->ratio != 1)
+		v = (int64_t)((double)v * r->ratio);
+	return units_label(buf, 128, v, r->sample_unit, r->output_unit);
+}
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+void report_select_unit(struct report *r, const struct rgraph *g)
+{
+	int64_t minv = 0, maxv;
+	const char *min_unit, *max_unit, *unit;
+
+	if (strcmp(r->output_unit, "minimum") != 0 || g->n_nodes == 0)
+		return;
+	for (size_t i = 0; i < g->n_nodes; i++) {
+		int64_t v = abs64(rnode_flat(g, g->nodes[i]));
+		if (v == 0)
+			v = abs64(rnode_cum(g, g->nodes[i]));
+		if (v > 0 && (minv == 0 || v < minv))
+			minv = v;
+	}
+	maxv = r->total;
+	if (minv == 0)
+		minv = maxv;
+	if (r->ratio > 0 && r->ratio != 1) {
+		minv = (int64_t)((double)minv * r->ratio);
+		maxv = (int64_t)((double)maxv * r->ratio);
+	}
+	units_scale(minv, r->sample_unit, "minimum", &min_unit);
+	units_scale(maxv, r->sample_unit, "minimum", &max_unit);
+	unit = min_unit;
+	if (strcmp(min_unit, max_unit) != 0 && minv * 100 < maxv)
+		units_scale(100 * minv, r->sample_unit, "minimum", &unit);
+	snprintf(r->output_unit, sizeof(r->output_unit), "%s", unit[0] ? unit : r->sample_unit);
+}
+
+/* ---- header lines ---- */
+
+/* Go's "Jan 2, 2006 at 3:04pm (MST)" in the local time zone. */
+static void add_time(struct kbuf *out, int64_t ns)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+	int h;
+
+	if (ns % 1000000000 < 0)
+		sec--;
+	if (!localtime_r(&sec, &tm)) {
+		kbuf_addf(out, "%" PRId64, ns);
+		return;
+	}
+	h = tm.tm_hour % 12;
+	if (h == 0)
+		h = 12;
+	kbuf_addf(out, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
+		  h, tm.tm_min, tm.tm_hour >= 12 ? "pm" : "am", tm.tm_zone ? tm.tm_zone : "UTC");
+}
+
+void report_profile_labels(const struct report *r, struct kbuf *out)
+{
+	const struct profile *p = r->p;
+	char buf[128];
+
+	if (p->n_mappings > 0) {
+		const char *file = profile_get_str(p, p->mappings[0].filename);
+		const char *bid = profile_get_str(p, p->mappings[0].build_id);
+		if (file[0]) {
+			kbuf_addstr(out, "File: ");
+			path_base(out, file);
+			kbuf_addch(out, '\n');
+		}
+		if (bid[0])
+			kbuf_addf(out, "Build ID: %s\n", bid);
+	}
+	for (size_t i = 0; i < p->n_comments; i++) {
+		const char *c = profile_get_str(p, p->comments[i]);
+		if (c[0] != '#')
+			kbuf_addf(out, "%s\n", c);
+	}
+	if (r->sample_type[0])
+		kbuf_addf(out, "Type: %s\n", r->sample_type);
+	if (p->time_nanos) {
+		kbuf_addstr(out, "Time: ");
+		add_time(out, p->time_nanos);
+		kbuf_addch(out, '\n');
+	}
+	if (p->duration_nanos) {
+		const char *tu;
+		double tn = units_scale(r->total, r->sample_unit, "nanoseconds", &tu);
+		char dur[128], pct[32];
+
+		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
+		kbuf_addf(out, "Duration: %s, Total samples = %s ", dur, report_value_str(r, r->total, buf));
+		if (!strcmp(tu, "ns") && tn != 0)
+			kbuf_addf(out, "(%s)", units_percent(pct, (int64_t)tn, p->duration_nanos));
+		kbuf_addch(out, '\n');
+	}
+}
+
+void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_count,
+			 size_t dropped_nodes, struct kbuf *out)
+{
+	int64_t flat_sum = 0;
+	char a[128], b[128], pct[32];
+	const char *ps;
+
+	if (!r->o->compact_labels)
+		report_profile_labels(r, out);
+	for (size_t i = 0; i < g->n_nodes; i++)
+		flat_sum += rnode_flat(g, g->nodes[i]);
+	if (r->n_filters) {
+		kbuf_addstr(out, "Active filters:\n");
+		kbuf_add(out, r->filters.buf, r->filters.len);
+	}
+	units_percent(pct, flat_sum, r->total);
+	for (ps = pct; *ps == ' '; ps++)
+		;
+	kbuf_addf(out, "Showing nodes accounting for %s, %s of %s total\n",
+		  report_value_str(r, flat_sum, a), ps, report_value_str(r, r->total, b));
+	if (r->total != 0) {
+		if (dropped_nodes > 0)
+			kbuf_addf(out, "Dropped %zu node%s (cum <= %s)\n", dropped_nodes,
+				  dropped_nodes > 1 ? "s" : "",
+				  report_value_str(r, abs64((int64_t)((double)r->total * r->nodefraction)), a));
+		if (g->n_nodes > 0 && g->n_nodes < orig_count)
+			kbuf_addf(out, "Showing top %zu nodes out of %zu\n", g->n_nodes, orig_count);
+	}
+}
+
+void report_table_opts(const struct report *r, struct rtable_opts *to, bool obj_names)
+{
+	memset(to, 0, sizeof(*to));
+	to->obj_names = obj_names;
+	to->trim_path = r->o->trim_path;
+	to->source_path = r->o->source_path;
+}
+
+void report_graph_opts(const struct report *r, struct rgraph_opts *go)
+{
+	memset(go, 0, sizeof(*go));
+	go->value_index = r->value_index;
+	go->mean = r->mean;
+	go->drop_negative = r->o->drop_negative;
+	go->edges = true;
+}
+
+/* ---- the pipeline ---- */
+
+static void add_filter(struct report *r, const char *name, const char *value)
+{
+	size_t len;
+
+	if (!value || !value[0])
+		return;
+	len = strlen(value);
+	/* pprof cuts long values at 80 bytes and adds an ellipsis. */
+	if (len > 80)
+		kbuf_addf(&r->filters, "   %s=%.80s\xe2\x80\xa6\n", name, value);
+	else
+		kbuf_addf(&r->filters, "   %s=%s\n", name, value);
+	r->n_filters++;
+}
+
+static int compile_opt(const char *name, const char *value, struct krx *rx, bool *set,
+		       struct kerr *err)
+{
+	*set = false;
+	if (!value || !value[0])
+		return 0;
+	if (krx_compile(rx, value, false, err) < 0)
+		return kerr_prefix(err, "parsing %s regexp", name);
+	*set = true;
+	return 0;
+}
+
+static int apply_focus(struct report *r, struct kerr *err)
+{
+	const struct report_opts *o = r->o;
+	struct krx focus = KRX_INIT, ignore = KRX_INIT, hide = KRX_INIT, show = KRX_INIT,
+		   show_from = KRX_INIT, prune_from = KRX_INIT, tagshow = KRX_INIT,
+		   taghide = KRX_INIT;
+	bool f, i, h, s, sf, pf, ts, th, range, m1, m2;
+	struct pf_tag_filter *tf = NULL, *ti = NULL;
+	struct pf_name_matches nm;
+	int ret;
+
+	if ((ret = compile_opt("focus", o->focus, &focus, &f, err)) ||
+	    (ret = compile_opt("ignore", o->ignore, &ignore, &i, err)) ||
+	    (ret = compile_opt("hide", o->hide, &hide, &h, err)) ||
+	    (ret = compile_opt("show", o->show, &show, &s, err)) ||
+	    (ret = compile_opt("show_from", o->show_from, &show_from, &sf, err)))
+		goto out;
+	if (o->tagfocus && o->tagfocus[0]) {
+		if ((ret = pf_tag_filter_compile(o->tagfocus, &r->units, &tf, &range, err)) < 0)
+			goto out;
+		if (range)
+			report_note(r, "tagfocus:Interpreted '%s' as range, not regexp",
+				    strchr(o->tagfocus, '=') ? strchr(o->tagfocus, '=') + 1 : o->tagfocus);
+	}
+	if (o->tagignore && o->tagignore[0]) {
+		if ((ret = pf_tag_filter_compile(o->tagignore, &r->units, &ti, &range, err)) < 0)
+			goto out;
+		if (range)
+			report_note(r, "tagignore:Interpreted '%s' as range, not regexp",
+				    strchr(o->tagignore, '=') ? strchr(o->tagignore, '=') + 1 : o->tagignore);
+	}
+	if ((ret = compile_opt("prune_from", o->prune_from, &prune_from, &pf, err)))
+		goto out;
+
+	profile_filter_by_name(r->p, f ? &focus : NULL, i ? &ignore : NULL, h ? &hide : NULL,
+			       s ? &show : NULL, &nm);
+	if (f && !nm.focus)
+		report_note(r, "Focus expression matched no samples");
+	if (i && !nm.ignore)
+		report_note(r, "Ignore expression matched no samples");
+	if (h && !nm.hide)
+		report_note(r, "Hide expression matched no samples");
+	if (s && !nm.show)
+		report_note(r, "Show expression matched no samples");
+	if (sf && !profile_show_from(r->p, &show_from))
+		report_note(r, "ShowFrom expression matched no samples");
+	if (tf || ti) {
+		profile_filter_by_tag(r->p, tf, ti, &m1, &m2);
+		if (tf && !m1)
+			report_note(r, "TagFocus expression matched no samples");
+		if (ti && !m2)
+			report_note(r, "TagIgnore expression matched no samples");
+	}
+	if ((ret = compile_opt("tagshow", o->tagshow, &tagshow, &ts, err)) ||
+	    (ret = compile_opt("taghide", o->taghide, &taghide, &th, err)))
+		goto out;
+	if (ts || th) {
+		profile_filter_tags_by_name(r->p, ts ? &tagshow : NULL, th ? &taghide : NULL, &m1, &m2);
+		if (ts && !m1)
+			report_note(r, "TagShow expression matched no samples");
+		if (th && !m2)
+			report_note(r, "TagHide expression matched no samples");
+	}
+	if (pf)
+		profile_prune_from(r->p, &prune_from);
+out:
+	krx_free(&focus);
+	krx_free(&ignore);
+	krx_free(&hide);
+	krx_free(&show);
+	krx_free(&show_from);
+	krx_free(&prune_from);
+	krx_free(&tagshow);
+	krx_free(&taghide);
+	pf_tag_filter_free(tf);
+	pf_tag_filter_free(ti);
+	return ret;
+}
+
+/* pprof's computeTotal: sum of |value| (over the diff base's samples only
+ * when there are any), divided by the summed value[0] with -mean. */
+static int64_t compute_total(const struct report *r)
+{
+	const struct profile *p = r->p;
+	int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
+
+	for (size_t i = 0; i < p->n_samples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+		const int64_t *v = pf_sample_values(p, s);
+		int64_t x = v[r->value_index], d = r->mean ? v[0] : 0;
+
+		if (x < 0)
+			x = -x;
+		total += x;
+		div += d;
+		if (s->n_lab && profile_sample_has_label(p, s, "pprof::base", "true")) {
+			dtotal += x;
+			ddiv += d;
+		}
+	}
+	if (dtotal > 0) {
+		total = dtotal;
+		div = ddiv;
+	}
+	return div != 0 ? total / div : total;
+}
+
+static void aggregate(struct report *r)
+{
+	bool inl = !r->noinlines, fn = false, file = false, line = false, addr = false;
+
+	switch (r->granularity) {
+	case REPORT_G_ADDRESSES:
+		if (inl)
+			return;
+		fn = file = line = addr = true;
+		break;
+	case REPORT_G_LINES:
+		fn = file = line = true;
+		break;
+	case REPORT_G_FILES:
+		file = true;
+		break;
+	case REPORT_G_FILEFUNCTIONS:
+		fn = file = true;
+		break;
+	default:
+		fn = true;
+		break;
+	}
+	profile_aggregate(r->p, inl, fn, file, line, addr);
+}
+
+/* pprof's applyCommandOverrides. */
+static void overrides(struct report *r)
+{
+	const struct report_opts *o = r->o;
+	bool trim = o->trim;
+
+	r->nodecount = o->nodecount;
+	r->nodefraction = o->nodefraction;
+	r->edgefraction = o->edgefraction;
+	r->granularity = o->granularity ? o->granularity : REPORT_G_FUNCTIONS;
+	r->noinlines = o->noinlines;
+	switch (o->format) {
+	case REPORT_PEEK:
+		trim = false;
+		break;
+	case REPORT_LIST:
+		trim = false;
+		r->granularity = REPORT_G_LINES;
+		break;
+	case REPORT_TOP:
+		if (r->nodecount == -1)
+			r->nodecount = 0;
+		break;
+	default:
+		if (r->nodecount == -1)
+			r->nodecount = 80;
+	}
+	if (o->format == REPORT_PROTO || o->format == REPORT_RAW) {
+		trim = false;
+		r->granularity = REPORT_G_ADDRESSES;
+		r->noinlines = false;
+	}
+	if (!trim) {
+		r->nodecount = 0;
+		r->nodefraction = 0;
+		r->edgefraction = 0;
+	}
+}
+
+static int sample_format(struct report *r, struct kerr *err)
+{
+	const struct profile *p = r->p;
+	int idx = profile_sample_index(p, r->o->sample_index, err);
+
+	if (idx < 0)
+		return idx;
+	r->value_index = idx;
+	r->mean = r->o->mean;
+	snprintf(r->sample_type, sizeof(r->sample_type), "%s%s", r->mean ? "mean_" : "",
+		 profile_get_str(p, p->sample_type[idx].type));
+	r->sample_unit = profile_get_str(p, p->sample_type[idx].unit);
+	if (r->o->divide_by == 0)
+		return kerr_set(err, -EINVAL, "zero divisor specified");
+	r->ratio = 1 / r->o->divide_by;
+	return 0;
+}
+
+static int report_proto(struct report *r, struct kbuf *out, struct kerr *err)
+{
+	struct profile *p = r->p;
+
+	if (r->ratio > 0 && r->ratio != 1)
+		for (size_t i = 0; i < p->n_samples; i++) {
+			int64_t *v = p->sample_values + p->samples[i].val_off;
+			for (uint32_t k = 0; k < p->samples[i].n_val; k++)
+				v[k] = (int64_t)((double)v[k] * r->ratio);
+		}
+	return profile_encode_gzip(p, out, err);
+}
+
+int report_generate(struct profile *p, const struct report_opts *o, struct kbuf *out,
+		    struct kbuf *notes, struct kerr *err)
+{
+	struct report r;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.o = o;
+	r.notes = notes;
+	kbuf_init(&r.filters);
+	snprintf(r.output_unit, sizeof(r.output_unit), "%s", o->unit ? o->unit : "minimum");
+	profile_label_units(p, &r.units);
+	for (size_t i = 0; i < r.units.n_conflicts; i++)
+		report_note(&r, "%s", r.units.conflicts[i]);
+	overrides(&r);
+	if (o->relative_percentages && (ret = apply_focus(&r, err)) < 0)
+		goto out;
+	if ((ret = sample_format(&r, err)) < 0)
+		goto out;
+	add_filter(&r, "focus", o->focus);
+	add_filter(&r, "ignore", o->ignore);
+	add_filter(&r, "hide", o->hide);
+	add_filter(&r, "show", o->show);
+	add_filter(&r, "show_from", o->show_from);
+	add_filter(&r, "tagfocus", o->tagfocus);
+	add_filter(&r, "tagignore", o->tagignore);
+	add_filter(&r, "tagshow", o->tagshow);
+	add_filter(&r, "taghide", o->taghide);
+	if (o->format == REPORT_PEEK || o->format == REPORT_LIST) {
+		if (!o->symbol) {
+			ret = kerr_set(err, -EINVAL, "this report needs a regular expression");
+			goto out;
+		}
+		if ((ret = krx_compile(&r.symbol, o->symbol, false, err)) < 0) {
+			kerr_prefix(err, "parsing argument regexp %s", o->symbol);
+			goto out;
+		}
+	}
+	r.total = compute_total(&r);
+	if (!o->relative_percentages && (ret = apply_focus(&r, err)) < 0)
+		goto out;
+	aggregate(&r);
+	switch (o->format) {
+	case REPORT_TOP:
+		ret = report_top(&r, out, err);
+		break;
+	case REPORT_TREE:
+	case REPORT_PEEK:
+		ret = report_tree(&r, out, err);
+		break;
+	case REPORT_TRACES:
+		ret = report_traces(&r, out, err);
+		break;
+	case REPORT_RAW:
+		ret = report_raw(&r, out, err);
+		break;
+	case REPORT_TAGS:
+		ret = report_tags(&r, out, err);
+		break;
+	case REPORT_LIST:
+		ret = report_list(&r, out, err);
+		break;
+	case REPORT_COMMENTS:
+		for (size_t i = 0; i < p->n_comments; i++)
+			kbuf_addf(out, "%s\n", profile_get_str(p, p->comments[i]));
+		ret = 0;
+		break;
+	case REPORT_PROTO:
+		ret = report_proto(&r, out, err);
+		break;
+	default:
+		ret = kerr_set(err, -EINVAL, "unexpected output format");
+	}
+out:
+	krx_free(&r.symbol);
+	kbuf_release(&r.filters);
+	pf_label_units_release(&r.units);
+	return ret;
+}
