@@ -1,0 +1,243 @@
+/* Kernel symbols from /proc/kallsyms: some 10^5 text symbols (out of twice
+ * as many lines), read once per recording, sorted by address and binary
+ * searched. kallsyms gives no sizes, so a symbol ends where the next one
+ * starts, except across the end of the kernel or of a module, where a
+ * large gap would otherwise be blamed on the last function before it. */
+#include "symbols.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/vec.h"
+
+/* The most the last symbol of the kernel or of a module may cover. */
+#define LAST_SYMBOL_SPAN (64 * 1024)
+
+struct ksym {
+	uint64_t addr, end;
+	const char *name;   /* "name" or "name [module]", in the arena */
+	const char *module; /* interned: equal modules have equal pointers */
+	uint32_t rank;      /* preference among aliases: T > t > W > w ... */
+};
+
+struct ksyms {
+	struct arena arena;
+	struct { struct ksym *v; size_t n, cap; } syms;
+	uint64_t text_start, text_end;
+};
+
+static unsigned type_rank(char type)
+{
+	switch (type) {
+	case 'T': return 3;
+	case 't': return 2;
+	case 'W': return 1;
+	default: return 0;
+	}
+}
+
+static int ksym_cmp(const void *pa, const void *pb)
+{
+	const struct ksym *a = pa, *b = pb;
+	size_t la, lb;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank > b->rank ? -1 : 1;
+	la = strlen(a->name);
+	lb = strlen(b->name);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* One line: "ffffffff81000000 T _text" or "... t name\t[module]". Returns
+ * false for lines to skip. */
+static bool parse_line(char *line, uint64_t *addr, char *type, char **name, char **module)
+{
+	char *p = line, *end;
+
+	*addr = strtoull(p, &end, 16);
+	if (end == p || (*end != ' ' && *end != '\t'))
+		return false;
+	p = end + strspn(end, " \t");
+	*type = *p;
+	if (!*p || (p[1] != ' ' && p[1] != '\t'))
+		return false;
+	p += 1 + strspn(p + 1, " \t");
+	*name = p;
+	p += strcspn(p, " \t\n");
+	if (p == *name)
+		return false;
+	*module = NULL;
+	if (*p && *p != '\n') {
+		*p++ = '\0';
+		p += strspn(p, " \t");
+		if (*p == '[') {
+			*module = p + 1;
+			p[1 + strcspn(p + 1, "]\n")] = '\0';
+		}
+	} else {
+		*p = '\0';
+	}
+	return true;
+}
+
+static void finish(struct ksyms *k)
+{
+	struct ksym *v;
+	size_t n = 0;
+	uint64_t text = 0, stext = 0, etext = 0, lo = UINT64_MAX, hi = 0;
+
+	if (!k->syms.n)
+		return;
+	v = k->syms.v;
+	qsort(v, k->syms.n, sizeof(v[0]), ksym_cmp);
+	for (size_t i = 0; i < k->syms.n; i++) {
+		if (n && v[n - 1].addr == v[i].addr)
+			continue;
+		v[n++] = v[i];
+	}
+	k->syms.n = n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t next = i + 1 < n ? v[i + 1].addr : UINT64_MAX;
+		uint64_t cap = v[i].addr + LAST_SYMBOL_SPAN < v[i].addr ? UINT64_MAX
+									 : v[i].addr + LAST_SYMBOL_SPAN;
+
+		v[i].end = i + 1 < n && v[i + 1].module == v[i].module ? next
+			   : next < cap ? next : cap;
+		if (v[i].module)
+			continue;
+		if (!strcmp(v[i].name, "_etext")) {
+			etext = v[i].addr;
+			v[i].end = v[i].addr; /* a marker, not a function */
+		} else if (!strcmp(v[i].name, "_text")) {
+			text = v[i].addr;
+		} else if (!strcmp(v[i].name, "_stext")) {
+			stext = v[i].addr;
+		}
+		if (v[i].addr < lo)
+			lo = v[i].addr;
+		if (v[i].addr > hi)
+			hi = v[i].addr;
+	}
+	if (lo > hi)
+		return; /* modules only */
+	k->text_start = text ? text : stext ? stext : lo;
+	k->text_end = etext ? etext : hi;
+}
+
+static int load_stream(FILE *fp, const char *path, struct ksyms **out, struct kerr *err)
+{
+	struct ksyms *k = xcalloc(1, sizeof(*k));
+	const char *last_mod = NULL;
+	bool nonzero = false;
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (getline(&line, &cap, fp) > 0) {
+		char *name, *module, type;
+		struct ksym *s;
+		uint64_t addr;
+
+		if (!parse_line(line, &addr, &type, &name, &module))
+			continue;
+		if (addr)
+			nonzero = true;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		if (module && (!last_mod || strcmp(module, last_mod) != 0))
+			last_mod = arena_strdup(&k->arena, module);
+		s = vec_add(&k->syms);
+		s->addr = addr;
+		s->rank = type_rank(type);
+		s->module = module ? last_mod : NULL;
+		if (module) {
+			size_t nl = strlen(name), ml = strlen(module);
+			char *buf = arena_alloc(&k->arena, nl + ml + 4);
+
+			memcpy(buf, name, nl);
+			memcpy(buf + nl, " [", 2);
+			memcpy(buf + nl + 2, module, ml);
+			memcpy(buf + nl + 2 + ml, "]", 2);
+			s->name = buf;
+		} else {
+			s->name = arena_strdup(&k->arena, name);
+		}
+	}
+	free(line);
+	if (ferror(fp)) {
+		ksyms_free(k);
+		return kerr_set(err, -EIO, "%s: read error", path);
+	}
+	if (!nonzero) {
+		ksyms_free(k);
+		return kerr_set(err, -EPERM, "%s: addresses are hidden (kernel.kptr_restrict); "
+				"kernel symbols need root", path);
+	}
+	finish(k);
+	*out = k;
+	return 0;
+}
+
+int ksyms_load_file(const char *path, struct ksyms **out, struct kerr *err)
+{
+	FILE *fp;
+	int ret;
+
+	*out = NULL;
+	fp = fopen(path, "re");
+	if (!fp) {
+		ret = -errno;
+		return kerr_set(err, ret, "%s: %s", path, strerror(-ret));
+	}
+	ret = load_stream(fp, path, out, err);
+	fclose(fp);
+	return ret;
+}
+
+int ksyms_load(struct ksyms **out, struct kerr *err)
+{
+	return ksyms_load_file("/proc/kallsyms", out, err);
+}
+
+void ksyms_free(struct ksyms *k)
+{
+	if (!k)
+		return;
+	arena_release(&k->arena);
+	vec_free(&k->syms);
+	free(k);
+}
+
+int ksyms_lookup(const struct ksyms *k, uint64_t addr, struct sym_frame *f)
+{
+	size_t lo = 0, hi;
+
+	if (!k)
+		return 0;
+	hi = k->syms.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->syms.v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= k->syms.v[lo - 1].end)
+		return 0;
+	*f = (struct sym_frame){ 0 };
+	f->name = f->system_name = k->syms.v[lo - 1].name;
+	return 1;
+}
+
+void ksyms_text_range(const struct ksyms *k, uint64_t *start, uint64_t *end)
+{
+	*start = k ? k->text_start : 0;
+	*end = k ? k->text_end : 0;
+}
