@@ -1,9 +1,562 @@
-/* kiln record: placeholder. */
+/* kiln record: sample a command, processes, threads or the whole system
+ * with perf_event_open and write a pprof profile (gzip profile.proto).
+ *
+ * Flow: options → events → target (launch the command stopped, or read
+ * /proc for -p/-a) → session (rings) → loop: poll, deliver records in time
+ * order to the recorder, checkpoint the profile every N seconds → final
+ * profile written atomically → exit with the command's status. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/alloc.h"
+#include "../base/buf.h"
+#include "../base/vec.h"
+#include "../collect/launch.h"
+#include "../collect/recorder.h"
+#include "../collect/session.h"
+#include "../collect/target.h"
+#include "../collect/tasks.h"
+#include "../events/events.h"
+#include "../profile/encode.h"
+#include "build-profile.h"
 #include "cli.h"
+#include "options.h"
+
+static const char record_usage[] =
+	"kiln record [options] [--] CMD [ARGS]\n"
+	"   or: kiln record [options] -p PID[,PID...] | -t TID | -a [-C CPUS]";
+
+/* Set from signal handlers; the loop polls them. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t child_changed;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_changed = 1;
+}
+
+struct record_opts {
+	struct target target;
+	struct kbuf events;
+	int freq;
+	int64_t period;
+	bool callchain;
+	const char *call_graph;
+	const char *output;
+	bool inherit;
+	bool quiet;
+	int verbose;
+	double duration;
+	double checkpoint;
+	int mmap_pages;
+	bool timestamps;
+};
+
+static struct record_opts *cb_opts; /* the option callbacks' target */
+
+static int cb_pids(const struct option_def *o, const char *arg, struct kerr *err)
+{
+	return target_add_pids(&cb_opts->target, arg, err);
+}
+
+static int cb_tids(const struct option_def *o, const char *arg, struct kerr *err)
+{
+	return target_add_tids(&cb_opts->target, arg, err);
+}
+
+static int cb_cpus(const struct option_def *o, const char *arg, struct kerr *err)
+{
+	return target_add_cpus(&cb_opts->target, arg, err);
+}
+
+static int cb_event(const struct option_def *o, const char *arg, struct kerr *err)
+{
+	if (cb_opts->events.len)
+		kbuf_addch(&cb_opts->events, ',');
+	kbuf_addstr(&cb_opts->events, arg);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool is_clock_event(const struct kevent *e)
+{
+	return e->attr.type == PERF_TYPE_SOFTWARE &&
+	       (e->attr.config == PERF_COUNT_SW_CPU_CLOCK ||
+		e->attr.config == PERF_COUNT_SW_TASK_CLOCK);
+}
+
+/* Without -e: cycles where the hardware counts them, else cpu-clock (as
+ * perf does), saying so once. */
+static int default_events(struct record_opts *o, struct event_list *evs, struct kerr *err)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	fd = events_open(&attr, 0, -1, -1, 0);
+	if (fd >= 0) {
+		close(fd);
+		return events_parse("cycles", evs, err);
+	}
+	if (!o->quiet)
+		fprintf(stderr, "kiln: the cycles event is not supported here; "
+				"sampling cpu-clock instead\n");
+	return events_parse("cpu-clock", evs, err);
+}
+
+/* Value types, period and comments of the profile for these events. */
+struct meta_store {
+	struct profile_meta meta;
+	VEC(const char *) types;
+	VEC(char *) owned;
+	VEC(const char *) comments;
+};
+
+static const char *own(struct meta_store *ms, char *s)
+{
+	vec_push(&ms->owned, s);
+	return s;
+}
+
+static void meta_init(struct meta_store *ms, const struct event_list *evs,
+		      const struct record_opts *o)
+{
+	memset(ms, 0, sizeof(*ms));
+	vec_push(&ms->types, "samples");
+	vec_push(&ms->types, "count");
+	for (size_t i = 0; i < evs->n; i++) {
+		if (is_clock_event(&evs->v[i])) {
+			vec_push(&ms->types, "cpu");
+			vec_push(&ms->types, "nanoseconds");
+		} else {
+			vec_push(&ms->types, own(ms, xstrdup(evs->v[i].name)));
+			vec_push(&ms->types, "count");
+		}
+	}
+	ms->meta.value_types = ms->types.v;
+	ms->meta.n_values = 1 + evs->n;
+	ms->meta.period_type = ms->types.v[2];
+	ms->meta.period_unit = ms->types.v[3];
+	ms->meta.per_sample = o->timestamps;
+}
+
+static void meta_release(struct meta_store *ms)
+{
+	for (size_t i = 0; i < ms->owned.n; i++)
+		free(ms->owned.v[i]);
+	vec_free(&ms->owned);
+	vec_free(&ms->types);
+	vec_free(&ms->comments);
+}
+
+/* Fills the parts of the header that change as the recording goes on. */
+static void meta_update(struct meta_store *ms, const struct recorder *r,
+			const struct event_list *evs, const struct record_opts *o,
+			int64_t start_wall, double start_mono, const char *cmdline)
+{
+	struct kbuf b = KBUF_INIT;
+	bool clock = is_clock_event(&evs->v[0]);
+	int64_t total_period = 0;
+
+	ms->comments.n = 0;
+	if (o->period)
+		ms->meta.period = o->period;
+	else if (clock)
+		ms->meta.period = o->freq ? 1000000000LL / o->freq : 0;
+	else {
+		for (size_t i = 0; i < r->stacks.n_entries; i++)
+			total_period += stack_values(&r->stacks, &r->stacks.entries[i])[1];
+		ms->meta.period = r->stats.samples ? total_period / (int64_t)r->stats.samples : 0;
+	}
+	ms->meta.time_nanos = start_wall;
+	ms->meta.duration_nanos = (int64_t)((now_s() - start_mono) * 1e9);
+	kbuf_addf(&b, "kiln-record: %s", cmdline);
+	vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+	kbuf_addf(&b, "samples: %" PRIu64 ", lost: %" PRIu64 ", throttled: %" PRIu64,
+		  r->stats.samples, r->stats.lost, r->stats.throttled);
+	vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+	if (r->stats.truncated) {
+		kbuf_addf(&b, "truncated stacks: %" PRIu64, r->stats.truncated);
+		vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+	}
+	ms->meta.comments = ms->comments.v;
+	ms->meta.n_comments = ms->comments.n;
+}
+
+struct recording {
+	struct record_opts *o;
+	struct event_list evs;
+	struct tasks *tasks;
+	struct session *session;
+	struct recorder rec;
+	struct builder *builder;
+	struct meta_store meta;
+	struct launch launch;
+	struct kbuf cmdline;
+	int64_t start_wall;
+	double start_mono;
+	size_t checkpoints;
+};
+
+static int event_of(const void *session, uint64_t id)
+{
+	return session_event_of(session, id);
+}
+
+static int write_profile(struct recording *rc, size_t *size, struct kerr *err)
+{
+	struct profile *p;
+	struct kbuf gz = KBUF_INIT;
+	int ret;
+
+	meta_update(&rc->meta, &rc->rec, &rc->evs, rc->o, rc->start_wall, rc->start_mono,
+		    rc->cmdline.buf);
+	p = build_profile(rc->builder, &rc->rec, rc->tasks, &rc->meta.meta);
+	ret = profile_encode_gzip(p, &gz, err);
+	if (!ret)
+		ret = write_file_atomic(rc->o->output, gz.buf, gz.len, err);
+	if (size)
+		*size = gz.len;
+	kbuf_release(&gz);
+	return ret;
+}
+
+static int parse_options(int argc, const char **argv, struct record_opts *o)
+{
+	struct option_def opts[] = {
+		{ OPT_GROUP, 0, NULL, NULL, NULL, "Target" },
+		{ OPT_CALLBACK, 'p', "pid", NULL, "PID[,PID]", "record existing processes", cb_pids },
+		{ OPT_CALLBACK, 't', "tid", NULL, "TID[,TID]", "record existing threads", cb_tids },
+		{ OPT_BOOL, 'a', "all-cpus", &o->target.all_cpus, NULL, "system-wide, all CPUs" },
+		{ OPT_CALLBACK, 'C', "cpu", NULL, "CPUS", "only these CPUs (with -a), e.g. 0-1,3", cb_cpus },
+		{ OPT_DOUBLE, 0, "duration", &o->duration, "SECONDS", "stop after this long" },
+		{ OPT_BOOL, 0, "inherit", &o->inherit, NULL, "follow child threads and processes (default; --no-inherit)" },
+		{ OPT_GROUP, 0, NULL, NULL, NULL, "Sampling" },
+		{ OPT_CALLBACK, 'e', "event", NULL, "EVENT", "event to sample (default: cycles, else cpu-clock); see 'kiln list'", cb_event },
+		{ OPT_INT, 'F', "freq", &o->freq, "HZ", "samples per second (default 999)" },
+		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
+		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "record call chains (frame pointers, user and kernel)" },
+		{ OPT_STRING, 0, "call-graph", &o->call_graph, "fp", "call chain mode: fp" },
+		{ OPT_INT, 'm', "mmap-pages", &o->mmap_pages, "PAGES", "ring buffer pages per CPU, a power of two (default 128)" },
+		{ OPT_BOOL, 0, "timestamps", &o->timestamps, NULL, "keep every sample with time and cpu labels" },
+		{ OPT_GROUP, 0, NULL, NULL, NULL, "Output" },
+		{ OPT_STRING, 'o', "output", &o->output, "FILE", "profile to write (default kiln.pb.gz)" },
+		{ OPT_DOUBLE, 0, "checkpoint", &o->checkpoint, "SECONDS", "rewrite the profile this often while recording (default 10, 0 = off)" },
+		{ OPT_BOOL, 'q', "quiet", &o->quiet, NULL, "no messages but errors" },
+		{ OPT_COUNT, 'v', "verbose", &o->verbose, NULL, "more messages" },
+		OPT_END_(),
+	};
+	struct kerr err = KERR_INIT;
+	int n;
+
+	cb_opts = o;
+	n = options_parse(argc, argv, opts, record_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
+	if (n == OPTIONS_HELP)
+		return 1;
+	if (n < 0) {
+		cli_error("record: %s", err.msg);
+		return -1;
+	}
+	if (target_finish(&o->target, n, argv, 0, &err) < 0) {
+		cli_error("record: %s", err.msg);
+		return -1;
+	}
+	if (!target_has_command(&o->target) && !o->target.pids.n && !o->target.tids.n &&
+	    !target_has_cpus(&o->target)) {
+		cli_error("record: nothing to record: give a command, -p PID, -t TID or -a");
+		return -1;
+	}
+	if (o->freq <= 0 && !o->period) {
+		cli_error("record: -F needs a positive frequency");
+		return -1;
+	}
+	if (o->period < 0) {
+		cli_error("record: -c needs a positive period");
+		return -1;
+	}
+	if (o->call_graph) {
+		if (strcmp(o->call_graph, "fp") == 0) {
+			o->callchain = true;
+		} else if (strncmp(o->call_graph, "lbr", 3) == 0) {
+			cli_error("record: --call-graph lbr needs Intel LBR hardware, which this "
+				  "machine does not have; use --call-graph fp");
+			return -1;
+		} else {
+			cli_error("record: unknown --call-graph mode '%s' (known: fp)", o->call_graph);
+			return -1;
+		}
+	}
+	if (o->mmap_pages && (o->mmap_pages & (o->mmap_pages - 1))) {
+		cli_error("record: -m needs a power of two, not %d", o->mmap_pages);
+		return -1;
+	}
+	return 0;
+}
+
+static bool targets_alive(const struct target *t)
+{
+	for (size_t i = 0; i < t->pids.n; i++)
+		if (kill(t->pids.v[i], 0) == 0 || errno != ESRCH)
+			return true;
+	for (size_t i = 0; i < t->tids.n; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d", (int)t->tids.v[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void print_summary(struct recording *rc, size_t size)
+{
+	const struct recorder_stats *st = &rc->rec.stats;
+
+	if (st->lost)
+		cli_warn("lost %" PRIu64 " samples: the ring buffers overflowed; try a larger -m "
+			 "or a lower -F", st->lost);
+	if (rc->o->quiet)
+		return;
+	fprintf(stderr, "[ kiln record: %" PRIu64 " samples, %" PRIu64 " lost, wrote %s (%.1f KB) ]\n",
+		st->samples, st->lost, rc->o->output, (double)size / 1024.0);
+}
+
+/* The main loop: returns when the command ended, targets died, the
+ * duration passed or a signal asked us to stop. */
+static void record_loop(struct recording *rc, const sigset_t *waitmask, int *status,
+			bool *child_done)
+{
+	struct record_opts *o = rc->o;
+	double deadline = o->duration > 0 ? rc->start_mono + o->duration : INFINITY;
+	double next_cp = o->checkpoint > 0 ? rc->start_mono + o->checkpoint : INFINITY;
+
+	for (;;) {
+		double now = now_s(), wait = fmin(fmin(deadline, next_cp) - now, 0.5);
+
+		if (stop_signal)
+			break;
+		if (rc->launch.pid > 0 && child_changed) {
+			child_changed = 0;
+			if (waitpid(rc->launch.pid, status, WNOHANG) == rc->launch.pid) {
+				rc->launch.pid = -1;
+				*child_done = true;
+				break;
+			}
+		}
+		if (now >= deadline)
+			break;
+		if (now >= next_cp) {
+			struct kerr err = KERR_INIT;
+			session_read(rc->session, false, recorder_record, &rc->rec);
+			if (write_profile(rc, NULL, &err) < 0)
+				cli_warn("checkpoint: %s", err.msg);
+			rc->checkpoints++;
+			/* Keep to the grid of start + k * interval, so a slow first
+			 * checkpoint (symbol loading) does not push later ones back. */
+			next_cp += o->checkpoint;
+			if (next_cp <= now_s())
+				next_cp = now_s() + o->checkpoint;
+			continue;
+		}
+		session_poll(rc->session, wait > 0 ? (int)(wait * 1000) + 1 : 0, waitmask);
+		session_read(rc->session, false, recorder_record, &rc->rec);
+		if (rc->launch.pid <= 0 && !o->target.all_cpus && !o->target.cpus_given &&
+		    (session_ended(rc->session) || !targets_alive(&o->target)))
+			break;
+	}
+}
+
+/* Sets *exec_failed when the command itself could not be run. */
+static int start_target(struct recording *rc, bool *exec_failed, struct kerr *err)
+{
+	struct record_opts *o = rc->o;
+	struct session_opts so;
+	struct pid_list tids = PID_LIST_INIT;
+	int ret;
+
+	memset(&so, 0, sizeof(so));
+	so.events = &rc->evs;
+	so.inherit = o->inherit;
+	so.freq = o->period ? 0 : (uint64_t)o->freq;
+	so.period = (uint64_t)o->period;
+	so.callchain = o->callchain;
+	so.mmap_pages = (size_t)o->mmap_pages;
+	if (target_has_cpus(&o->target)) {
+		so.system_wide = true;
+		so.cpus = o->target.cpus.v;
+		so.n_cpus = o->target.cpus.n;
+		tasks_synthesize_all(rc->tasks, NULL);
+	} else if (target_has_command(&o->target)) {
+		ret = launch_prepare(&rc->launch, (const char *const *)o->target.argv, err);
+		if (ret < 0)
+			return ret;
+		so.child = rc->launch.pid;
+	} else {
+		ret = target_threads(&o->target, &tids, err);
+		if (ret < 0)
+			return ret;
+		for (size_t i = 0; i < o->target.pids.n; i++)
+			tasks_synthesize_pid(rc->tasks, o->target.pids.v[i], NULL);
+		for (size_t i = 0; i < o->target.tids.n; i++)
+			tasks_synthesize_pid(rc->tasks, o->target.tids.v[i], NULL);
+		so.tids = tids.v;
+		so.n_tids = tids.n;
+	}
+	ret = session_open(&so, &rc->session, err);
+	free(tids.v);
+	if (ret < 0)
+		return ret;
+	recorder_init(&rc->rec, rc->tasks, rc->evs.n, session_sample_type(rc->session),
+		      session_regs_mask(rc->session), o->timestamps);
+	rc->rec.session = rc->session;
+	rc->rec.event_of = event_of;
+	rc->start_wall = wall_ns();
+	rc->start_mono = now_s();
+	if (rc->launch.pid > 0) {
+		ret = launch_start(&rc->launch, err);
+		*exec_failed = ret < 0;
+		return ret;
+	}
+	return session_enable(rc->session);
+}
 
 int cmd_record(int argc, const char **argv)
 {
-	(void)argc; (void)argv;
-	cli_error("record: not built yet");
-	return 1;
+	struct record_opts o = { TARGET_INIT, KBUF_INIT };
+	struct recording rc;
+	struct kerr err = KERR_INIT;
+	struct sigaction sa;
+	sigset_t block, waitmask;
+	int status = 0, ret, exit_code = 0;
+	bool child_done = false, exec_failed = false;
+	size_t size = 0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.launch = (struct launch)LAUNCH_INIT;
+	o.freq = 999;
+	o.inherit = true;
+	o.output = "kiln.pb.gz";
+	o.checkpoint = 10;
+	ret = parse_options(argc, argv, &o);
+	if (ret) {
+		exit_code = ret > 0 ? 0 : 1;
+		goto out_opts;
+	}
+	rc.o = &o;
+	for (int i = 0; i < o.target.argc; i++)
+		kbuf_addf(&rc.cmdline, "%s%s", i ? " " : "", o.target.argv[i]);
+	if (!o.target.argc)
+		kbuf_addstr(&rc.cmdline, o.target.all_cpus || o.target.cpus_given ? "-a" : "-p");
+
+	ret = o.events.len ? events_parse(o.events.buf, &rc.evs, &err)
+			   : default_events(&o, &rc.evs, &err);
+	if (ret < 0) {
+		cli_error("record: %s", err.msg);
+		exit_code = 1;
+		goto out_opts;
+	}
+	meta_init(&rc.meta, &rc.evs, &o);
+	rc.tasks = tasks_new();
+	rc.builder = builder_new();
+
+	/* Signals stay blocked except while waiting in ppoll, so none is lost
+	 * between a check and the wait. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGHUP);
+	sigdelset(&waitmask, SIGCHLD);
+
+	ret = start_target(&rc, &exec_failed, &err);
+	if (ret < 0) {
+		/* As a shell: 127 for a missing command, 126 if it cannot run. */
+		cli_error("%s%s", exec_failed ? "" : "record: ", err.msg);
+		exit_code = exec_failed ? (ret == -ENOENT ? 127 : 126) : 1;
+		goto out_session;
+	}
+	child_changed = 1; /* check once: it may have exited already */
+	record_loop(&rc, &waitmask, &status, &child_done);
+
+	if (rc.launch.pid > 0 && !child_done) {
+		/* Stopped by a signal or --duration: the command goes too. */
+		kill(rc.launch.pid, stop_signal ? stop_signal : SIGTERM);
+		launch_wait(&rc.launch, &status, NULL, false);
+		child_done = true;
+	}
+	session_disable(rc.session);
+	session_read(rc.session, true, recorder_record, &rc.rec);
+	ret = write_profile(&rc, &size, &err);
+	if (ret < 0) {
+		cli_error("record: %s", err.msg);
+		exit_code = 1;
+	} else {
+		print_summary(&rc, size);
+		if (o.verbose) {
+			const char **w;
+			size_t n = builder_warnings(rc.builder, &w);
+			for (size_t i = 0; i < n; i++)
+				cli_warn("%s", w[i]);
+		}
+	}
+	if (child_done && !exit_code)
+		exit_code = launch_exit_code(status);
+out_session:
+	session_close(rc.session);
+	recorder_release(&rc.rec);
+	launch_release(&rc.launch);
+	builder_free(rc.builder);
+	tasks_free(rc.tasks);
+	meta_release(&rc.meta);
+	event_list_release(&rc.evs);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+out_opts:
+	kbuf_release(&rc.cmdline);
+	kbuf_release(&o.events);
+	target_release(&o.target);
+	return exit_code;
 }
