@@ -80,6 +80,54 @@ void events_caret(const char *spec, int pos, struct kbuf *out);
  * returned string is static. */
 int events_tracefs_root(const char **root, struct kerr *err);
 
+/* ---- The catalog of events this machine offers (kiln list) ---------- */
+
+enum event_class {
+	EVENT_CLASS_HW,          /* "Hardware event" */
+	EVENT_CLASS_SW,          /* "Software event" */
+	EVENT_CLASS_TOOL,        /* "Tool event" */
+	EVENT_CLASS_CACHE,       /* "Hardware cache event" */
+	EVENT_CLASS_PMU,         /* "Kernel PMU event": sysfs aliases */
+	EVENT_CLASS_RAW,         /* "Raw hardware event descriptor": syntax reminders */
+	EVENT_CLASS_BREAKPOINT,  /* "Hardware breakpoint": syntax reminder */
+	EVENT_CLASS_TRACEPOINT,  /* "Tracepoint event" */
+	EVENT_CLASS_COUNT
+};
+
+#define EVENT_CLASS_BIT(c) (1u << (c))
+#define EVENT_CLASS_ALL ((1u << EVENT_CLASS_COUNT) - 1)
+
+struct event_desc {
+	enum event_class cls;
+	char *name;      /* "cpu-cycles", "msr/tsc/", "sched:sched_switch", "rNNN"; owned */
+	char *alias;     /* "cycles", or NULL; owned */
+	char *encoding;  /* "type=1,config=0x3", "msr/event=0x00/"; NULL for descriptors; owned */
+	bool openable;   /* attr describes a real event (false: descriptors, tool events) */
+	struct perf_event_attr attr;
+};
+
+struct event_catalog {
+	struct event_desc *v;
+	size_t n, cap;
+};
+
+#define EVENT_CATALOG_INIT { NULL, 0, 0 }
+
+/* Appends the events of the classes in `mask` (EVENT_CLASS_BIT()s), each
+ * class sorted by name, classes in perf list's order. Tracepoints need
+ * tracefs (mounted on demand): when it cannot be had the other classes are
+ * still appended and the error is returned. env may be NULL. */
+int events_catalog(struct events_env *env, unsigned mask, struct event_catalog *out,
+		   struct kerr *err);
+void event_catalog_release(struct event_catalog *c);
+/* "Hardware event", "Software event", ... as perf list prints them. */
+const char *event_class_label(enum event_class c);
+
+/* Tries to open the event here (this process, then CPU-wide for PMUs that
+ * only count per CPU) and closes it. 0 when this machine can count it,
+ * else the -errno of the first attempt. */
+int events_probe(const struct perf_event_attr *attr);
+
 /* True for PERF_TYPE_SOFTWARE task-clock and cpu-clock (perf's "clock"
  * events, which stat shows in msec). */
 bool kevent_is_clock(const struct kevent *ev);

@@ -90,12 +90,31 @@ int tracefs_event_id(const char *root, const char *sys, const char *name, uint64
 	return ret;
 }
 
+/* Character i of the string "sys:name" without building it. */
+static unsigned char tp_char(const struct tp_name *t, size_t i, size_t syslen)
+{
+	if (i < syslen)
+		return (unsigned char)t->sys[i];
+	if (i == syslen)
+		return ':';
+	return (unsigned char)t->name[i - syslen - 1];
+}
+
+/* Orders as the strings "sys:name" would (perf list's order): "fib6:x"
+ * sorts before "fib:x" because '6' < ':'. */
 static int cmp_tp(const void *a, const void *b)
 {
 	const struct tp_name *x = a, *y = b;
-	int c = strcmp(x->sys, y->sys);
+	size_t xl = strlen(x->sys), yl = strlen(y->sys);
 
-	return c ? c : strcmp(x->name, y->name);
+	for (size_t i = 0;; i++) {
+		unsigned char c = tp_char(x, i, xl), d = tp_char(y, i, yl);
+
+		if (c != d)
+			return c < d ? -1 : 1;
+		if (!c)
+			return 0;
+	}
 }
 
 static int scan_dir(const char *path, const char *glob, char ***out, size_t *n)

@@ -1,0 +1,36 @@
+# Exit statuses and errors: the command's status passes through, a missing
+# command is reported as a shell would (127), an event this machine cannot
+# count is "<not supported>" with status 0, a bad event string is shown
+# with a caret under the offending character.
+. "$KILN_SRC/tests/lib.sh"
+need_root
+
+"$KILN" stat -e task-clock -- "$STAT_WORK" exit 7 2>/dev/null
+rc=$?; [ $rc = 7 ] || fail "exit status $rc, expected the command's 7"
+
+"$KILN" stat -- kiln-no-such-command-xyz 2>"$TMP/err"
+rc=$?; [ $rc = 127 ] || fail "missing command: exit $rc, expected 127"
+grep -qx "kiln: cannot run 'kiln-no-such-command-xyz': No such file or directory" "$TMP/err" ||
+	fail "missing command message: $(cat "$TMP/err")"
+
+# software/config=0x999/ is refused by every kernel: a real <not supported>
+# path on any machine.
+"$KILN" stat -e task-clock,software/config=0x999/ -- true 2>"$TMP/out"
+rc=$?; [ $rc = 0 ] || fail "unsupported event made stat exit $rc"
+grep -Eq '^ +<not supported> +software/config=0x999/' "$TMP/out" ||
+	fail "no <not supported> line: $(cat "$TMP/out")"
+grep -q 'task-clock' "$TMP/out" || fail "the supported event is missing"
+
+# cycles: whatever perf says about it here, kiln says too.
+if command -v perf >/dev/null; then
+	perf stat -e cycles -- true 2>&1 | grep -q '<not supported>' && p=no || p=yes
+	"$KILN" stat -e cycles -- true 2>&1 | grep -q '<not supported>' && k=no || k=yes
+	[ "$p" = "$k" ] || fail "cycles countable here: perf $p, kiln $k"
+	note "cycles countable here: $k (perf agrees)"
+fi
+
+"$KILN" stat -e 'task-clock,cycles:uq' -- true 2>"$TMP/err"
+rc=$?; [ $rc = 1 ] || fail "bad modifier: exit $rc"
+grep -q "column 20: unknown modifier 'q'" "$TMP/err" || fail "message: $(cat "$TMP/err")"
+grep -qx '  task-clock,cycles:uq' "$TMP/err" || fail "no echo of the string"
+grep -qx "$(printf '%*s^' 21 '')" "$TMP/err" || fail "caret misplaced: $(cat -A "$TMP/err")"

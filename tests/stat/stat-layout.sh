@@ -1,0 +1,62 @@
+# kiln stat prints perf stat's layout: the same lines, columns and fields
+# for the same command, in the table, -x CSV, -j JSON, -r, -I, group and
+# system-wide forms. Numbers differ run to run, so both outputs are
+# normalised (numbers → N, K/M/G rates → /sec, runs of spaces → one) and
+# then must be identical; line lengths must match too (the columns).
+. "$KILN_SRC/tests/lib.sh"
+need_root
+need_cmd perf
+
+norm() { sed -E 's/  \( \+- +[0-9.]+% \)//; s/[0-9][0-9.,]*/N/g; s/[KMG]\/sec/\/sec/; s/ +/ /g; s/ +$//' "$1"; }
+
+compare() {
+	desc=$1; shift
+	perf stat "$@" >"$TMP/perf.out" 2>&1 || true
+	"$KILN" stat "$@" >"$TMP/kiln.out" 2>&1 || true
+	if ! diff <(norm "$TMP/perf.out") <(norm "$TMP/kiln.out") >"$TMP/diff"; then
+		cat "$TMP/diff" >&2
+		fail "$desc: kiln's lines differ from perf's"
+	fi
+	note "$desc: same lines"
+}
+
+# Line lengths carry the column widths; only for outputs whose numbers
+# have a fixed width (table lines are right-aligned in fixed columns).
+compare_widths() {
+	desc=$1; shift
+	perf stat "$@" >"$TMP/perf.out" 2>&1 || true
+	"$KILN" stat "$@" >"$TMP/kiln.out" 2>&1 || true
+	# Drop lines whose width depends on a value: rates and metrics keep
+	# their width, counts are right-aligned, so every line qualifies except
+	# the noise column.
+	# (-r's elapsed line takes its precision from the spread: not compared)
+	widths() { sed -E 's/  \( \+- +[0-9.]+% \)//; /\+-.*seconds time elapsed/d' "$1" |
+		   awk '{print length($0)}'; }
+	if ! diff <(widths "$TMP/perf.out") <(widths "$TMP/kiln.out") >/dev/null; then
+		paste -d'\n' "$TMP/perf.out" "$TMP/kiln.out" | cat -A >&2
+		fail "$desc: column widths differ from perf's"
+	fi
+	note "$desc: same column widths"
+}
+
+W=$STAT_WORK
+compare "default events" -- "$W" pages 100
+compare_widths "default events" -- "$W" pages 100
+compare "CSV" -x, -- "$W" pages 100
+compare "CSV with ;" -x';' -e task-clock,page-faults,cycles -- "$W" pages 100
+compare "JSON" -j -- "$W" pages 100
+compare "repeat" -r 3 -e task-clock,page-faults,cycles -- "$W" pages 100
+compare_widths "repeat" -r 3 -e task-clock,page-faults,cycles -- "$W" pages 100
+compare "repeat CSV" -x, -r 3 -e task-clock,page-faults -- "$W" pages 100
+compare "repeat JSON" -j -r 3 -e task-clock,page-faults -- "$W" pages 100
+compare "group" -e '{task-clock,page-faults}' -- "$W" pages 100
+compare "group with modifier" -e '{task-clock,page-faults}:u' -- "$W" pages 100
+# 250 ms of wall time: two full intervals and a partial one for both tools.
+compare "interval" -I 100 -e task-clock,page-faults,cycles -- sleep 0.25
+compare_widths "interval" -I 100 -e task-clock,page-faults,cycles -- sleep 0.25
+compare "interval CSV" -x, -I 100 -e task-clock,page-faults -- sleep 0.25
+compare "interval JSON" -j -I 100 -e task-clock,page-faults -- sleep 0.25
+compare "system-wide" -a -e cpu-clock,context-switches -- "$W" sleeps 20
+compare "CPU list" -C 0 -e cpu-clock -- "$W" sleeps 20
+compare "null run" -n -- "$W" pages 10
+compare "null run repeated" -n -r 3 -- "$W" pages 10
