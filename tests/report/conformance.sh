@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# kiln report against go tool pprof on the same files: CPU and heap profiles
+# written by a Go program with runtime/pprof (goprof/), and hand-built ones
+# (mkprofiles: the worked case of pprof.md §4.9, inline chains, recursion,
+# labels, several mappings, non-dense ids). Each case runs both tools with
+# the same options and compares the outputs with compare.py: same lines in
+# the same order, whitespace runs normalised, zero tolerance on values.
+. "$KILN_SRC/tests/lib.sh"
+need_cmd go
+need_cmd python3
+: "${MKPROFILES:?MKPROFILES must point at the mkprofiles helper}"
+
+export TZ=UTC
+gohome="$KILN_BUILD/gohome"
+mkdir -p "$gohome"
+# Module-less build of one file, standard library only: no network.
+(cd "$KILN_SRC/tests/report/goprof" &&
+	HOME="$gohome" GOTOOLCHAIN=local GOTELEMETRY=off GO111MODULE=off GOFLAGS= \
+		go build -o "$TMP/goprof" main.go) || fail "cannot build tests/report/goprof"
+"$TMP/goprof" "$TMP/cpu.pb.gz" "$TMP/heap.pb.gz" 1.2 >/dev/null || fail "goprof run 1"
+"$TMP/goprof" "$TMP/cpu2.pb.gz" "$TMP/heap2.pb.gz" 0.6 >/dev/null || fail "goprof run 2"
+"$MKPROFILES" "$TMP" || fail "mkprofiles"
+
+cd "$TMP" || fail "cd"
+cases=0
+failed=0
+# One case per line: options and files, as given to both tools.
+while IFS= read -r line; do
+	case "$line" in ''|'#'*) continue ;; esac
+	eval "set -- $line"
+	cases=$((cases + 1))
+	"$KILN" report "$@" > k.out 2> k.err
+	krc=$?
+	pprof "$@" > p.out 2> p.err
+	prc=$?
+	if [ "$krc" -ne 0 ] && [ "$prc" -eq 0 ]; then
+		echo "FAIL: kiln report $line exited $krc"; cat k.err; failed=$((failed + 1)); continue
+	fi
+	if ! python3 "$KILN_SRC/tests/report/compare.py" k.out p.out "$line"; then
+		failed=$((failed + 1))
+	fi
+done <<'CASES'
+# Go CPU profile (recursion in fib, inlined mix, labels from pprof.Do)
+-top cpu.pb.gz
+-top -cum cpu.pb.gz
+-top -focus=leafA cpu.pb.gz
+-top -ignore=fib cpu.pb.gz
+-top -hide=runtime cpu.pb.gz
+-top -show=main cpu.pb.gz
+-top -lines cpu.pb.gz
+-top -files cpu.pb.gz
+-top -addresses cpu.pb.gz
+-top -filefunctions cpu.pb.gz
+-top -noinlines -lines cpu.pb.gz
+-top -sample_index=samples cpu.pb.gz
+-top -sample_index=0 -cum cpu.pb.gz
+-top -nodecount=5 cpu.pb.gz
+-top -nodecount 3 -cum cpu.pb.gz
+-top -nodefraction=0.1 cpu.pb.gz
+-top -nodefraction=0.05 -nodecount=4 cpu.pb.gz
+-top -tagfocus=worker=one cpu.pb.gz
+-top -tagignore=worker cpu.pb.gz
+-top -relative_percentages -focus=fib cpu.pb.gz
+-top -show_from=work cpu.pb.gz
+-top -prune_from=labelled cpu.pb.gz
+-top -unit=s cpu.pb.gz
+-top -diff_base=cpu2.pb.gz cpu.pb.gz
+-top -diff_base=cpu2.pb.gz -cum -lines cpu.pb.gz
+-top -base=cpu2.pb.gz cpu.pb.gz
+-top -diff_base=cpu2.pb.gz -normalize cpu.pb.gz
+-top cpu.pb.gz cpu2.pb.gz
+-peek work cpu.pb.gz
+-peek 'leaf|fib' -lines cpu.pb.gz
+-traces cpu.pb.gz
+-traces -diff_base=cpu2.pb.gz cpu.pb.gz
+-tree cpu.pb.gz
+-tree -nodecount=4 -cum cpu.pb.gz
+-raw cpu.pb.gz cpu2.pb.gz
+-tags cpu.pb.gz
+-list main.work -source_path=$KILN_SRC/tests/report/goprof cpu.pb.gz
+# Go heap profile (four sample types, bytes labels, inuse_space default)
+-top heap.pb.gz
+-top -sample_index=alloc_space heap.pb.gz
+-top -alloc_objects -cum heap.pb.gz
+-top -mean heap.pb.gz
+-top -tagfocus=64kb: heap.pb.gz
+-top -diff_base=heap2.pb.gz heap.pb.gz
+-top -diff_base=heap2.pb.gz -drop_negative heap.pb.gz
+-top -unit=auto heap.pb.gz
+-top -divide_by=3 heap.pb.gz
+-peek alloc heap.pb.gz
+-traces heap.pb.gz
+-tree heap.pb.gz
+-tags heap.pb.gz
+-raw heap.pb.gz
+# Hand-built: the worked case of pprof.md 4.9
+-top worked.pb.gz
+-top -cum worked.pb.gz
+-top -lines worked.pb.gz
+-top -noinlines worked.pb.gz
+-top -nodefraction=0.7 worked.pb.gz
+-top -focus=^C$ worked.pb.gz
+-top -focus=^C$ -relative_percentages worked.pb.gz
+-top -sample_index=samples worked.pb.gz
+-top -diff_base=worked-base.pb.gz worked.pb.gz
+-top -base=worked-base.pb.gz worked.pb.gz
+-peek B worked.pb.gz
+-tree worked.pb.gz
+-traces worked.pb.gz
+# Hand-built: mappings, inline chains, recursion, labels, non-dense ids
+-top rich.pb.gz
+-top -cum rich.pb.gz
+-top -lines rich.pb.gz
+-top -noinlines rich.pb.gz
+-top -addresses rich.pb.gz
+-top -files rich.pb.gz
+-top -filefunctions rich.pb.gz
+-top -focus=eval -hide=hash rich.pb.gz
+-top -ignore=kernel rich.pb.gz
+-top -show=eval.c rich.pb.gz
+-top -tagfocus=thread=worker rich.pb.gz
+-top -tagfocus=request=1kb: rich.pb.gz
+-top -tagignore=main rich.pb.gz
+-top -sample_index=samples -mean rich.pb.gz
+-top rich.pb.gz rich2.pb.gz
+-top -diff_base=rich2.pb.gz rich.pb.gz
+-top -base=rich2.pb.gz -lines rich.pb.gz
+-peek apply rich.pb.gz
+-peek eval -lines rich.pb.gz
+-tree rich.pb.gz
+-tree -addresses rich.pb.gz
+-traces rich.pb.gz
+-traces -lines rich.pb.gz
+-tags rich.pb.gz
+-raw rich.pb.gz rich2.pb.gz
+-comments rich.pb.gz
+CASES
+note "$cases cases, $failed mismatches"
+[ "$failed" -eq 0 ] || fail "$failed of $cases cases differ from go tool pprof"
+echo ok

@@ -1,0 +1,221 @@
+/* The worked conformance case of pprof.md §4.9, built with the Profile
+ * builder and rendered by the report module into a buffer: the rows and
+ * header lines the reference records from go tool pprof, for -top and its
+ * variants (-cum, -lines, -noinlines, -nodefraction, -focus, -sample_index,
+ * -diff_base, -base), plus the graph API on its own (edges, inline flags). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "fixtures.h"
+#include "profile/filter.h"
+#include "profile/merge.h"
+#include "report/graph.h"
+#include "report/report.h"
+
+enum base_mode { NO_BASE, DIFF_BASE, BASE };
+
+static char *run(struct report_opts *o, enum base_mode bm)
+{
+	struct profile *p = fixture_worked(false);
+	struct kbuf out = KBUF_INIT, notes = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+
+	if (bm != NO_BASE) {
+		struct profile *b = fixture_worked(true), *both[2], *m = NULL;
+		if (bm == DIFF_BASE)
+			profile_set_label(b, "pprof::base", "true");
+		profile_scale(b, -1);
+		both[0] = p;
+		both[1] = b;
+		CHECK_EQ(profile_merge(both, 2, &m, &err), 0);
+		profile_free(p);
+		profile_free(b);
+		p = m;
+	}
+	if (report_generate(p, o, &out, &notes, &err) < 0) {
+		fprintf(stderr, "report failed: %s\n", err.msg);
+		check_failures++;
+	}
+	profile_free(p);
+	kbuf_release(&notes);
+	return kbuf_detach(&out, NULL);
+}
+
+/* Checks that `text` holds `line` as a whole line. */
+static void has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && p[n] == '\n')
+			return;
+	fprintf(stderr, "missing line \"%s\" in:\n%s\n", line, text);
+	check_failures++;
+}
+
+/* Checks the table rows (after the column header) exactly. */
+static void rows(const char *text, const char *want)
+{
+	const char *h = strstr(text, "      flat  flat%   sum%        cum   cum%\n");
+
+	if (!h) {
+		fprintf(stderr, "no table in:\n%s\n", text);
+		check_failures++;
+		return;
+	}
+	h = strchr(h, '\n') + 1;
+	if (strcmp(h, want)) {
+		fprintf(stderr, "rows:\n%swanted:\n%s\n", h, want);
+		check_failures++;
+	}
+}
+
+static void test_top(void)
+{
+	struct report_opts o;
+	char *t;
+
+	report_opts_init(&o);
+	t = run(&o, NO_BASE);
+	has_line(t, "Type: cpu");
+	has_line(t, "Duration: 2s, Total samples = 200ms (10.00%)");
+	has_line(t, "Showing nodes accounting for 200ms, 100% of 200ms total");
+	rows(t, "     130ms 65.00% 65.00%      130ms 65.00%  C\n"
+		"      50ms 25.00% 90.00%      180ms 90.00%  A\n"
+		"      20ms 10.00%   100%      200ms   100%  main\n"
+		"         0     0%   100%      180ms 90.00%  B\n");
+	free(t);
+
+	report_opts_init(&o);
+	o.cum = true;
+	t = run(&o, NO_BASE);
+	rows(t, "      20ms 10.00% 10.00%      200ms   100%  main\n"
+		"      50ms 25.00% 35.00%      180ms 90.00%  A\n"
+		"         0     0% 35.00%      180ms 90.00%  B\n"
+		"     130ms 65.00%   100%      130ms 65.00%  C\n");
+	free(t);
+
+	report_opts_init(&o);
+	o.granularity = REPORT_G_LINES;
+	t = run(&o, NO_BASE);
+	rows(t, "     100ms 50.00% 50.00%      100ms 50.00%  C demo.c:40\n"
+		"      50ms 25.00% 75.00%      180ms 90.00%  A demo.c:20\n"
+		"      30ms 15.00% 90.00%       30ms 15.00%  C demo.c:41 (inline)\n"
+		"      20ms 10.00%   100%      200ms   100%  main demo.c:10\n"
+		"         0     0%   100%      150ms 75.00%  B demo.c:30\n"
+		"         0     0%   100%       30ms 15.00%  B demo.c:31\n");
+	free(t);
+
+	report_opts_init(&o);
+	o.noinlines = true;
+	t = run(&o, NO_BASE);
+	rows(t, "     100ms 50.00% 50.00%      100ms 50.00%  C\n"
+		"      50ms 25.00% 75.00%      180ms 90.00%  A\n"
+		"      30ms 15.00% 90.00%      180ms 90.00%  B\n"
+		"      20ms 10.00%   100%      200ms   100%  main\n");
+	free(t);
+
+	report_opts_init(&o);
+	o.nodefraction = 0.7;
+	t = run(&o, NO_BASE);
+	has_line(t, "Showing nodes accounting for 70ms, 35.00% of 200ms total");
+	has_line(t, "Dropped 1 node (cum <= 140ms)");
+	free(t);
+
+	report_opts_init(&o);
+	o.focus = "^C$";
+	t = run(&o, NO_BASE);
+	has_line(t, "Active filters:");
+	has_line(t, "   focus=^C$");
+	rows(t, "     130ms 65.00% 65.00%      130ms 65.00%  C\n"
+		"         0     0% 65.00%      130ms 65.00%  A\n"
+		"         0     0% 65.00%      130ms 65.00%  B\n"
+		"         0     0% 65.00%      130ms 65.00%  main\n");
+	free(t);
+
+	o.relative_percentages = true;
+	t = run(&o, NO_BASE);
+	rows(t, "     130ms   100%   100%      130ms   100%  C\n"
+		"         0     0%   100%      130ms   100%  A\n"
+		"         0     0%   100%      130ms   100%  B\n"
+		"         0     0%   100%      130ms   100%  main\n");
+	free(t);
+
+	report_opts_init(&o);
+	o.sample_index = "samples";
+	t = run(&o, NO_BASE);
+	has_line(t, "        13 65.00% 65.00%         13 65.00%  C");
+	free(t);
+
+	report_opts_init(&o);
+	o.nodecount = 2;
+	t = run(&o, NO_BASE);
+	has_line(t, "Showing top 2 nodes out of 4");
+	free(t);
+}
+
+static void test_diff(void)
+{
+	struct report_opts o;
+	char *t;
+
+	report_opts_init(&o);
+	t = run(&o, DIFF_BASE);
+	has_line(t, "Duration: 4s, Total samples = 120ms ( 3.00%)");
+	has_line(t, "Showing nodes accounting for 80ms, 66.67% of 120ms total");
+	rows(t, "      30ms 25.00% 25.00%       60ms 50.00%  A\n"
+		"      30ms 25.00% 50.00%       30ms 25.00%  C\n"
+		"      20ms 16.67% 66.67%       80ms 66.67%  main\n"
+		"         0     0% 66.67%       60ms 50.00%  B\n");
+	free(t);
+
+	report_opts_init(&o);
+	t = run(&o, BASE);
+	has_line(t, "Showing nodes accounting for 80ms, 100% of 80ms total");
+	has_line(t, "      30ms 37.50% 75.00%       30ms 37.50%  C (inline)");
+	free(t);
+}
+
+static void test_graph_api(void)
+{
+	struct profile *p = fixture_worked(false);
+	struct rtable t;
+	struct rgraph g;
+	struct rtable_opts to = { 0 };
+	struct rgraph_opts go = { 1, false, false, true };
+	uint32_t b_inline = UINT32_MAX;
+	size_t recursive_edges = 0;
+
+	profile_aggregate(p, true, true, false, false, false); /* -functions */
+	rtable_build(&t, p, &to);
+	CHECK_EQ(t.n, 4); /* main, A, B, C at function granularity */
+	rgraph_build(&g, &t, &go, NULL);
+	CHECK_EQ(g.n_nodes, 4);
+	rgraph_sort(&g, false);
+	CHECK_STR(rtable_name(&t, g.nodes[0]), "C");
+	for (size_t i = 0; i < g.n_edges; i++) {
+		const struct redge *e = &g.edges[i];
+		if (!strcmp(rtable_name(&t, e->src), "B") && !strcmp(rtable_name(&t, e->dst), "C")) {
+			/* B->C is a call (sample 1) and an inline (sample 3). */
+			CHECK(!e->inline_);
+			CHECK_EQ(e->weight, 130000000);
+			b_inline = (uint32_t)i;
+		}
+		if (e->src == e->dst)
+			recursive_edges++;
+	}
+	CHECK(b_inline != UINT32_MAX);
+	CHECK_EQ(recursive_edges, 0); /* self edges are ignored */
+	rgraph_release(&g);
+	rtable_release(&t);
+	profile_free(p);
+}
+
+int main(void)
+{
+	test_top();
+	test_diff();
+	test_graph_api();
+	return CHECK_DONE();
+}
