@@ -64,15 +64,15 @@ struct run_result {
 	int exit_code;                /* of the command, or 0 */
 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested; /* the signal that asked to stop, or 0 */
 static volatile sig_atomic_t child_exited;
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	stop_requested = sig;
 }
 
+/* Only there so that a child's exit interrupts the interval sleep. */
 static void on_sigchld(int sig)
 {
 	(void)sig;
@@ -298,8 +298,12 @@ static int wait_for_end(struct session *s, struct counters *c, struct run_result
 			if (ret != -EINTR)
 				return kerr_set(err, ret, "waiting for the command: %s",
 						strerror(-ret));
-			if (stop_requested > 1)
+			/* Ctrl-C reached the command through the terminal; a
+			 * SIGTERM sent to kiln alone is passed on. */
+			if (stop_requested == SIGTERM) {
 				kill(l->pid, SIGTERM);
+				stop_requested = SIGINT;
+			}
 		}
 	}
 	for (;;) {
@@ -553,6 +557,7 @@ int cmd_stat(int argc, const char **argv)
 	s = (struct session){ &so, &disp, &out, fh };
 	install_signals(old_sig);
 	for (int run = 0; run < so.repeat; run++) {
+		disp.runs = run + 1;
 		ret = run_once(&s, &r, &err);
 		if (ret < 0) {
 			restore_signals(old_sig);
@@ -578,7 +583,7 @@ int cmd_stat(int argc, const char **argv)
 		exit_code = r.exit_code;
 		user_s = r.ru.ru_utime.tv_sec + r.ru.ru_utime.tv_usec / 1e6;
 		sys_s = r.ru.ru_stime.tv_sec + r.ru.ru_stime.tv_usec / 1e6;
-		if (stop_requested && !target_has_command(&so.target))
+		if (stop_requested) /* Ctrl-C ends a -r series too, as in perf */
 			break;
 	}
 	restore_signals(old_sig);
