@@ -74,6 +74,11 @@ void builder_free(struct builder *b)
 	free(b);
 }
 
+struct symbolizer *builder_symbolizer(struct builder *b)
+{
+	return b->sym;
+}
+
 size_t builder_warnings(const struct builder *b, const char ***out)
 {
 	*out = (const char **)b->warnings.v;

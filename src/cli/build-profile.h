@@ -35,6 +35,10 @@ void builder_free(struct builder *b); /* NULL-tolerant */
 struct profile *build_profile(struct builder *b, struct recorder *r, struct tasks *t,
 			      const struct profile_meta *m);
 
+/* The builder's symbolizer, to share its file cache (the unwinder reads
+ * CFI from the same files). Owned by the builder. */
+struct symbolizer *builder_symbolizer(struct builder *b);
+
 /* Problems met while symbolizing (missing files, ...), for -v output. */
 size_t builder_warnings(const struct builder *b, const char ***out);
 

@@ -27,6 +27,7 @@
 #include "../collect/tasks.h"
 #include "../events/events.h"
 #include "../profile/encode.h"
+#include "../unwind/unwind.h"
 #include "build-profile.h"
 #include "cli.h"
 #include "options.h"
@@ -57,6 +58,7 @@ struct record_opts {
 	int64_t period;
 	bool callchain;
 	const char *call_graph;
+	uint32_t stack_user;    /* --call-graph dwarf: bytes of stack per sample */
 	const char *output;
 	bool inherit;
 	bool quiet;
@@ -224,6 +226,7 @@ struct recording {
 	struct session *session;
 	struct recorder rec;
 	struct builder *builder;
+	struct unwinder *unwinder;
 	struct meta_store meta;
 	struct launch launch;
 	struct kbuf cmdline;
@@ -255,6 +258,63 @@ static int write_profile(struct recording *rc, size_t *size, struct kerr *err)
 	return ret;
 }
 
+static bool lbr_available(void)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.sample_period = 100000;
+	attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_BRANCH_STACK;
+	attr.branch_sample_type = PERF_SAMPLE_BRANCH_USER | PERF_SAMPLE_BRANCH_CALL_STACK;
+	attr.exclude_kernel = 1;
+	attr.disabled = 1;
+	fd = events_open(&attr, 0, -1, -1, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* --call-graph fp | dwarf[,SIZE] | lbr */
+static int parse_call_graph(struct record_opts *o)
+{
+	const char *mode = o->call_graph;
+
+	if (strcmp(mode, "fp") == 0) {
+		o->callchain = true;
+		return 0;
+	}
+	if (strncmp(mode, "dwarf", 5) == 0 && (mode[5] == '\0' || mode[5] == ',')) {
+		long size = 8192;
+		if (mode[5] == ',') {
+			char *end;
+			size = strtol(mode + 6, &end, 0);
+			if (end == mode + 6 || *end || size < 8 || size > 65528) {
+				cli_error("record: --call-graph dwarf,SIZE needs 8 to 65528 bytes, not '%s'",
+					  mode + 6);
+				return -1;
+			}
+		}
+		o->stack_user = (uint32_t)(size & ~7L); /* the kernel wants a multiple of 8 */
+		return 0;
+	}
+	if (strcmp(mode, "lbr") == 0) {
+		if (!lbr_available())
+			cli_error("record: --call-graph lbr needs Intel LBR call-stack hardware, "
+				  "which this machine does not have; use --call-graph dwarf or fp");
+		else
+			cli_error("record: --call-graph lbr is not supported by kiln yet; use "
+				  "--call-graph dwarf or fp");
+		return -1;
+	}
+	cli_error("record: unknown --call-graph mode '%s' (fp, dwarf[,SIZE], lbr)", mode);
+	return -1;
+}
+
 static int parse_options(int argc, const char **argv, struct record_opts *o)
 {
 	struct option_def opts[] = {
@@ -270,7 +330,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		{ OPT_INT, 'F', "freq", &o->freq, "HZ", "samples per second (default 999)" },
 		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
 		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "record call chains (frame pointers, user and kernel)" },
-		{ OPT_STRING, 0, "call-graph", &o->call_graph, "fp", "call chain mode: fp" },
+		{ OPT_STRING, 0, "call-graph", &o->call_graph, "MODE", "fp, dwarf[,SIZE] (unwind copied stacks; SIZE default 8192) or lbr" },
 		{ OPT_INT, 'm', "mmap-pages", &o->mmap_pages, "PAGES", "ring buffer pages per CPU, a power of two (default 128)" },
 		{ OPT_BOOL, 0, "timestamps", &o->timestamps, NULL, "keep every sample with time and cpu labels" },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Output" },
@@ -308,18 +368,8 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		cli_error("record: -c needs a positive period");
 		return -1;
 	}
-	if (o->call_graph) {
-		if (strcmp(o->call_graph, "fp") == 0) {
-			o->callchain = true;
-		} else if (strncmp(o->call_graph, "lbr", 3) == 0) {
-			cli_error("record: --call-graph lbr needs Intel LBR hardware, which this "
-				  "machine does not have; use --call-graph fp");
-			return -1;
-		} else {
-			cli_error("record: unknown --call-graph mode '%s' (known: fp)", o->call_graph);
-			return -1;
-		}
-	}
+	if (o->call_graph && parse_call_graph(o) < 0)
+		return -1;
 	if (o->mmap_pages && (o->mmap_pages & (o->mmap_pages - 1))) {
 		cli_error("record: -m needs a power of two, not %d", o->mmap_pages);
 		return -1;
@@ -413,6 +463,12 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 	so.freq = o->period ? 0 : (uint64_t)o->freq;
 	so.period = (uint64_t)o->period;
 	so.callchain = o->callchain;
+	if (o->stack_user) {
+		so.stack_user = o->stack_user;
+		so.regs_user = unwind_regs_mask();
+		if (!so.mmap_pages)
+			so.mmap_pages = 256; /* stack copies fill rings fast */
+	}
 	so.mmap_pages = (size_t)o->mmap_pages;
 	if (target_has_cpus(&o->target)) {
 		so.system_wide = true;
@@ -443,6 +499,10 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 		      session_regs_mask(rc->session), o->timestamps);
 	rc->rec.session = rc->session;
 	rc->rec.event_of = event_of;
+	if (o->stack_user) {
+		rc->rec.unwind = unwind_sample;
+		rc->rec.unwind_ctx = rc->unwinder;
+	}
 	rc->start_wall = wall_ns();
 	rc->start_mono = now_s();
 	if (rc->launch.pid > 0) {
@@ -491,6 +551,15 @@ int cmd_record(int argc, const char **argv)
 	meta_init(&rc.meta, &rc.evs, &o);
 	rc.tasks = tasks_new();
 	rc.builder = builder_new();
+	if (o.stack_user) {
+		rc.unwinder = unwinder_new(builder_symbolizer(rc.builder));
+		if (!rc.unwinder) {
+			cli_error("record: --call-graph dwarf is not supported on this architecture; "
+				  "use --call-graph fp");
+			exit_code = 1;
+			goto out_session;
+		}
+	}
 
 	/* Signals stay blocked except while waiting in ppoll, so none is lost
 	 * between a check and the wait. */
@@ -549,6 +618,7 @@ out_session:
 	session_close(rc.session);
 	recorder_release(&rc.rec);
 	launch_release(&rc.launch);
+	unwinder_free(rc.unwinder);
 	builder_free(rc.builder);
 	tasks_free(rc.tasks);
 	meta_release(&rc.meta);

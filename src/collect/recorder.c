@@ -52,7 +52,7 @@ static void on_sample(struct recorder *r, const struct perf_event_header *h)
 	struct rec_sample s;
 	struct stack_frame *f = r->scratch;
 	size_t n = 0, max = r->max_frames;
-	bool kernel, seen_user = false, truncated = false;
+	bool kernel, truncated = false;
 	int ev = 0;
 
 	if (rec_parse_sample(h, r->sample_type, r->regs_mask, &s)) {
@@ -60,44 +60,43 @@ static void on_sample(struct recorder *r, const struct perf_event_header *h)
 		return;
 	}
 	kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-	if (s.nr) {
-		bool first = true;
-		for (uint64_t i = 0; i < s.nr && n < max; i++) {
-			uint64_t ip = s.ips[i];
+	/* With an unwinder the kernel's callchain holds only kernel frames
+	 * (exclude_callchain_user); it may be empty for a user-mode sample. */
+	for (uint64_t i = 0; i < s.nr && n < max; i++) {
+		uint64_t ip = s.ips[i];
 
-			if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
-				if (ip == (uint64_t)PERF_CONTEXT_KERNEL)
-					kernel = true;
-				else if (ip == (uint64_t)PERF_CONTEXT_USER)
-					kernel = false;
-				else
-					break; /* guest/hypervisor frames: not ours */
-				continue;
-			}
-			if (!kernel && r->unwind && s.stack_size) {
-				seen_user = true;
-				break; /* the unwinder supplies the user part */
-			}
-			f[n].addr = first ? ip : ip - 1;
-			f[n].map = kernel ? kernel_map(r) : user_map(r, (pid_t)s.pid, ip);
-			n++;
-			first = false;
+		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
+			if (ip == (uint64_t)PERF_CONTEXT_KERNEL)
+				kernel = true;
+			else if (ip == (uint64_t)PERF_CONTEXT_USER)
+				kernel = false;
+			else
+				break; /* guest/hypervisor frames: not ours */
+			continue;
 		}
-	} else {
-		f[n].addr = s.ip;
-		f[n].map = kernel ? kernel_map(r) : user_map(r, (pid_t)s.pid, s.ip);
+		if (!kernel && r->unwind && s.stack_size)
+			break; /* the unwinder supplies the user part */
+		f[n].addr = n ? ip - 1 : ip;
+		f[n].map = kernel ? kernel_map(r) : user_map(r, (pid_t)s.pid, ip);
 		n++;
 	}
-	if (r->unwind && s.stack_size && (seen_user || !s.nr || n < max)) {
+	if (r->unwind && s.stack_size && n < max) {
 		size_t got = r->unwind(r->unwind_ctx, r->tasks, &s, r->regs_mask, f + n,
 				       max - n, &truncated);
-		/* A leaf from the unwinder right after kernel frames is a return
-		 * point, not the sampled instruction. */
+		/* After kernel frames the user PC is where the syscall or
+		 * interrupt returns to, like a return address. */
 		if (n && got)
 			f[n].addr -= 1;
 		n += got;
 		if (truncated)
 			r->stats.truncated++;
+	}
+	if (!n) {
+		/* No call chain asked for, or none could be had: the sampled
+		 * instruction alone. */
+		f[n].addr = s.ip;
+		f[n].map = kernel ? kernel_map(r) : user_map(r, (pid_t)s.pid, s.ip);
+		n++;
 	}
 	if (r->event_of && r->session && r->n_events > 1) {
 		ev = r->event_of(r->session, s.id);

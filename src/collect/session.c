@@ -51,6 +51,9 @@ static void setup_attr(struct perf_event_attr *a, const struct session_opts *o,
 		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 		a->sample_regs_user = o->regs_user;
 		a->sample_stack_user = o->stack_user;
+		/* The user part comes from unwinding the copy, the kernel's
+		 * callchain gives only the kernel part. */
+		a->exclude_callchain_user = 1;
 	}
 	if (a->sample_period == 0 && !a->freq) {
 		if (o->freq) {

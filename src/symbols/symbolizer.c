@@ -188,6 +188,16 @@ const struct sym_file_info *sym_file_info(const struct sym_file *f)
 	return &f->info;
 }
 
+Elf *sym_file_elf(const struct sym_file *f)
+{
+	return f && !f->err ? f->main.elf : NULL;
+}
+
+Elf *sym_file_debug_elf(const struct sym_file *f)
+{
+	return f && !f->err ? f->debug.elf : NULL;
+}
+
 int sym_file_vaddr(const struct sym_file *f, uint64_t file_offset, uint64_t *vaddr)
 {
 	if (!f || f->err || !segments_to_vaddr(&f->segs, file_offset, vaddr))

@@ -93,6 +93,13 @@ int sym_file_lookup_vaddr(struct sym_file *f, uint64_t vaddr,
  * bytes). Returns 0, or -ENOENT when no segment holds the offset. */
 int sym_file_vaddr(const struct sym_file *f, uint64_t file_offset, uint64_t *vaddr);
 
+/* The libelf handles of the file and of its separate debug file (NULL when
+ * none was found or the open failed), for readers of other sections such
+ * as the unwinder's .eh_frame/.debug_frame. Owned by the symbolizer. */
+typedef struct Elf Elf;
+Elf *sym_file_elf(const struct sym_file *f);
+Elf *sym_file_debug_elf(const struct sym_file *f);
+
 /* Kernel symbols from /proc/kallsyms (needs kptr_restrict permitting, as
  * root it is): text symbols (t, T, w, W) only. -EPERM when every address
  * reads as zero. The strings live until ksyms_free(). */
