@@ -22,6 +22,7 @@
 #include "../report/perfview.h"
 #include "../report/report.h"
 #include "cli.h"
+#include "fetch.h"
 #include "options.h"
 
 static const char usage_text[] =
@@ -42,7 +43,8 @@ static const char usage_text[] =
 	"Without a PROFILE, kiln.pb.gz is read.\n"
 	"\n"
 	"Regular expressions are POSIX extended ones; the RE2 forms \\d, (?:…),\n"
-	"(?i) and lazy quantifiers are translated. URLs are not fetched yet.";
+	"(?i) and lazy quantifiers are translated. A PROFILE may be an http:// or\n"
+	"https:// URL such as http://127.0.0.1:6060/debug/pprof/heap.";
 
 struct strlist {
 	const char **v;
@@ -111,6 +113,9 @@ static int pick_one(const char *what, const bool *flags, const char *const *name
 	return 0;
 }
 
+/* -seconds for URL sources (fetch.h), 0 = as the URL says. */
+static int url_seconds;
+
 static bool is_url(const char *s)
 {
 	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) ||
@@ -127,13 +132,11 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 	*out = NULL;
 	ps = xcalloc(srcs->n + 1, sizeof(*ps));
 	for (size_t i = 0; i < srcs->n; i++) {
-		if (is_url(srcs->v[i])) {
-			ret = kerr_set(err, -ENOTSUP,
-				       "%s: fetching profiles over HTTP is not supported yet; save it with curl and pass the file",
-				       srcs->v[i]);
-			goto out;
-		}
-		if ((ret = profile_read_file(srcs->v[i], NULL, &ps[n], err)) < 0)
+		if (is_url(srcs->v[i]))
+			ret = fetch_profile(srcs->v[i], url_seconds, &ps[n], err);
+		else
+			ret = profile_read_file(srcs->v[i], NULL, &ps[n], err);
+		if (ret < 0)
 			goto out;
 		n++;
 	}
@@ -276,6 +279,7 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Comparison and sources:", NULL, false },
 		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", add_to_list, false },
 		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", add_to_list, false },
+		{ OPT_INT, 0, "seconds", &url_seconds, "N", "duration asked of URL sources (CPU profiles)", NULL, false },
 		{ OPT_BOOL, 0, "normalize", &c.normalize, NULL, "scale to the base's total before subtracting", NULL, false },
 		{ OPT_STRING, 0, "source_path", &r->source_path, "DIRS", "where -list looks for sources (':'-separated)", NULL, false },
 		{ OPT_STRING, 0, "trim_path", &r->trim_path, "PREFIXES", "prefixes removed from source paths", NULL, false },

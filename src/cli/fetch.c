@@ -1,0 +1,169 @@
+/* HTTP fetching of profiles (see fetch.h): one libcurl easy handle per
+ * request, the body collected in a kbuf with a size cap, errors mapped to
+ * negative errno codes with a one-line message naming the URL. */
+#include "fetch.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../profile/decode.h"
+
+struct sink {
+	struct kbuf *out;
+	size_t start;
+	bool too_big;
+};
+
+static size_t on_data(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n;
+
+	if (s->out->len - s->start + len > FETCH_MAX_BYTES) {
+		s->too_big = true;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	kbuf_add(s->out, data, len);
+	return len;
+}
+
+/* The URL with seconds=N set, and in *dur the duration it asks for. */
+static void adjust_url(const char *url, int seconds, struct kbuf *u, long *dur)
+{
+	const char *q = strchr(url, '?');
+	const char *p;
+
+	*dur = 0;
+	if (!strncmp(url, "https+insecure://", 17)) {
+		kbuf_addstr(u, "https://");
+		url += 17;
+		q = strchr(url, '?');
+	}
+	if (seconds <= 0) {
+		kbuf_addstr(u, url);
+		for (p = q; p && (p = strstr(p, "seconds=")); p += 8)
+			if (p[-1] == '?' || p[-1] == '&')
+				*dur = strtol(p + 8, NULL, 10);
+		return;
+	}
+	*dur = seconds;
+	if (!q) {
+		kbuf_addf(u, "%s?seconds=%d", url, seconds);
+		return;
+	}
+	/* Keep the other parameters, replace seconds. */
+	kbuf_add(u, url, (size_t)(q - url));
+	kbuf_addf(u, "?seconds=%d", seconds);
+	for (p = q + 1; *p;) {
+		size_t len = strcspn(p, "&");
+		if (strncmp(p, "seconds=", 8) != 0 && len) {
+			kbuf_addch(u, '&');
+			kbuf_add(u, p, len);
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+}
+
+static int curl_code(CURLcode c)
+{
+	switch (c) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return -EINVAL;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		return -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	default:
+		return -EIO;
+	}
+}
+
+int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
+{
+	static bool inited;
+	struct kbuf u = KBUF_INIT;
+	struct sink s = { out, out->len, false };
+	char curl_err[CURL_ERROR_SIZE] = "";
+	long dur, status = 0;
+	CURL *h = NULL;
+	CURLcode c;
+	int ret = 0;
+
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8) &&
+	    strncmp(url, "https+insecure://", 17))
+		return kerr_set(err, -EINVAL, "%s: not an http:// or https:// URL", url);
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return kerr_set(err, -EIO, "cannot initialise libcurl");
+		inited = true;
+	}
+	adjust_url(url, seconds, &u, &dur);
+	if (!(h = curl_easy_init())) {
+		ret = kerr_set(err, -ENOMEM, "%s: cannot create a curl handle", url);
+		goto release_url;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, u.buf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	/* A CPU profile takes its seconds to answer; allow a minute more. */
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (dur > 0 ? dur : 0) + 60L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "kiln/" KILN_VERSION);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
+	if (!strncmp(url, "https+insecure://", 17)) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	c = curl_easy_perform(h);
+	if (s.too_big || c == CURLE_FILESIZE_EXCEEDED) {
+		ret = kerr_set(err, -EFBIG, "%s: response larger than %zu MiB", u.buf,
+			       FETCH_MAX_BYTES >> 20);
+		goto cleanup;
+	}
+	if (c != CURLE_OK) {
+		ret = kerr_set(err, curl_code(c), "%s: %s", u.buf,
+			       curl_err[0] ? curl_err : curl_easy_strerror(c));
+		goto cleanup;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		/* Go's pprof handlers explain errors in a short text body. */
+		size_t len = out->len - s.start;
+		const char *body = out->buf + s.start;
+		while (len && (body[len - 1] == '\n' || body[len - 1] == '\r'))
+			len--;
+		if (len > 300)
+			len = 300;
+		ret = kerr_set(err, -EPROTO, "%s: server answered %ld%s%.*s", u.buf, status,
+			       len ? ": " : "", (int)len, body);
+		goto cleanup;
+	}
+cleanup:
+	curl_easy_cleanup(h);
+release_url:
+	kbuf_release(&u);
+	return ret;
+}
+
+int fetch_profile(const char *url, int seconds, struct profile **out, struct kerr *err)
+{
+	struct kbuf body = KBUF_INIT;
+	int ret;
+
+	*out = NULL;
+	ret = fetch_url(url, seconds, &body, err);
+	if (ret == 0 && (ret = profile_decode(body.buf, body.len, NULL, out, err)) < 0)
+		kerr_prefix(err, "%s", url);
+	kbuf_release(&body);
+	return ret;
+}

@@ -1,0 +1,119 @@
+/* Stack buckets: the counters of the heap, mutex and thread-creation
+ * profiles, one per distinct (stack, allocation size), as Go's runtime keeps
+ * them (runtime/mprof.go). Hooks update them under the table's rt_lock on
+ * their sampled (rare) paths; writers take a consistent copy. All memory
+ * comes from the real allocator, so nothing here re-enters a hook. */
+#include "rt.h"
+
+#include <errno.h>
+#include <string.h>
+
+static uint64_t stack_hash(const uintptr_t *pcs, int n, uint64_t size)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ size;
+
+	for (int i = 0; i < n; i++) {
+		h ^= (uint64_t)pcs[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/* Grows `*arr` (capacity *cap elements) to hold `need`. */
+static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 64;
+	void *p;
+
+	if (need <= *cap)
+		return true;
+	while (c < need)
+		c *= 2;
+	p = rt_real.realloc(*arr, c * elem);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = c;
+	return true;
+}
+
+static bool rehash(struct rt_buckets *t, size_t n_heads)
+{
+	uint32_t *h = rt_real.calloc(n_heads, sizeof(*h));
+
+	if (!h)
+		return false;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t slot = t->b[i].hash & (n_heads - 1);
+		t->b[i].next = h[slot];
+		h[slot] = (uint32_t)(i + 1);
+	}
+	rt_real.free(t->heads);
+	t->heads = h;
+	t->n_heads = n_heads;
+	return true;
+}
+
+size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t size)
+{
+	uint64_t h = stack_hash(pcs, n, size);
+	struct rt_bucket *b;
+
+	if (t->n_heads) {
+		for (uint32_t i = t->heads[h & (t->n_heads - 1)]; i; i = t->b[i - 1].next) {
+			b = &t->b[i - 1];
+			if (b->hash == h && b->size == size && b->n_pc == (uint32_t)n &&
+			    memcmp(t->pcs + b->pc_off, pcs, n * sizeof(*pcs)) == 0)
+				return i - 1;
+		}
+	}
+	if (t->n + 1 > t->n_heads && !rehash(t, t->n_heads ? t->n_heads * 2 : 1024))
+		return SIZE_MAX;
+	if (!grow((void **)&t->b, &t->cap, t->n + 1, sizeof(*t->b)) ||
+	    !grow((void **)&t->pcs, &t->cap_pcs, t->n_pcs + n, sizeof(*t->pcs)))
+		return SIZE_MAX;
+	b = &t->b[t->n];
+	memset(b, 0, sizeof(*b));
+	b->hash = h;
+	b->size = size;
+	b->pc_off = (uint32_t)t->n_pcs;
+	b->n_pc = (uint32_t)n;
+	memcpy(t->pcs + t->n_pcs, pcs, n * sizeof(*pcs));
+	t->n_pcs += n;
+	b->next = t->heads[h & (t->n_heads - 1)];
+	t->heads[h & (t->n_heads - 1)] = (uint32_t)(t->n + 1);
+	return t->n++;
+}
+
+int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy)
+{
+	int rc = 0;
+
+	memset(copy, 0, sizeof(*copy));
+	rt_lock_acquire(&t->lock);
+	if (t->n) {
+		copy->b = rt_real.malloc(t->n * sizeof(*t->b));
+		copy->pcs = rt_real.malloc((t->n_pcs ? t->n_pcs : 1) * sizeof(*t->pcs));
+		if (!copy->b || !copy->pcs) {
+			rc = -ENOMEM;
+		} else {
+			memcpy(copy->b, t->b, t->n * sizeof(*t->b));
+			memcpy(copy->pcs, t->pcs, t->n_pcs * sizeof(*t->pcs));
+			copy->n = copy->cap = t->n;
+			copy->n_pcs = copy->cap_pcs = t->n_pcs;
+		}
+	}
+	rt_lock_release(&t->lock);
+	if (rc)
+		rt_buckets_free_copy(copy);
+	return rc;
+}
+
+void rt_buckets_free_copy(struct rt_buckets *copy)
+{
+	rt_real.free(copy->b);
+	rt_real.free(copy->pcs);
+	rt_real.free(copy->heads);
+	memset(copy, 0, sizeof(*copy));
+}

@@ -1,0 +1,314 @@
+/* Start-up and shut-down: the library constructor (resolve the real
+ * functions, record the main thread, fork handlers), the KILN_* environment
+ * read once at start, the profiles written at exit, and gperftools-style
+ * numbered heap snapshots (on SIGUSR2 or every KILN_HEAP_INTERVAL bytes)
+ * written by a helper thread, since neither a signal handler nor the
+ * malloc path may build a profile. This file is libkiln's top layer in the
+ * LD_PRELOAD mode, so it alone prints messages (to stderr, "kiln: ..."). */
+#include <errno.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiln.h"
+#include "rt.h"
+
+static int cpu_hz = 100;
+static pid_t init_pid;
+static char *heap_path, *mutex_path;
+static bool cpu_from_env;
+
+static uint64_t heap_interval;
+static _Atomic uint64_t next_snapshot;
+static sem_t snap_sem;
+static _Atomic bool snap_ready;
+static _Atomic int snap_seq;
+static rt_lock snap_busy; /* held while a snapshot is written */
+
+int rt_env_cpu_hz(void)
+{
+	return cpu_hz;
+}
+
+static void warn(const char *var, const char *what, int code)
+{
+	const char *detail = kiln_last_error();
+
+	fprintf(stderr, "kiln: %s: %s: %s\n", var, what,
+		detail[0] ? detail : kiln_strerror(code));
+}
+
+/* Parses a positive integer variable; false (with a message) when bad. */
+static bool env_long(const char *var, long *out)
+{
+	const char *s = getenv(var);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0) {
+		fprintf(stderr, "kiln: %s=%s is not a non-negative integer; ignored\n", var, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* path.0001.pb.gz for path.pb.gz (or path.0001.pb.gz for path). */
+static char *numbered(const char *path, int seq)
+{
+	size_t n = strlen(path), stem = n;
+	char *out;
+
+	if (n > 6 && strcmp(path + n - 6, ".pb.gz") == 0)
+		stem = n - 6;
+	out = malloc(stem + 32);
+	if (out)
+		snprintf(out, stem + 32, "%.*s.%04d.pb.gz", (int)stem, path, seq);
+	return out;
+}
+
+/* A forked child writes beside its parent's file, not over it. */
+static char *exit_path(const char *path)
+{
+	char *out;
+
+	if (getpid() == init_pid)
+		return strdup(path);
+	out = malloc(strlen(path) + 16);
+	if (out)
+		sprintf(out, "%s.%d", path, (int)getpid());
+	return out;
+}
+
+static void write_heap(const char *path, const char *what)
+{
+	int rc = kiln_heap_write(path);
+
+	if (rc)
+		warn("KILN_HEAPPROFILE", what, rc);
+}
+
+static void write_snapshot(void)
+{
+	char *path = numbered(heap_path, atomic_fetch_add(&snap_seq, 1) + 1);
+
+	if (path)
+		write_heap(path, "snapshot");
+	free(path);
+}
+
+static void *snapshot_main(void *unused)
+{
+	for (;;) {
+		while (sem_wait(&snap_sem) != 0 && errno == EINTR)
+			;
+		rt_lock_acquire(&snap_busy);
+		if (atomic_load(&snap_ready))
+			write_snapshot();
+		rt_lock_release(&snap_busy);
+	}
+	return NULL;
+}
+
+/* At exit: wait for a snapshot being written (no half-written temporary
+ * left behind), then write those still asked for, in this thread. The
+ * lock stays held: the helper thread writes nothing more. */
+static void finish_snapshots(void)
+{
+	if (!atomic_load(&snap_ready))
+		return;
+	rt_lock_acquire(&snap_busy);
+	atomic_store(&snap_ready, false);
+	while (sem_trywait(&snap_sem) == 0)
+		write_snapshot();
+}
+
+static void on_sigusr2(int sig)
+{
+	int saved = errno;
+
+	if (atomic_load(&snap_ready))
+		sem_post(&snap_sem);
+	errno = saved;
+}
+
+void rt_env_heap_progress(uint64_t allocated)
+{
+	uint64_t next;
+
+	if (!heap_interval || !atomic_load_explicit(&snap_ready, memory_order_relaxed))
+		return;
+	next = atomic_load(&next_snapshot);
+	if (allocated < next)
+		return;
+	/* One snapshot per crossing, even when several threads see it. */
+	if (atomic_compare_exchange_strong(&next_snapshot, &next,
+					   allocated - allocated % heap_interval + heap_interval))
+		sem_post(&snap_sem);
+}
+
+static void start_snapshots(void)
+{
+	pthread_t t;
+	struct sigaction sa;
+	long v;
+
+	if (env_long("KILN_HEAP_INTERVAL", &v) && v > 0) {
+		heap_interval = (uint64_t)v;
+		next_snapshot = heap_interval;
+	}
+	if (sem_init(&snap_sem, 0, 0) != 0)
+		return;
+	/* Created inside the guard: a profiler thread, never sampled. */
+	if (pthread_create(&t, NULL, snapshot_main, NULL) != 0) {
+		fprintf(stderr, "kiln: cannot start the heap snapshot thread\n");
+		return;
+	}
+	pthread_detach(t);
+	atomic_store(&snap_ready, true);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr2;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
+}
+
+static void at_exit(void)
+{
+	char *path;
+	int rc;
+
+	rt_enter();
+	if (cpu_from_env && getpid() == init_pid) {
+		rc = kiln_cpu_stop();
+		if (rc && rc != KILN_ENOTRUNNING)
+			warn("KILN_CPUPROFILE", "writing the profile", rc);
+	}
+	finish_snapshots();
+	if (heap_path && (path = exit_path(heap_path))) {
+		write_heap(path, "writing the profile");
+		free(path);
+	}
+	if (mutex_path && (path = exit_path(mutex_path))) {
+		rc = kiln_mutex_write(path);
+		if (rc)
+			warn("KILN_MUTEXPROFILE", "writing the profile", rc);
+		free(path);
+	}
+	rt_leave();
+}
+
+static void fork_prepare(void)
+{
+	rt_enter();
+	rt_lock_acquire(&rt_write_lock);
+	rt_thread_fork_prepare();
+	rt_mutex_fork_prepare();
+	rt_heap_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	rt_heap_fork_parent();
+	rt_mutex_fork_parent();
+	rt_thread_fork_parent();
+	rt_lock_release(&rt_write_lock);
+	rt_leave();
+}
+
+static void fork_child(void)
+{
+	atomic_store(&rt_write_lock.v, 0);
+	rt_heap_fork_child();
+	rt_mutex_fork_child();
+	rt_thread_fork_child();
+	rt_cpu_after_fork_child();
+	rt_http_fork_child();
+	/* The snapshot thread did not survive the fork. */
+	atomic_store(&snap_ready, false);
+	atomic_store(&snap_busy.v, 0);
+	rt_leave();
+}
+
+static void start_from_env(void)
+{
+	const char *s;
+	long v, rate = 0;
+	int rc;
+
+	if (env_long("KILN_CPU_HZ", &v)) {
+		if (v >= 1 && v <= 10000)
+			cpu_hz = (int)v;
+		else
+			fprintf(stderr, "kiln: KILN_CPU_HZ=%ld is out of range 1..10000; using %d\n",
+				v, cpu_hz);
+	}
+	env_long("KILN_HEAP_RATE", &rate);
+	if ((s = getenv("KILN_HEAPPROFILE")) && *s) {
+		heap_path = strdup(s);
+		rc = kiln_heap_start(rate);
+		if (rc)
+			warn("KILN_HEAPPROFILE", "cannot start heap profiling", rc);
+		else
+			start_snapshots();
+	}
+	if ((s = getenv("KILN_MUTEXPROFILE")) && *s) {
+		mutex_path = strdup(s);
+		rc = kiln_mutex_start();
+		if (rc)
+			warn("KILN_MUTEXPROFILE", "cannot start contention profiling", rc);
+	} else if ((s = getenv("KILN_MUTEX")) && strcmp(s, "1") == 0) {
+		kiln_mutex_start();
+	}
+	if ((s = getenv("KILN_CPUPROFILE")) && *s) {
+		rc = kiln_cpu_start(s);
+		if (rc)
+			warn("KILN_CPUPROFILE", "cannot start CPU profiling", rc);
+		else
+			cpu_from_env = true;
+	}
+	if ((s = getenv("KILN_HTTP")) && *s) {
+		/* Like Go, a served process has heap profiling on. */
+		if (!rt_heap_running() && (rc = kiln_heap_start(rate)))
+			warn("KILN_HTTP", "cannot start heap profiling", rc);
+		rc = kiln_http_start(s);
+		if (rc)
+			warn("KILN_HTTP", "cannot serve /debug/pprof", rc);
+		else if (strcmp(s, "0") == 0 ||
+			 (strlen(s) >= 2 && strcmp(s + strlen(s) - 2, ":0") == 0))
+			fprintf(stderr, "kiln: serving /debug/pprof/ on port %d\n", kiln_http_port());
+	}
+}
+
+void rt_init(void)
+{
+	static _Atomic int started;
+
+	if (atomic_exchange(&started, 1))
+		return;
+	rt_enter();
+	init_pid = getpid();
+	if (!atomic_load(&rt_resolved))
+		rt_resolve();
+	rt_stack_bounds_init();
+	rt_thread_init();
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
+	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX")) {
+		start_from_env();
+		atexit(at_exit);
+	}
+	rt_leave();
+}
+
+__attribute__((constructor(101))) static void kiln_constructor(void)
+{
+	rt_init();
+}

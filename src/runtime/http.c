@@ -1,0 +1,490 @@
+/* The /debug/pprof endpoint, served by libmicrohttpd from its own threads
+ * (one per connection, so a 30-second CPU profile does not block the
+ * index), compatible with Go's net/http/pprof: the HTML index, cmdline,
+ * profile?seconds=N, heap and allocs (gc ignored, debug=1 the legacy text),
+ * mutex, threads (live threads by creation stack), threadcreate, and
+ * symbol (POST of '+'-separated addresses, as pprof's remote symbolizer
+ * sends). Errors are text/plain with X-Go-Pprof: 1, which pprof shows.
+ *
+ * The server threads are created inside the guard, so they are profiler
+ * threads for life: libmicrohttpd's allocations and locks are not
+ * profiled, and handlers may use the ordinary libraries. We bind the
+ * listening socket ourselves to report bind errors precisely. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/buf.h"
+#include "../profile/encode.h"
+#include "kiln.h"
+#include "rt.h"
+
+#define MAX_BODY (1 << 20)
+#define MAX_SECONDS 3600
+
+static rt_lock http_lock;
+static struct MHD_Daemon *daemon_h;
+static int listen_fd = -1;
+static int bound_port;
+
+struct request {
+	struct kbuf body;
+};
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status, const char *type,
+				struct kbuf *b, const char *filename)
+{
+	size_t len;
+	char *data = kbuf_detach(b, &len);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ret;
+
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (filename) {
+		char disp[128];
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+		MHD_add_response_header(r, "Content-Disposition", disp);
+	}
+	if (status != MHD_HTTP_OK)
+		MHD_add_response_header(r, "X-Go-Pprof", "1");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt,
+				  ...) __attribute__((format(printf, 3, 4)));
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+	struct kbuf b = KBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	kbuf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	kbuf_addch(&b, '\n');
+	return send_buf(c, status, "text/plain; charset=utf-8", &b, NULL);
+}
+
+static enum MHD_Result send_profile(struct MHD_Connection *c, struct profile *p,
+				    const char *name)
+{
+	struct kbuf b = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+	int rc = profile_encode_gzip(p, &b, &err);
+
+	profile_free(p);
+	if (rc) {
+		kbuf_release(&b);
+		return send_error(c, 500, "encoding the profile: %s", err.msg);
+	}
+	return send_buf(c, MHD_HTTP_OK, "application/octet-stream", &b, name);
+}
+
+/* An integer query parameter; `dflt` when absent, -1 when malformed. */
+static long arg_long(struct MHD_Connection *c, const char *name, long dflt)
+{
+	const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return dflt;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return (errno || *end || v < 0) ? -1 : v;
+}
+
+static void sleep_seconds(long s)
+{
+	struct timespec ts = { s, 0 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static enum MHD_Result serve_cpu(struct MHD_Connection *c)
+{
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+	long sec = arg_long(c, "seconds", 30);
+
+	if (sec < 0 || sec > MAX_SECONDS)
+		return send_error(c, 400, "Bad Request: seconds must be an integer in 0..%d",
+				  MAX_SECONDS);
+	if (sec == 0)
+		sec = 30;
+	if (rt_cpu_begin(rt_env_cpu_hz(), &err))
+		return send_error(c, 500, "Could not enable CPU profiling: %s", err.msg);
+	sleep_seconds(sec);
+	if (rt_cpu_end(&p, &err))
+		return send_error(c, 500, "Could not finish CPU profiling: %s", err.msg);
+	return send_profile(c, p, "profile");
+}
+
+static enum MHD_Result serve_heap(struct MHD_Connection *c, bool allocs)
+{
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+	long debug = arg_long(c, "debug", 0);
+
+	if (debug < 0)
+		return send_error(c, 400, "Bad Request: debug must be an integer");
+	if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "seconds"))
+		return send_error(c, 400, "Bad Request: delta heap profiles (seconds=N) are not "
+				  "supported; fetch twice and compare with -diff_base");
+	if (!rt_heap_running())
+		return send_error(c, 404, "heap profiling is off (KILN_HEAPPROFILE, "
+				  "KILN_HTTP or kiln_heap_start turn it on)");
+	if (debug > 0) {
+		struct kbuf b = KBUF_INIT;
+		if (rt_heap_text(&b, &err)) {
+			kbuf_release(&b);
+			return send_error(c, 500, "%s", err.msg);
+		}
+		return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
+	}
+	if (rt_heap_profile(allocs, &p, &err))
+		return send_error(c, 500, "%s", err.msg);
+	return send_profile(c, p, allocs ? "allocs" : "heap");
+}
+
+static enum MHD_Result serve_built(struct MHD_Connection *c,
+				   int (*build)(struct profile **, struct kerr *), const char *name)
+{
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+
+	if (arg_long(c, "debug", 0) != 0)
+		return send_error(c, 400, "Bad Request: only debug=0 (profile.proto) is "
+				  "served for %s", name);
+	if (build(&p, &err))
+		return send_error(c, 500, "%s", err.msg);
+	return send_profile(c, p, name);
+}
+
+static enum MHD_Result serve_cmdline(struct MHD_Connection *c)
+{
+	struct kbuf b = KBUF_INIT;
+
+	kbuf_read_file(&b, "/proc/self/cmdline", 1 << 20);
+	if (b.len && b.buf[b.len - 1] == '\0')
+		b.len--;
+	return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
+}
+
+/* pprof's remote symbolization: "0xADDR+0xADDR..." in the body. */
+static enum MHD_Result serve_symbol(struct MHD_Connection *c, struct request *r)
+{
+	struct kbuf b = KBUF_INIT;
+	char *s = r->body.buf, *end;
+
+	kbuf_addstr(&b, "num_symbols: 1\n");
+	while (*s) {
+		unsigned long long a = strtoull(s, &end, 0);
+		if (end == s)
+			break;
+		size_t mark = b.len;
+		kbuf_addf(&b, "%#llx ", a);
+		if (!rt_symbolize_name((uintptr_t)a, &b, false))
+			b.len = mark, b.buf[mark] = '\0';
+		else
+			kbuf_addch(&b, '\n');
+		s = end;
+		while (*s == '+' || *s == ' ')
+			s++;
+	}
+	return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
+}
+
+static enum MHD_Result serve_index(struct MHD_Connection *c)
+{
+	static const struct {
+		const char *name, *doc;
+	} profiles[] = {
+		{ "allocs", "A sampling of all past memory allocations" },
+		{ "heap", "A sampling of memory allocations of live objects." },
+		{ "mutex", "Stack traces of threads waiting for contended locks" },
+		{ "profile", "CPU profile. You can specify the duration in the seconds "
+			     "GET parameter." },
+		{ "threadcreate", "Stack traces that led to the creation of new threads" },
+		{ "threads", "Live threads by the stack that created them" },
+	};
+	struct kbuf b = KBUF_INIT;
+
+	kbuf_addstr(&b, "<html>\n<head>\n<title>/debug/pprof/</title>\n</head>\n<body>\n"
+			"/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export "
+			"the heap profile in legacy text format</p>\n<br>\n"
+			"Types of profiles available:\n<ul>\n");
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		kbuf_addf(&b, "<li><a href=\"%s%s\">%s</a>: %s</li>\n", profiles[i].name,
+			  strcmp(profiles[i].name, "heap") == 0 ? "?debug=1" : "",
+			  profiles[i].name, profiles[i].doc);
+	kbuf_addstr(&b, "</ul>\n<a href=\"cmdline\">cmdline</a>: The command line of this "
+			"program\n</body>\n</html>\n");
+	return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
+}
+
+static int build_mutex(struct profile **out, struct kerr *err)
+{
+	return rt_mutex_profile(out, err);
+}
+
+static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
+				struct request *r)
+{
+	static const char prefix[] = "/debug/pprof";
+	const char *name;
+
+	if (strncmp(url, prefix, sizeof(prefix) - 1) != 0)
+		return send_error(c, 404, "404 page not found");
+	name = url + sizeof(prefix) - 1;
+	if (*name == '/')
+		name++;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    !(strcmp(method, "POST") == 0 && strcmp(name, "symbol") == 0))
+		return send_error(c, 405, "Method Not Allowed");
+	if (!*name)
+		return serve_index(c);
+	if (!strcmp(name, "profile"))
+		return serve_cpu(c);
+	if (!strcmp(name, "heap"))
+		return serve_heap(c, false);
+	if (!strcmp(name, "allocs"))
+		return serve_heap(c, true);
+	if (!strcmp(name, "mutex"))
+		return serve_built(c, build_mutex, "mutex");
+	if (!strcmp(name, "threads"))
+		return serve_built(c, rt_thread_profile, "threads");
+	if (!strcmp(name, "threadcreate"))
+		return serve_built(c, rt_threadcreate_profile, "threadcreate");
+	if (!strcmp(name, "cmdline"))
+		return serve_cmdline(c);
+	if (!strcmp(name, "symbol"))
+		return serve_symbol(c, r);
+	return send_error(c, 404, "Unknown profile");
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct request *r = *con_cls;
+	enum MHD_Result ret;
+
+	rt_enter(); /* already a profiler thread; harmless and explicit */
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r) {
+			rt_leave();
+			return MHD_NO;
+		}
+		kbuf_init(&r->body);
+		*con_cls = r;
+		rt_leave();
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (r->body.len + *upload_size > MAX_BODY) {
+			rt_leave();
+			return MHD_NO;
+		}
+		kbuf_add(&r->body, upload, *upload_size);
+		*upload_size = 0;
+		rt_leave();
+		return MHD_YES;
+	}
+	ret = dispatch(c, url, method, r);
+	rt_leave();
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct request *r = *con_cls;
+
+	if (r) {
+		kbuf_release(&r->body);
+		free(r);
+		*con_cls = NULL;
+	}
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/* "host:port", "[v6]:port", ":port" or "port"; the host defaults to
+ * 127.0.0.1 and may be a name. Returns 0 or a KILN code with a message. */
+static int parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256] = "127.0.0.1";
+	const char *colon, *port = addr;
+	struct addrinfo hints, *res = NULL;
+	char *end;
+	long pn;
+	int rc;
+
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+		if (!close || close[1] != ':' || (size_t)(close - addr - 1) >= sizeof(host))
+			return rt_fail(KILN_EINVAL, "bad address \"%s\"", addr);
+		snprintf(host, sizeof(host), "%.*s", (int)(close - addr - 1), addr + 1);
+		port = close + 2;
+	} else if ((colon = strrchr(addr, ':'))) {
+		if ((size_t)(colon - addr) >= sizeof(host))
+			return rt_fail(KILN_EINVAL, "bad address \"%s\"", addr);
+		if (colon > addr)
+			snprintf(host, sizeof(host), "%.*s", (int)(colon - addr), addr);
+		port = colon + 1;
+	}
+	errno = 0;
+	pn = strtol(port, &end, 10);
+	if (!*port || *end || errno || pn < 0 || pn > 65535)
+		return rt_fail(KILN_EINVAL, "bad port in address \"%s\"", addr);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc || !res)
+		return rt_fail(KILN_EADDRNOTAVAIL, "cannot resolve \"%s\": %s", host,
+			       gai_strerror(rc));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)pn);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)pn);
+	return 0;
+}
+
+static int open_listener(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int one = 1, fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return rt_fail(rt_errno_code(-errno), "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 64) != 0) {
+		int e = errno;
+		close(fd);
+		return rt_fail(rt_errno_code(-e), "bind: %s", strerror(e));
+	}
+	return fd;
+}
+
+KILN_API int kiln_http_start(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	int rc, fd;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+
+	if (!addr || !*addr)
+		return rt_fail(KILN_EINVAL, "kiln_http_start: no address");
+	rt_init();
+	rt_enter();
+	rt_clear_error();
+	rt_lock_acquire(&http_lock);
+	if (daemon_h) {
+		rc = rt_fail(KILN_EBUSY, "already serving /debug/pprof on port %d", bound_port);
+		goto unlock;
+	}
+	memset(&ss, 0, sizeof(ss));
+	if ((rc = parse_addr(addr, &ss, &len)))
+		goto unlock;
+	if ((fd = open_listener(&ss, len)) < 0) {
+		rc = fd;
+		goto unlock;
+	}
+	if (!is_loopback(&ss))
+		fprintf(stderr, "kiln: warning: /debug/pprof is served on %s, reachable from "
+			"other hosts, without authentication\n", addr);
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* Created under the guard: its threads are profiler threads. */
+	daemon_h = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
+				    MHD_OPTION_LISTEN_SOCKET, fd,
+				    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(MAX_SECONDS + 60),
+				    MHD_OPTION_END);
+	if (!daemon_h) {
+		close(fd);
+		rc = rt_fail(KILN_ESYSTEM, "libmicrohttpd could not start");
+		goto unlock;
+	}
+	listen_fd = fd;
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	bound_port = 0;
+	if (getsockname(fd, (struct sockaddr *)&got, &glen) == 0)
+		bound_port = ntohs(got.ss_family == AF_INET6 ?
+				   ((struct sockaddr_in6 *)&got)->sin6_port :
+				   ((struct sockaddr_in *)&got)->sin_port);
+	rc = 0;
+unlock:
+	rt_lock_release(&http_lock);
+	rt_leave();
+	return rc;
+}
+
+KILN_API int kiln_http_port(void)
+{
+	return daemon_h ? bound_port : 0;
+}
+
+KILN_API int kiln_http_stop(void)
+{
+	struct MHD_Daemon *d;
+
+	rt_enter();
+	rt_lock_acquire(&http_lock);
+	d = daemon_h;
+	daemon_h = NULL;
+	listen_fd = -1;
+	bound_port = 0;
+	rt_lock_release(&http_lock);
+	if (d)
+		MHD_stop_daemon(d); /* closes the listening socket */
+	rt_leave();
+	return d ? 0 : rt_fail(KILN_ENOTRUNNING, "not serving /debug/pprof");
+}
+
+void rt_http_fork_child(void)
+{
+	/* The server threads are the parent's; drop the socket, keep the
+	 * daemon's memory (freeing it would join threads that do not
+	 * exist here). */
+	atomic_store(&http_lock.v, 0);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	listen_fd = -1;
+	daemon_h = NULL;
+	bound_port = 0;
+}

@@ -1,0 +1,252 @@
+/* libkiln's internal interfaces, shared by the files of src/runtime/.
+ *
+ * Three kinds of context run libkiln code, with different rules:
+ *   - hooks (malloc, pthread_mutex_lock, ...): called by the host program at
+ *     any time, possibly before libkiln is initialised and re-entrantly from
+ *     dlsym; they may only use the real functions, rt_lock and TLS;
+ *   - the SIGPROF handler: async-signal-safe work only (cpu.c, stack.c);
+ *   - writers (building and writing profiles, the HTTP server): ordinary C
+ *     with malloc, stdio and the base/profile/symbols libraries, always
+ *     inside rt_enter()/rt_leave() so their own allocations and locks are
+ *     neither sampled nor profiled. */
+#ifndef KILN_RUNTIME_RT_H
+#define KILN_RUNTIME_RT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../base/buf.h"
+#include "../base/err.h"
+#include "../base/hashmap.h"
+#include "../profile/profile.h"
+
+#define RT_TLS __attribute__((tls_model("initial-exec")))
+#define RT_HIDDEN __attribute__((visibility("hidden")))
+#define RT_EXPORT __attribute__((visibility("default")))
+#define RT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Frames kept per stack, as Go's runtime keeps for its profiles. */
+#define RT_MAX_FRAMES 64
+
+/* Per-thread state. Initial-exec TLS: one %fs-relative access, no
+ * __tls_get_addr call that could itself allocate. Zero means unknown. */
+struct rt_tls {
+	int guard;            /* > 0: inside libkiln; hooks pass through */
+	int resolving;        /* inside dlsym: allocate from the bootstrap */
+	bool profiler_thread; /* created by libkiln (HTTP, snapshots) */
+	uintptr_t stack_lo, stack_hi; /* this thread's stack, for safe walks */
+	int64_t heap_until;   /* bytes left to allocate before the next sample */
+	int64_t heap_drawn;   /* the interval heap_until started from */
+	uint32_t heap_epoch;  /* heap_start() generation of heap_until */
+	uint64_t rng;         /* xorshift state, 0 until seeded */
+	int slot;             /* thread registry index + 1, 0 = unregistered */
+};
+extern __thread struct rt_tls rt_tls RT_TLS RT_HIDDEN;
+
+static inline void rt_enter(void) { rt_tls.guard++; }
+static inline void rt_leave(void) { rt_tls.guard--; }
+
+/* ---- the real functions behind the hooks (resolve.c) ---- */
+struct rt_real {
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*reallocarray)(void *, size_t, size_t);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	void *(*memalign)(size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
+	size_t (*malloc_usable_size)(void *);
+	int (*pthread_create)(pthread_t *, const pthread_attr_t *,
+			      void *(*)(void *), void *);
+	int (*mutex_lock)(pthread_mutex_t *);
+	int (*rwlock_rdlock)(pthread_rwlock_t *);
+	int (*rwlock_wrlock)(pthread_rwlock_t *);
+	int (*spin_lock)(pthread_spinlock_t *);
+};
+extern struct rt_real rt_real RT_HIDDEN;
+/* True once every pointer above is set. */
+extern _Atomic bool rt_resolved RT_HIDDEN;
+/* Looks the real functions up with dlsym(RTLD_NEXT). Re-entrant: allocations
+ * dlsym makes meanwhile are served from a static buffer. */
+void rt_resolve(void) RT_HIDDEN;
+/* Static bootstrap buffer: allocations made while resolving. */
+void *rt_boot_alloc(size_t size, size_t align) RT_HIDDEN;
+bool rt_boot_owns(const void *p) RT_HIDDEN;
+size_t rt_boot_size(const void *p) RT_HIDDEN;
+
+/* ---- a small futex lock: no pthread (we interpose it), no allocation,
+ * reset to unlocked in a forked child (lock.c) ---- */
+typedef struct { _Atomic int v; } rt_lock;
+#define RT_LOCK_INIT { 0 }
+void rt_lock_slow(rt_lock *l) RT_HIDDEN;
+void rt_unlock_wake(rt_lock *l) RT_HIDDEN;
+static inline void rt_lock_acquire(rt_lock *l)
+{
+	int c = 0;
+	if (!atomic_compare_exchange_strong_explicit(&l->v, &c, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		rt_lock_slow(l);
+}
+static inline void rt_lock_release(rt_lock *l)
+{
+	if (atomic_exchange_explicit(&l->v, 0, memory_order_release) == 2)
+		rt_unlock_wake(l);
+}
+
+/* ---- stacks (stack.c) ---- */
+/* Captures the caller's stack: return addresses, innermost first, skipping
+ * `skip` frames of libkiln. Returns the number written (<= max). Never
+ * faults: each frame pointer is checked against the thread's stack bounds,
+ * or read through the kernel when they are unknown. Async-signal-safe. */
+int rt_stack_here(uintptr_t *pcs, int max, int skip) RT_HIDDEN;
+/* Walks from an interrupted context: pcs[0] = pc, then return addresses
+ * found from frame pointer `fp` (and `sp` bounds the first frame).
+ * Async-signal-safe. */
+int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int max) RT_HIDDEN;
+/* Records the calling thread's stack bounds in rt_tls (allocates: call
+ * from thread start or init with the guard set, never from a hook). */
+void rt_stack_bounds_init(void) RT_HIDDEN;
+
+/* ---- stack buckets: (stack, size) → counters, for heap, mutex and thread
+ * profiles (bucket.c). Updated under the table's lock from hooks, so its
+ * memory comes from the real allocator. ---- */
+#define RT_BUCKET_VALUES 4
+struct rt_bucket {
+	uint64_t hash;
+	uint64_t size;            /* allocation size; 0 for other profiles */
+	uint32_t pc_off, n_pc;    /* into the table's pcs pool */
+	uint32_t next;            /* hash chain, index + 1 */
+	int64_t v[RT_BUCKET_VALUES];
+};
+struct rt_buckets {
+	rt_lock lock;
+	struct rt_bucket *b;
+	size_t n, cap;
+	uintptr_t *pcs;
+	size_t n_pcs, cap_pcs;
+	uint32_t *heads;          /* index + 1, 0 = empty */
+	size_t n_heads;           /* power of two */
+};
+/* Returns the bucket index for (pcs, size), creating it; SIZE_MAX when out
+ * of memory. Caller holds t->lock. */
+size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t size) RT_HIDDEN;
+/* A consistent copy for a writer (takes and releases the lock). The copy
+ * is malloc'd: free with rt_buckets_free_copy(). */
+int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy) RT_HIDDEN;
+void rt_buckets_free_copy(struct rt_buckets *copy) RT_HIDDEN;
+
+/* ---- the thread registry and pthread_create hook (thread.c) ---- */
+/* Calls fn(tid) for every live thread of the process known to the registry
+ * plus those in /proc/self/task, under the registry lock. */
+void rt_threads_foreach(void (*fn)(pid_t tid, void *arg), void *arg) RT_HIDDEN;
+extern struct rt_buckets rt_thread_buckets RT_HIDDEN; /* v[0]: threads created */
+/* Live threads, each with its creation stack (labels thread, tid). */
+int rt_thread_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
+/* Every thread created since start, by creation stack (Go's threadcreate). */
+int rt_threadcreate_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
+void rt_thread_fork_prepare(void) RT_HIDDEN;
+void rt_thread_fork_parent(void) RT_HIDDEN;
+void rt_thread_fork_child(void) RT_HIDDEN;
+pid_t rt_gettid(void) RT_HIDDEN;
+void rt_thread_init(void) RT_HIDDEN;
+
+/* ---- CPU profiler (cpu.c) ---- */
+int rt_cpu_begin(int hz, struct kerr *err) RT_HIDDEN;
+/* Stops and builds the profile (caller frees). */
+int rt_cpu_end(struct profile **out, struct kerr *err) RT_HIDDEN;
+bool rt_cpu_running(void) RT_HIDDEN;
+/* Thread hooks: a new thread arms its own timer; an exiting one deletes it. */
+void rt_cpu_thread_start(void) RT_HIDDEN;
+void rt_cpu_thread_exit(void) RT_HIDDEN;
+void rt_cpu_after_fork_child(void) RT_HIDDEN;
+
+/* ---- heap profiler (heap.c, malloc.c) ---- */
+extern _Atomic int rt_heap_on RT_HIDDEN;
+int rt_heap_begin(long rate, struct kerr *err) RT_HIDDEN;
+bool rt_heap_running(void) RT_HIDDEN;
+/* Builds the heap profile; `allocs` makes alloc_space the default type. */
+int rt_heap_profile(bool allocs, struct profile **out, struct kerr *err) RT_HIDDEN;
+/* gperftools-style text (Go's debug=1 heap format). */
+int rt_heap_text(struct kbuf *out, struct kerr *err) RT_HIDDEN;
+/* Slow paths called by the hooks in malloc.c. */
+void rt_heap_sample(void *p, size_t size) RT_HIDDEN;
+/* The address may be sampled: cheap, lock-free test done before free. */
+bool rt_heap_maybe_sampled(const void *p) RT_HIDDEN;
+void rt_heap_forget(const void *p) RT_HIDDEN;
+/* Estimated bytes allocated since heap_begin, updated at each sample. */
+uint64_t rt_heap_allocated(void) RT_HIDDEN;
+/* Wakes the snapshot writer when KILN_HEAP_INTERVAL bytes have passed
+ * (env.c); called from the sampling path. */
+void rt_env_heap_progress(uint64_t allocated) RT_HIDDEN;
+void rt_heap_fork_prepare(void) RT_HIDDEN;
+void rt_heap_fork_parent(void) RT_HIDDEN;
+void rt_heap_fork_child(void) RT_HIDDEN;
+
+/* ---- mutex profiler (mutex.c) ---- */
+int rt_mutex_begin(void) RT_HIDDEN;
+bool rt_mutex_running(void) RT_HIDDEN;
+int rt_mutex_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
+void rt_mutex_fork_prepare(void) RT_HIDDEN;
+void rt_mutex_fork_parent(void) RT_HIDDEN;
+void rt_mutex_fork_child(void) RT_HIDDEN;
+
+/* ---- HTTP server (http.c) ---- */
+void rt_http_fork_child(void) RT_HIDDEN;
+
+/* ---- building profiles from raw stacks (write.c) ---- */
+struct rt_builder {
+	struct profile *p;
+	struct u64map loc_of_addr; /* address → location id */
+};
+/* Starts a profile; sample types are added by the caller. */
+void rt_builder_init(struct rt_builder *b) RT_HIDDEN;
+/* Adds a sample. pcs[0] is the leaf: an exact PC when `exact_leaf` (a
+ * signal context), otherwise a return address like all the others (each
+ * return address becomes a location at address - 1, inside the call). */
+void rt_builder_add(struct rt_builder *b, const uintptr_t *pcs, int n, bool exact_leaf,
+		    const int64_t *vals, size_t n_val, const struct pf_label *labs,
+		    size_t n_lab) RT_HIDDEN;
+/* Adds a sample on one synthetic frame named `name` (lost samples, threads
+ * without a creation stack). */
+void rt_builder_add_named(struct rt_builder *b, const char *name, const int64_t *vals,
+			  size_t n_val, const struct pf_label *labs, size_t n_lab) RT_HIDDEN;
+/* Attaches mappings from /proc/self/maps and symbolizes every location.
+ * Returns the profile (caller frees) and leaves b empty. */
+struct profile *rt_builder_finish(struct rt_builder *b) RT_HIDDEN;
+void rt_builder_release(struct rt_builder *b) RT_HIDDEN;
+/* Symbolizes one address of this process into "func+0xoff file:line"
+ * form, for text profiles and /debug/pprof/symbol. Serialised by the
+ * writer lock. Returns 1 when found. */
+int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line) RT_HIDDEN;
+/* Serialises writers (symbolizer state, profile building). */
+extern rt_lock rt_write_lock RT_HIDDEN;
+/* Encodes and writes a profile atomically. */
+int rt_write_profile(const struct profile *p, const char *path, struct kerr *err) RT_HIDDEN;
+
+/* ---- errors (error.c) ---- */
+/* Maps -errno to a KILN_* code. */
+int rt_errno_code(int neg_errno) RT_HIDDEN;
+/* Stores the calling thread's message for kiln_last_error(); returns code. */
+int rt_fail(int code, const char *fmt, ...) RT_HIDDEN __attribute__((format(printf, 2, 3)));
+int rt_fail_kerr(const struct kerr *e) RT_HIDDEN;
+void rt_clear_error(void) RT_HIDDEN;
+
+/* ---- start-up (env.c) ---- */
+/* Idempotent: resolves the real functions, records the main thread, reads
+ * the KILN_* environment and starts what it asks for. */
+void rt_init(void) RT_HIDDEN;
+/* KILN_CPU_HZ, default 100. */
+int rt_env_cpu_hz(void) RT_HIDDEN;
+uint64_t rt_now_ns(int clock) RT_HIDDEN;
+/* Random 64-bit value from the thread's xorshift generator. */
+uint64_t rt_random(void) RT_HIDDEN;
+
+#endif

@@ -1,0 +1,92 @@
+/* Frame-pointer stack walks for the SIGPROF handler and the sampled paths of
+ * the hooks. Async-signal-safe and bounded: at most `max` frames, frame
+ * pointers must grow strictly towards the stack's top, and every frame is
+ * read only after checking it lies inside the thread's stack (bounds taken
+ * with pthread_getattr_np when the thread started). For a thread whose
+ * bounds are unknown (one not started through our pthread_create hook) each
+ * frame is read with process_vm_readv on ourselves, which fails with EFAULT
+ * instead of faulting. Code built without frame pointers gives short or
+ * truncated stacks, never a crash. */
+#include "rt.h"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Reads the two words of a frame record (saved frame pointer, return
+ * address) at fp, if it is certainly readable. */
+static bool read_frame(uintptr_t fp, uintptr_t out[2])
+{
+	uintptr_t lo = rt_tls.stack_lo, hi = rt_tls.stack_hi;
+
+	if (fp & (sizeof(uintptr_t) - 1))
+		return false;
+	if (hi) {
+		if (fp < lo || fp > hi - 2 * sizeof(uintptr_t))
+			return false;
+		out[0] = ((const uintptr_t *)fp)[0];
+		out[1] = ((const uintptr_t *)fp)[1];
+		return true;
+	}
+	struct iovec local = { out, 2 * sizeof(uintptr_t) };
+	struct iovec remote = { (void *)fp, 2 * sizeof(uintptr_t) };
+	return syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL) ==
+	       (long)(2 * sizeof(uintptr_t));
+}
+
+int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int max)
+{
+	int n = 0;
+	uintptr_t low = sp, fr[2];
+
+	if (max <= 0)
+		return 0;
+	if (pc)
+		pcs[n++] = pc;
+	while (n < max) {
+		if (fp < low || !read_frame(fp, fr))
+			break;
+		if (fr[1] < 4096) /* not a code address: end of the chain */
+			break;
+		pcs[n++] = fr[1];
+		if (fr[0] <= fp)
+			break;
+		low = fp + 2 * sizeof(uintptr_t);
+		fp = fr[0];
+	}
+	return n;
+}
+
+__attribute__((noinline)) int rt_stack_here(uintptr_t *pcs, int max, int skip)
+{
+	uintptr_t tmp[RT_MAX_FRAMES + 8];
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	int want = max + skip, n;
+
+	if (want > (int)(sizeof(tmp) / sizeof(tmp[0])))
+		want = sizeof(tmp) / sizeof(tmp[0]);
+	n = rt_stack_walk(0, fp, fp, tmp, want);
+	if (n <= skip)
+		return 0;
+	for (int i = skip; i < n; i++)
+		pcs[i - skip] = tmp[i];
+	return n - skip;
+}
+
+void rt_stack_bounds_init(void)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	rt_enter();
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size) {
+			rt_tls.stack_lo = (uintptr_t)addr;
+			rt_tls.stack_hi = (uintptr_t)addr + size;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	rt_leave();
+}

@@ -1,0 +1,275 @@
+/* Threads: the pthread_create hook and the registry of threads started
+ * through it. Each new thread runs a trampoline that records its stack
+ * bounds (for fault-free stack walks), registers itself with its creation
+ * stack (Go's threadcreate profile), arms its CPU timer when CPU profiling
+ * is on, and is unregistered by a pthread key destructor when it exits.
+ * Threads created by libkiln itself (HTTP server, snapshot writer) inherit
+ * the creator's guard for life, so their allocations are never sampled.
+ * Workload: one registry update per thread start and exit. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kiln.h"
+#include "rt.h"
+
+struct rt_buckets rt_thread_buckets;
+
+struct thread_ent {
+	pid_t tid;        /* 0 = free entry */
+	uint32_t bucket;  /* creation stack in rt_thread_buckets, + 1 */
+};
+static rt_lock reg_lock;
+static struct thread_ent *reg;
+static size_t reg_n, reg_cap;
+static pthread_key_t exit_key;
+static bool have_key;
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+	bool profiler;
+	uint32_t bucket;
+};
+
+pid_t rt_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static void reg_add(pid_t tid, uint32_t bucket)
+{
+	size_t i;
+
+	rt_lock_acquire(&reg_lock);
+	for (i = 0; i < reg_n && reg[i].tid; i++)
+		;
+	if (i == reg_n) {
+		if (reg_n == reg_cap) {
+			size_t cap = reg_cap ? reg_cap * 2 : 64;
+			struct thread_ent *r = rt_real.realloc(reg, cap * sizeof(*r));
+			if (!r)
+				goto unlock;
+			reg = r;
+			reg_cap = cap;
+		}
+		reg_n++;
+	}
+	reg[i].tid = tid;
+	reg[i].bucket = bucket;
+	rt_tls.slot = (int)i + 1;
+unlock:
+	rt_lock_release(&reg_lock);
+}
+
+static void reg_remove(void)
+{
+	rt_lock_acquire(&reg_lock);
+	if (rt_tls.slot > 0 && (size_t)rt_tls.slot <= reg_n)
+		reg[rt_tls.slot - 1].tid = 0;
+	rt_tls.slot = 0;
+	rt_lock_release(&reg_lock);
+}
+
+static void on_thread_exit(void *unused)
+{
+	rt_enter();
+	rt_cpu_thread_exit();
+	reg_remove();
+	rt_leave();
+}
+
+static void *trampoline(void *arg)
+{
+	struct start st = *(struct start *)arg;
+
+	rt_real.free(arg);
+	rt_tls.profiler_thread = st.profiler;
+	if (st.profiler)
+		rt_tls.guard = 1; /* for the thread's whole life */
+	rt_stack_bounds_init();
+	rt_enter();
+	reg_add(rt_gettid(), st.bucket);
+	if (have_key)
+		pthread_setspecific(exit_key, (void *)1);
+	rt_cpu_thread_start();
+	rt_leave();
+	return st.fn(st.arg);
+}
+
+RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			     void *(*fn)(void *), void *arg)
+{
+	uintptr_t pcs[RT_MAX_FRAMES];
+	struct start *st;
+	size_t bi;
+	int n, rc;
+
+	if (!atomic_load(&rt_resolved))
+		rt_resolve();
+	if (!rt_real.pthread_create)
+		return EAGAIN;
+	n = rt_stack_here(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
+	st = rt_real.malloc(sizeof(*st));
+	if (!st)
+		return rt_real.pthread_create(thread, attr, fn, arg);
+	st->fn = fn;
+	st->arg = arg;
+	st->profiler = rt_tls.guard > 0 || rt_tls.profiler_thread;
+	st->bucket = 0;
+	rt_enter();
+	rt_lock_acquire(&rt_thread_buckets.lock);
+	bi = rt_bucket_get(&rt_thread_buckets, pcs, n, 0);
+	if (bi != SIZE_MAX) {
+		rt_thread_buckets.b[bi].v[0]++;
+		st->bucket = (uint32_t)bi + 1;
+	}
+	rt_lock_release(&rt_thread_buckets.lock);
+	rt_leave();
+	rc = rt_real.pthread_create(thread, attr, trampoline, st);
+	if (rc)
+		rt_real.free(st);
+	return rc;
+}
+
+void rt_thread_init(void)
+{
+	rt_enter();
+	if (pthread_key_create(&exit_key, on_thread_exit) == 0)
+		have_key = true;
+	reg_add(rt_gettid(), 0);
+	rt_leave();
+}
+
+void rt_threads_foreach(void (*fn)(pid_t tid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+		if (tid > 0)
+			fn(tid, arg);
+	}
+	closedir(d);
+}
+
+struct thread_walk {
+	struct rt_builder *b;
+	struct rt_buckets *c;
+	struct thread_ent *snap;
+	size_t n_snap;
+};
+
+static void add_thread(pid_t tid, void *arg)
+{
+	struct thread_walk *w = arg;
+	uint32_t bucket = 0;
+	int64_t one = 1;
+	char path[64], comm[64] = "";
+	FILE *f;
+	struct pf_label lab[2];
+
+	for (size_t i = 0; i < w->n_snap; i++)
+		if (w->snap[i].tid == tid)
+			bucket = w->snap[i].bucket;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", (int)tid);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	memset(lab, 0, sizeof(lab));
+	lab[0].key = profile_str(w->b->p, "thread");
+	lab[0].str = profile_str(w->b->p, comm);
+	lab[1].key = profile_str(w->b->p, "tid");
+	lab[1].num = tid;
+	if (bucket && bucket <= w->c->n) {
+		const struct rt_bucket *k = &w->c->b[bucket - 1];
+		rt_builder_add(w->b, w->c->pcs + k->pc_off, (int)k->n_pc, false, &one, 1, lab, 2);
+	} else {
+		rt_builder_add_named(w->b, tid == getpid() ? "[main thread]"
+					   : "[thread not created through pthread_create]",
+				     &one, 1, lab, 2);
+	}
+}
+
+int rt_thread_profile(struct profile **out, struct kerr *err)
+{
+	struct thread_walk w = { 0 };
+	struct rt_builder b;
+	struct rt_buckets c;
+	int rc;
+
+	rc = rt_buckets_copy(&rt_thread_buckets, &c);
+	if (rc)
+		return kerr_set(err, rc, "out of memory copying thread stacks");
+	rt_lock_acquire(&reg_lock);
+	w.snap = malloc((reg_n ? reg_n : 1) * sizeof(*w.snap));
+	if (w.snap) {
+		memcpy(w.snap, reg, reg_n * sizeof(*reg));
+		w.n_snap = reg_n;
+	}
+	rt_lock_release(&reg_lock);
+	rt_builder_init(&b);
+	profile_add_sample_type(b.p, "threads", "count");
+	b.p->period_type = b.p->sample_type[0];
+	b.p->period = 1;
+	w.b = &b;
+	w.c = &c;
+	rt_threads_foreach(add_thread, &w);
+	free(w.snap);
+	rt_buckets_free_copy(&c);
+	*out = rt_builder_finish(&b);
+	return 0;
+}
+
+int rt_threadcreate_profile(struct profile **out, struct kerr *err)
+{
+	struct rt_builder b;
+	struct rt_buckets c;
+	int rc;
+
+	rc = rt_buckets_copy(&rt_thread_buckets, &c);
+	if (rc)
+		return kerr_set(err, rc, "out of memory copying thread stacks");
+	rt_builder_init(&b);
+	profile_add_sample_type(b.p, "threadcreate", "count");
+	b.p->period_type = b.p->sample_type[0];
+	b.p->period = 1;
+	for (size_t i = 0; i < c.n; i++)
+		rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false, &c.b[i].v[0],
+			       1, NULL, 0);
+	rt_buckets_free_copy(&c);
+	*out = rt_builder_finish(&b);
+	return 0;
+}
+
+void rt_thread_fork_child(void)
+{
+	/* Only the forking thread survives. */
+	atomic_store(&reg_lock.v, 0);
+	atomic_store(&rt_thread_buckets.lock.v, 0);
+	for (size_t i = 0; i < reg_n; i++)
+		reg[i].tid = 0;
+	rt_tls.slot = 0;
+	reg_add(rt_gettid(), 0);
+}
+
+void rt_thread_fork_prepare(void)
+{
+	rt_lock_acquire(&rt_thread_buckets.lock);
+	rt_lock_acquire(&reg_lock);
+}
+
+void rt_thread_fork_parent(void)
+{
+	rt_lock_release(&reg_lock);
+	rt_lock_release(&rt_thread_buckets.lock);
+}

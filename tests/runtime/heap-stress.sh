@@ -1,0 +1,21 @@
+#!/bin/sh
+# Many threads allocating through every interposed entry point at rate 1
+# while the main thread forks children that allocate and exec: must finish
+# (no deadlock: bounded by timeout), exit 0, and leave valid profiles, the
+# parent's at KILN_HEAPPROFILE and each forked child's beside it (.PID).
+. "$(dirname "$0")/rt-lib.sh"
+
+KILN_HEAPPROFILE="$TMP/h.pb.gz" KILN_HEAP_RATE=1 \
+	timeout 120 env LD_PRELOAD="$LIBKILN" "$RT/heapstress" >"$TMP/out" 2>"$TMP/err" ||
+	{ cat "$TMP/err" >&2; fail "heapstress failed or hung (status $?)"; }
+grep -q '^ok 20 forks$' "$TMP/out" || fail "heapstress did not finish its forks"
+check_valid_profile "$TMP/h.pb.gz"
+grep -q 'worker' "$TMP/raw.txt" || fail "the worker threads' allocations are missing"
+n=0
+for f in "$TMP"/h.pb.gz.*; do
+	[ -e "$f" ] || continue
+	check_valid_profile "$f"
+	n=$((n + 1))
+done
+[ "$n" -eq 16 ] || fail "$n forked children wrote profiles, expected 16 (4 of 20 exec)"
+echo "ok: parent and $n children wrote valid profiles"
