@@ -522,7 +522,8 @@ int cmd_stat(int argc, const char **argv)
 		}
 		goto out_events;
 	}
-	if (target_finish(&so.target, n, argv, TARGET_DEFAULT_ALL_CPUS, &err) < 0 ||
+	if (target_finish(&so.target, n, argv,
+			  TARGET_DEFAULT_ALL_CPUS | TARGET_COMMAND_AS_TIMER, &err) < 0 ||
 	    check_options(&so, &err) < 0 || load_events(&so, &err) < 0) {
 		cli_error("stat: %s", err.msg);
 		goto out_target;

@@ -192,7 +192,7 @@ int target_finish(struct target *t, int argc, const char **argv, int flags,
 	t->argv = argc > 0 ? argv : NULL;
 	if (threads && (t->all_cpus || t->cpus_given))
 		return kerr_set(err, -EINVAL, "-p/-t cannot be combined with -a/-C");
-	if (threads && argc > 0)
+	if (threads && argc > 0 && !(flags & TARGET_COMMAND_AS_TIMER))
 		return kerr_set(err, -EINVAL, "-p/-t cannot be combined with a command "
 				"('%s')", argv[0]);
 	if (!threads && argc == 0 && !t->all_cpus && !t->cpus_given) {

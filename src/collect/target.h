@@ -61,10 +61,14 @@ enum {
 	/* No command and no -p/-t means system-wide (perf stat, perf record);
 	 * without this flag it is an error (commands that need a target). */
 	TARGET_DEFAULT_ALL_CPUS = 1 << 0,
+	/* Allow -p/-t with a command, which then only sets how long to watch
+	 * (perf stat -p PID -- sleep 5); without it that is an error. */
+	TARGET_COMMAND_AS_TIMER = 1 << 1,
 };
 
 /* Records the command (argv[0..argc-1], argv[argc] must be NULL) and
- * checks the combination: -p/-t exclude -a/-C and a command. With -a (or
+ * checks the combination: -p/-t exclude -a/-C, and a command unless
+ * TARGET_COMMAND_AS_TIMER. With -a (or
  * the default above) and no -C, fills cpus with the online CPUs. */
 int target_finish(struct target *t, int argc, const char **argv, int flags,
 		  struct kerr *err);

@@ -185,17 +185,23 @@ int counters_read(struct counters *c, struct counter_value *out, bool delta, str
 				v.run -= c->prev[i].run;
 				c->prev[i] = now;
 			}
-			/* Scale what ran part of the time to the whole enabled time. */
-			if (v.run == 0)
-				v.val = 0;
-			else if (v.run < v.ena)
-				v.val = (uint64_t)((double)v.val * v.ena / v.run + 0.5);
+			counter_value_scale(&v);
 			out[e].val += v.val;
 			out[e].ena += v.ena;
 			out[e].run += v.run;
 		}
 	}
 	return 0;
+}
+
+void counter_value_scale(struct counter_value *v)
+{
+	/* Extrapolate what ran part of the time to the whole enabled time;
+	 * perf truncates, so kiln does too. */
+	if (v->run == 0)
+		v->val = 0;
+	else if (v->run < v->ena)
+		v->val = (uint64_t)((double)v->val * v->ena / v->run);
 }
 
 void counters_close(struct counters *c)

@@ -68,4 +68,8 @@ void counters_disable(struct counters *c);
 int counters_read(struct counters *c, struct counter_value *out, bool delta, struct kerr *err);
 void counters_close(struct counters *c);
 
+/* perf's scaling of a multiplexed reading: val * ena / run when the
+ * counter ran part of the enabled time (truncated), 0 when it never ran. */
+void counter_value_scale(struct counter_value *v);
+
 #endif

@@ -58,5 +58,10 @@ compare "interval CSV" -x, -I 100 -e task-clock,page-faults -- sleep 0.25
 compare "interval JSON" -j -I 100 -e task-clock,page-faults -- sleep 0.25
 compare "system-wide" -a -e cpu-clock,context-switches -- "$W" sleeps 20
 compare "CPU list" -C 0 -e cpu-clock -- "$W" sleeps 20
+# -p with a command as the timer: "process id 'N'" header, no user/sys.
+"$W" spin 3000 &
+spinner=$!
+compare "process id" -p $spinner -e task-clock,context-switches -- sleep 0.2
+kill $spinner; wait $spinner 2>/dev/null
 compare "null run" -n -- "$W" pages 10
 compare "null run repeated" -n -r 3 -- "$W" pages 10

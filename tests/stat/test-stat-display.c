@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cli/stat-display.h"
+#include "events/counters.h"
 #include "events/events.h"
 
 enum { TASK, CYC, INS, BR, BRM, PF, CREF, CMISS, NEV };
@@ -143,6 +144,28 @@ static void test_repeat_and_footer(const struct event_list *evs)
 	kbuf_release(&b);
 }
 
+/* Multiplexed counts are extrapolated to the enabled time, as perf does. */
+static void test_scaling(void)
+{
+	struct counter_value full = { 1000, 500, 500 }, part = { 1000, 900, 300 },
+			     never = { 7, 100, 0 }, odd = { 10, 3, 2 }, frac = { 10, 2, 3 }, trunc = { 7, 3, 2 };
+
+	counter_value_scale(&full);
+	CHECK_EQ(full.val, 1000);
+	counter_value_scale(&part);
+	CHECK_EQ(part.val, 1000 * 900 / 300);
+	CHECK_EQ(part.ena, 900);
+	CHECK_EQ(part.run, 300);
+	counter_value_scale(&never);
+	CHECK_EQ(never.val, 0);
+	counter_value_scale(&odd);
+	CHECK_EQ(odd.val, 15);
+	counter_value_scale(&frac); /* ran longer than enabled: left alone */
+	CHECK_EQ(frac.val, 10);
+	counter_value_scale(&trunc); /* 10.5 truncated, as perf does */
+	CHECK_EQ(trunc.val, 10);
+}
+
 int main(void)
 {
 	struct event_list evs = EVENT_LIST_INIT;
@@ -156,6 +179,7 @@ int main(void)
 	test_table(&evs);
 	test_csv_json(&evs);
 	test_repeat_and_footer(&evs);
+	test_scaling();
 	event_list_release(&evs);
 	return CHECK_DONE();
 }

@@ -79,6 +79,12 @@ static void test_finish(void)
 	target_add_pids(&t, "1", &err);
 	CHECK_EQ(target_finish(&t, 1, cmd, 0, &err), -EINVAL);
 	target_release(&t);
+	/* ... unless the command is only a timer (perf stat -p 1 -- sleep 5). */
+	target_add_pids(&t, "1", &err);
+	CHECK_EQ(target_finish(&t, 1, cmd, TARGET_COMMAND_AS_TIMER, &err), 0);
+	CHECK(target_has_command(&t));
+	CHECK(!target_has_cpus(&t));
+	target_release(&t);
 
 	/* -p expands to the process's threads. */
 	struct pid_list th = PID_LIST_INIT;
