@@ -565,18 +565,36 @@ static int test_kallsyms(int argc, char **argv)
 		printf("SKIP: /proc/kallsyms shows zero addresses (kptr_restrict, not root)\n");
 		return check_failures ? 1 : 77;
 	}
-	CHECK_EQ(ksyms_load(&k, &err), 0);
-	CHECK(sched != 0);
-	ksyms_text_range(k, &start, &end);
-	CHECK(start && start <= sched && sched < end);
-	CHECK_EQ(ksyms_lookup(k, sched + 1, &f), 1);
-	CHECK_STR(f.name, "schedule");
-	if (modaddr) {
-		/* An alias at the same address may win: check the module part. */
-		CHECK_EQ(ksyms_lookup(k, modaddr, &f), 1);
-		CHECK(strchr(modname, '[') && ends_with(f.name, strchr(modname, '[')));
+	/* Twice: from /proc/kallsyms (filling the cache), then from the cache. */
+	tmp = make_tmpdir();
+	setenv("KILN_CACHE_DIR", tmp, 1);
+	for (int round = 0; round < 2; round++) {
+		DIR *d;
+		struct dirent *de;
+		int cached = 0;
+
+		CHECK_EQ(ksyms_load(&k, &err), 0);
+		CHECK(sched != 0);
+		ksyms_text_range(k, &start, &end);
+		CHECK(start && start <= sched && sched < end);
+		CHECK_EQ(ksyms_lookup(k, sched + 1, &f), 1);
+		CHECK_STR(f.name, "schedule");
+		if (modaddr) {
+			/* An alias at the same address may win: check the module part. */
+			CHECK_EQ(ksyms_lookup(k, modaddr, &f), 1);
+			CHECK(strchr(modname, '[') && ends_with(f.name, strchr(modname, '[')));
+		}
+		ksyms_free(k);
+		d = opendir(tmp);
+		while (d && (de = readdir(d)))
+			cached += strncmp(de->d_name, "kallsyms-", 9) == 0;
+		if (d)
+			closedir(d);
+		CHECK_EQ(cached, 1);
 	}
-	ksyms_free(k);
+	unsetenv("KILN_CACHE_DIR");
+	remove_tree(tmp);
+	free(tmp);
 	return CHECK_DONE();
 }
 
