@@ -306,21 +306,16 @@ static void set_kernel_range(struct builder *b, struct tasks *t, struct recorder
 }
 
 /* pprof treats mapping[0] as the main binary (the "File:" of reports):
- * create the first executable that is not a shared library first. */
+ * create the first sampled process's executable first, sampled or not. */
 static void main_mapping_first(struct builder *b, struct tasks *t, const struct stacks *st)
 {
-	if (b->p->n_mappings)
+	const struct cmap *m;
+
+	if (b->p->n_mappings || !st->n_entries)
 		return;
-	for (size_t i = 0; i < st->n_frames; i++) {
-		const struct cmap *m;
-		if (st->frames[i].map == STACK_NO_MAP)
-			continue;
-		m = tasks_map(t, st->frames[i].map);
-		if (m->kernel || m->filename[0] != '/' || strstr(m->filename, ".so"))
-			continue;
+	m = tasks_main_map(t, st->entries[0].pid);
+	if (m)
 		mstate_of(b, t, m->id);
-		return;
-	}
 }
 
 static void reset_samples(struct profile *p)

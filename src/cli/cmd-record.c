@@ -467,7 +467,7 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 		so.stack_user = o->stack_user;
 		so.regs_user = unwind_regs_mask();
 		if (!so.mmap_pages)
-			so.mmap_pages = 256; /* stack copies fill rings fast */
+			so.mmap_pages = 512; /* 8 KiB stack copies fill rings fast */
 	}
 	so.mmap_pages = (size_t)o->mmap_pages;
 	if (target_has_cpus(&o->target)) {

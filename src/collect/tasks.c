@@ -243,6 +243,23 @@ const struct cmap *tasks_find_map(struct tasks *t, pid_t pid, uint64_t addr)
 	return NULL;
 }
 
+const struct cmap *tasks_main_map(struct tasks *t, pid_t pid)
+{
+	uint64_t ix;
+	const struct process *p;
+
+	if (!u64map_get(&t->proc_ix, (uint64_t)pid, &ix))
+		return NULL;
+	p = &t->procs.v[ix];
+	for (size_t i = 0; i < p->maps.n; i++) {
+		const struct cmap *m = &t->maps.v[p->maps.v[i]];
+		if (m->filename[0] == '/' && m->filename[1] != '/' &&
+		    strncmp(m->filename, "/memfd:", 7) != 0 && !strstr(m->filename, ".so"))
+			return m;
+	}
+	return NULL;
+}
+
 const struct cmap *tasks_kernel_map(struct tasks *t, uint64_t start, uint64_t end)
 {
 	if (t->kernel_map < 0) {

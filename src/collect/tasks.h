@@ -51,6 +51,9 @@ int tasks_synthesize_all(struct tasks *t, struct kerr *err);
 
 /* The mapping containing addr in process pid at present, or NULL. */
 const struct cmap *tasks_find_map(struct tasks *t, pid_t pid, uint64_t addr);
+/* The process's main executable as mapped now: its lowest file-backed
+ * mapping that is not a shared library. NULL when none is known. */
+const struct cmap *tasks_main_map(struct tasks *t, pid_t pid);
 /* The kernel's text mapping; created on first use with the given range. */
 const struct cmap *tasks_kernel_map(struct tasks *t, uint64_t start, uint64_t end);
 /* Mapping by id; NULL when out of range. */

@@ -4,7 +4,7 @@
 need_root
 need_cmd go
 
-"$(workload threads)" 4 &
+"$(workload threads)" 10 &
 wpid=$!
 sleep 0.3
 out="$TMP/p.pb.gz"
@@ -18,5 +18,20 @@ kiln_record -g -a --duration 1 -o "$out" || fail "record -a"
 pprof_counts "$out" > "$TMP/c"
 [ "$(cum_of thread_one_work < "$TMP/c")" -gt 100 ] || fail "-a: thread_one_work missing"
 check_valid_profile "$out"
+
+# -a limited to CPU 0 with -C: every sample says cpu 0.
+out="$TMP/c0.pb.gz"
+kiln_record --timestamps -a -C 0 --duration 0.5 -o "$out" || fail "record -a -C 0"
+pprof -tags "$out" 2>/dev/null > "$TMP/tags"
+cpus=$(awk '/^ *cpu:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {print $NF}' "$TMP/tags" | sort -u)
+[ "$cpus" = "0cpu" ] || [ "$cpus" = "0" ] || { cat "$TMP/tags" >&2; fail "-C 0 gave cpus: $cpus"; }
+
+# -t: one thread only.
+tid=$(ls /proc/$wpid/task | sort -n | sed -n 2p)
+out="$TMP/t.pb.gz"
+kiln_record -g -t "$tid" --duration 0.5 -o "$out" || fail "record -t"
+pprof -tags "$out" 2>/dev/null > "$TMP/tags"
+tids=$(awk '/^ *tid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {n++} END {print n+0}' "$TMP/tags")
+[ "$tids" -eq 1 ] || { cat "$TMP/tags" >&2; fail "-t recorded $tids threads"; }
 kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
 echo ok

@@ -30,4 +30,17 @@ grep -Eq '^(ksys_write|vfs_write|__x64_sys_write|entry_SYSCALL_64[a-z_]*)'$'\t' 
 # libc's write() keeps no frame pointer, so with -g its caller write_loop is
 # skipped (the DWARF unwinder fixes that); main must still be above it.
 [ "$(cum_of main < "$TMP/c")" -gt 100 ] || fail "user frames missing above kernel frames"
+# JIT code in anonymous memory, named by /tmp/perf-PID.map.
+out="$TMP/jit.pb.gz"
+"$KILN" record -q -o "$out" -- "$(workload jit)" 1 2>"$TMP/jit.err" & kpid=$!
+wait $kpid || { cat "$TMP/jit.err" >&2; fail "record jit"; }
+pprof_counts "$out" > "$TMP/c"
+[ "$(cum_of jitted_hot_loop < "$TMP/c")" -gt 200 ] || { head "$TMP/c" >&2; fail "JIT symbol from perf map missing"; }
+check_valid_profile "$out"
+grep -q '^File: jit' <(pprof -top "$out" 2>/dev/null) || fail "main binary is not mapping[0]"
+for f in /tmp/perf-*.map; do
+	[ -e "$f" ] || continue
+	pid=${f#/tmp/perf-}; pid=${pid%.map}
+	[ -d "/proc/$pid" ] || rm -f "$f" # left by the workload
+done
 echo ok

@@ -22,4 +22,10 @@ pprof_counts "$out" > "$TMP/c"
 pprof -tags "$out" > "$TMP/tags" 2>/dev/null
 pids=$(awk '/^ *pid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {n++} END {print n+0}' "$TMP/tags")
 [ "$pids" -ge 2 ] || { cat "$TMP/tags" >&2; fail "expected 2 pids, got $pids"; }
+# --no-inherit: the forked child is not followed.
+out="$TMP/noinherit.pb.gz"
+kiln_record --no-inherit -g -o "$out" -- "$(workload forker)" 0.5 || fail "record --no-inherit"
+pprof_counts "$out" > "$TMP/c"
+[ "$(cum_of parent_work < "$TMP/c")" -gt 50 ] || fail "--no-inherit lost the command itself"
+[ "$(cum_of child_work < "$TMP/c")" -eq 0 ] || fail "--no-inherit still followed the child"
 echo ok

@@ -28,6 +28,8 @@ int main(void)
 	CHECK_STR(m->build_id, "abcd");
 	CHECK_EQ(m->pgoff, 0x1000);
 	old_id = m->id;
+	CHECK_STR(tasks_main_map(t, 100)->filename, "/bin/app");
+	CHECK(tasks_main_map(t, 999) == NULL);
 
 	/* A new mapping over the middle of libc splits it in three. */
 	tasks_mmap(t, 100, 0x7f0000100000, 0x1000, 0, 0, 0, 0, "//anon", NULL);
