@@ -15,6 +15,7 @@ const struct kiln_command kiln_commands[] = {
 	{ "report", cmd_report, "Text reports on profiles (pprof and perf style)" },
 	{ "list", cmd_list, "List the events this machine offers" },
 	{ "stat", cmd_stat, "Count events while a command runs" },
+	{ "web", cmd_web, "Browse a profile in a web UI (flame graph, call graph, top, source)" },
 	{ "help", cmd_help, "Show help for a command" },
 	{ NULL, NULL, NULL },
 };

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "fetch.h"
 #include "options.h"
+#include "report-render.h"
 
 static const char usage_text[] =
 	"kiln report [REPORT] [OPTIONS] PROFILE...\n"
@@ -232,6 +233,7 @@ int cmd_report(int argc, const char **argv)
 {
 	struct cli_opts c;
 	struct report_opts *r = &c.r;
+	struct report_render_opts rr = { .flame = false };
 	const struct option_def opts[] = {
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Reports (pprof style; default -top):", NULL, false },
 		{ OPT_BOOL, 0, "top", &c.top, NULL, "flat table of the hottest nodes", NULL, false },
@@ -299,6 +301,7 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_BOOL, 0, "no-children", &c.no_children, NULL, "only the Self overhead", NULL, false },
 		{ OPT_CALLBACK, 0, "percent-limit", &c, "PCT", "hide entries below PCT percent", set_percent_limit, false },
 		{ OPT_STRING, 'i', "input", &c.input, "FILE", "profile to read (perf's -i)", NULL, false },
+		REPORT_RENDER_OPTIONS(rr),
 		OPT_END_(),
 	};
 	static const char *const fmt_names[] = { "top", "text", "traces", "tree", "raw", "tags",
@@ -394,6 +397,13 @@ int cmd_report(int argc, const char **argv)
 				    r->format == REPORT_TRACES), &err) < 0) {
 		cli_error("report: %s", err.msg);
 		goto out;
+	}
+	{
+		int rs = report_render_run(&rr, &p, r, c.output, srcs.v[0]);
+		if (rs >= 0) {
+			status = rs;
+			goto out;
+		}
 	}
 	if (perf_style) {
 		struct perfview_opts po;

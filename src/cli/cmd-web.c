@@ -1,0 +1,60 @@
+/* kiln web: the browser UI on a profile. It is `kiln report -http=ADDR`
+ * under another name: the same loading, merging, -diff_base and filters
+ * (which become the UI's starting view), with --http defaulting to
+ * 127.0.0.1 and a free port. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/alloc.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: kiln web [--http HOST:PORT] [REPORT OPTIONS] PROFILE...\n"
+	"\n"
+	"Serves a web UI on the profile(s): Top, Flame Graph, Graph, Source and\n"
+	"Peek views, with focus/ignore/hide/show, sample_index and granularity\n"
+	"as URL parameters, and the profile itself at /download.\n"
+	"\n"
+	"  --http HOST:PORT   where to listen (default 127.0.0.1 and a free port;\n"
+	"                     a non-loopback address prints a warning)\n"
+	"\n"
+	"The URL is printed; a browser is opened only if $BROWSER is set.\n"
+	"Any `kiln report` option (-sample_index, -focus, -diff_base, ...) sets\n"
+	"the starting view; see `kiln report -h`.\n";
+
+int cmd_web(int argc, const char **argv)
+{
+	const char **args = xcalloc((size_t)argc + 3, sizeof(*args));
+	const char *addr = NULL;
+	char *http;
+	int n = 0, ret;
+
+	args[n++] = "report";
+	args[n++] = NULL; /* -http=..., below */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			free(args);
+			return 0;
+		}
+		if ((!strcmp(a, "--http") || !strcmp(a, "-http")) && i + 1 < argc) {
+			addr = argv[++i];
+			continue;
+		}
+		if (!strncmp(a, "--http=", 7) || !strncmp(a, "-http=", 6)) {
+			addr = strchr(a, '=') + 1;
+			continue;
+		}
+		args[n++] = a;
+	}
+	http = xmalloc(strlen(addr ? addr : "") + 16);
+	sprintf(http, "-http=%s", addr && addr[0] ? addr : "127.0.0.1:0");
+	args[1] = http;
+	args[n] = NULL;
+	ret = cmd_report(n, args);
+	free(http);
+	free(args);
+	return ret;
+}

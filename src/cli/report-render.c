@@ -1,0 +1,177 @@
+/* kiln report's drawings and -http (see report-render.h): picks the one
+ * output asked for, runs the render pipeline, writes the result to stdout
+ * or -output, or serves the web UI until interrupted. */
+#include "report-render.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../profile/encode.h"
+#include "../render/render.h"
+#include "../web/web.h"
+#include "cli.h"
+
+extern char **environ;
+
+static int write_out(const char *path, const struct kbuf *b, bool binary)
+{
+	struct kerr err = KERR_INIT;
+
+	if (!path || !path[0] || !strcmp(path, "-")) {
+		if (binary && isatty(STDOUT_FILENO)) {
+			cli_error("report: not writing binary output to a terminal; use -output FILE");
+			return 1;
+		}
+		if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+			cli_error("report: cannot write the output: %s", strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	if (write_file_atomic(path, b->buf, b->len, &err) < 0) {
+		cli_error("report: %s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static void print_notes(const struct rview *v)
+{
+	if (v->notes.len)
+		fputs(v->notes.buf, stderr);
+}
+
+/* Opens $BROWSER on the URL, if the user configured one. */
+static void open_browser(const char *url)
+{
+	const char *b = getenv("BROWSER");
+	char *argv[3];
+	pid_t pid;
+
+	if (!b || !b[0])
+		return;
+	argv[0] = (char *)b;
+	argv[1] = (char *)url;
+	argv[2] = NULL;
+	if (posix_spawnp(&pid, b, NULL, NULL, argv, environ) != 0)
+		cli_warn("could not start $BROWSER (%s)", b);
+}
+
+int report_render_serve(struct profile *p, const struct report_opts *r, const char *addr,
+			const char *title)
+{
+	struct web_opts wo = { addr, r, title };
+	struct web_server *s = NULL;
+	struct kerr err = KERR_INIT;
+	sigset_t set, old;
+	bool public_addr;
+	int sig;
+
+	/* Block the stop signals before the server's threads start, so they
+	 * inherit the mask and sigwait() below receives them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	if (web_start(p, &wo, &s, &public_addr, &err) < 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		profile_free(p);
+		cli_error("web: %s", err.msg);
+		return 1;
+	}
+	if (public_addr)
+		cli_warn("web: listening on %s, which other machines can reach; the profile and its source files are visible to them",
+			 addr);
+	printf("Serving the web UI on %s\n", web_url(s));
+	fflush(stdout);
+	open_browser(web_url(s));
+	while (sigwait(&set, &sig) != 0)
+		;
+	web_stop(s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+int report_render_run(const struct report_render_opts *rr, struct profile **pp,
+		      const struct report_opts *r, const char *output, const char *title)
+{
+	const bool flags[] = { rr->flame, rr->icicle, rr->folded, rr->speedscope, rr->dot,
+			       rr->svg, rr->png, rr->pdf, rr->http != NULL };
+	static const char *const names[] = { "flame", "icicle", "folded", "speedscope", "dot",
+					     "svg", "png", "pdf", "http" };
+	struct kbuf out = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+	struct rview v;
+	int which = -1, status = 1;
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!flags[i])
+			continue;
+		if (which >= 0) {
+			cli_error("report: -%s and -%s cannot be combined", names[which], names[i]);
+			return 1;
+		}
+		which = (int)i;
+	}
+	if (which < 0)
+		return -1;
+	if (rr->http) {
+		struct profile *p = *pp;
+		*pp = NULL;
+		return report_render_serve(p, r, rr->http, title);
+	}
+	if (rview_prepare(&v, *pp, r, REPORT_G_FUNCTIONS, &err) < 0) {
+		cli_error("report: %s", err.msg);
+		return 1;
+	}
+	print_notes(&v);
+	if (which <= 3) {
+		struct ftree t;
+		ftree_build(&t, &v);
+		if (which <= 1) {
+			struct flame_opts fo;
+			struct flame_stats st;
+			flame_opts_init(&fo);
+			fo.icicle = rr->icicle;
+			if (rr->min_width > 0)
+				fo.min_width = rr->min_width;
+			if (rr->flame_width > 0)
+				fo.width = rr->flame_width;
+			render_flame_svg(&t, &fo, &out, &st);
+		} else if (which == 2) {
+			render_folded(&t, &out);
+		} else {
+			render_speedscope(&t, title, &out);
+		}
+		ftree_release(&t);
+		status = write_out(output, &out, false);
+	} else {
+		struct dot_opts o;
+		memset(&o, 0, sizeof(o));
+		o.nodecount = r->nodecount;
+		o.nodefraction = r->nodefraction;
+		o.edgefraction = r->edgefraction;
+		o.trim = r->trim;
+		render_dot(&v, &o, &out);
+		if (which == 4) {
+			status = write_out(output, &out, false);
+		} else {
+			struct kbuf img = KBUF_INIT;
+			if (render_graphviz(&out, names[which], &img, &err) < 0)
+				cli_error("report: %s", err.msg);
+			else
+				status = write_out(output, &img, which != 5);
+			kbuf_release(&img);
+		}
+	}
+	kbuf_release(&out);
+	rview_release(&v);
+	return status;
+}

@@ -1,0 +1,565 @@
+/* pprof's call graph in Graphviz DOT (internal/graph/dotgraph.go and
+ * report.go's newTrimmedGraph in visual mode), on the report module's
+ * graph: the node cut by cum, the entropy order that picks the nodecount
+ * most informative nodes, the edge cut, and removal of residual edges that
+ * another path already explains. Output follows pprof's attributes (font
+ * size from flat, colours from cum, edge weight and pen width from the edge
+ * value) so the node and edge sets can be compared with `go tool pprof -dot`.
+ * Not drawn: label "nodelets" (pprof's per-node tag boxes). */
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/alloc.h"
+#include "../base/units.h"
+#include "../base/vec.h"
+#include "escape.h"
+#include "render.h"
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* ---- entropy order (graph.go: entropyScore, Nodes.Sort(EntropyOrder)) ---- */
+
+static double edge_entropy(const struct rgraph *g, const uint32_t *list, uint32_t cnt, int64_t self)
+{
+	double score = 0;
+	int64_t total = self;
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		int64_t w = g->edges[list[i]].weight;
+		if (w > 0)
+			total += abs64(w);
+	}
+	if (total == 0)
+		return 0;
+	for (uint32_t i = 0; i < cnt; i++) {
+		double frac = (double)abs64(g->edges[list[i]].weight) / (double)total;
+		if (frac > 0)
+			score += -frac * log2(frac);
+	}
+	if (self > 0) {
+		double frac = (double)abs64(self) / (double)total;
+		score += -frac * log2(frac);
+	}
+	return score;
+}
+
+struct esort {
+	struct rgraph *g;
+	int64_t *score;
+};
+
+static int entropy_cmp(const void *a, const void *b, void *arg)
+{
+	const struct esort *c = arg;
+	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
+	int64_t x = abs64(c->score[l]), y = abs64(c->score[r]);
+	int s;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	s = strcmp(rtable_name(c->g->t, l), rtable_name(c->g->t, r));
+	if (s)
+		return s;
+	x = abs64(c->g->flat[l]);
+	y = abs64(c->g->flat[r]);
+	if (x != y)
+		return x > y ? -1 : 1;
+	return l < r ? -1 : l > r;
+}
+
+/* Needs rgraph_link() done over the edges that count. */
+static void sort_entropy(struct rgraph *g)
+{
+	struct esort c = { g, xcalloc(g->t->n + 1, sizeof(int64_t)) };
+
+	for (size_t i = 0; i < g->n_nodes; i++) {
+		uint32_t n = g->nodes[i];
+		double score = 0;
+
+		if (g->in_cnt[n] == 0)
+			score++;
+		else
+			score += edge_entropy(g, g->adj + g->in_off[n], g->in_cnt[n], 0);
+		if (g->out_cnt[n] == 0)
+			score++;
+		else
+			score += edge_entropy(g, g->adj + g->out_off[n], g->out_cnt[n], g->flat[n]);
+		c.score[n] = (int64_t)(score * (double)g->cum[n]) + g->flat[n];
+	}
+	qsort_r(g->nodes, g->n_nodes, sizeof(*g->nodes), entropy_cmp, &c);
+	free(c.score);
+}
+
+/* ---- redundant residual edges (graph.go: RemoveRedundantEdges) ---- */
+
+static bool is_redundant(struct rgraph *g, uint32_t ei, uint8_t *seen, uint32_t *queue)
+{
+	const struct redge *e = &g->edges[ei];
+	size_t head = 0, tail = 0;
+	bool found = false;
+
+	memset(seen, 0, g->t->n + 1);
+	seen[e->dst] = 1;
+	queue[tail++] = e->dst;
+	while (head < tail && !found) {
+		uint32_t n = queue[head++];
+		for (uint32_t k = 0; k < g->in_cnt[n]; k++) {
+			uint32_t j = g->adj[g->in_off[n] + k];
+			const struct redge *ie = &g->edges[j];
+			if (ie->removed || j == ei || seen[ie->src])
+				continue;
+			if (ie->src == e->src) {
+				found = true;
+				break;
+			}
+			seen[ie->src] = 1;
+			queue[tail++] = ie->src;
+		}
+	}
+	return found;
+}
+
+static void remove_redundant(struct rgraph *g)
+{
+	uint8_t *seen = xmalloc(g->t->n + 1);
+	uint32_t *queue = xmalloc((g->t->n + 1) * sizeof(uint32_t));
+
+	for (size_t i = g->n_nodes; i-- > 0;) {
+		size_t cnt;
+		uint32_t *in = rgraph_in_edges(g, g->nodes[i], &cnt);
+		for (size_t j = cnt; j-- > 0;) {
+			if (!g->edges[in[j]].residual)
+				break;
+			if (is_redundant(g, in[j], seen, queue))
+				g->edges[in[j]].removed = true;
+		}
+		free(in);
+	}
+	free(seen);
+	free(queue);
+}
+
+/* ---- trimming (report.go: newTrimmedGraph, visual mode) ---- */
+
+struct trimmed {
+	size_t orig_count, dropped_nodes, dropped_edges;
+};
+
+static void build_graph(struct rview *v, const struct dot_opts *o, struct rgraph *g,
+			struct trimmed *res)
+{
+	struct rgraph_opts go;
+	int64_t total = 0, node_cut, edge_cut;
+	uint8_t *kept = xcalloc(v->t.n + 1, 1);
+	double nf = o->trim ? o->nodefraction : 0, ef = o->trim ? o->edgefraction : 0;
+	int nodecount = !o->trim ? 0 : o->nodecount < 0 ? 80 : o->nodecount;
+
+	memset(res, 0, sizeof(*res));
+	memset(&go, 0, sizeof(go));
+	go.value_index = v->value_index;
+	go.mean = v->mean;
+	go.drop_negative = v->o->drop_negative;
+	go.edges = true;
+	rgraph_build(g, &v->t, &go, NULL);
+	for (size_t i = 0; i < g->n_nodes; i++)
+		total += g->flat[g->nodes[i]];
+	node_cut = abs64((int64_t)((double)total * nf));
+	edge_cut = abs64((int64_t)((double)total * ef));
+	if (node_cut > 0) {
+		size_t n_kept = 0;
+		for (size_t i = 0; i < g->n_nodes; i++)
+			if (abs64(g->cum[g->nodes[i]]) >= node_cut) {
+				kept[g->nodes[i]] = 1;
+				n_kept++;
+			}
+		if (n_kept != g->n_nodes) {
+			res->dropped_nodes = g->n_nodes - n_kept;
+			rgraph_release(g);
+			rgraph_build(g, &v->t, &go, kept);
+		}
+	}
+	res->orig_count = g->n_nodes;
+	rgraph_link(g);
+	sort_entropy(g);
+	if (nodecount > 0) {
+		rgraph_trim_edges(g, edge_cut);
+		if ((size_t)nodecount < g->n_nodes) {
+			memset(kept, 0, v->t.n + 1);
+			for (size_t i = 0; i < (size_t)nodecount; i++)
+				kept[g->nodes[i]] = 1;
+			rgraph_release(g);
+			rgraph_build(g, &v->t, &go, kept);
+			rgraph_link(g);
+			sort_entropy(g);
+		}
+	}
+	res->dropped_edges = rgraph_trim_edges(g, edge_cut);
+	rgraph_link(g);
+	remove_redundant(g);
+	rgraph_link(g);
+	free(kept);
+}
+
+/* EdgeMap.Sort: |weight| descending, then source and destination names. */
+static int edge_cmp(const void *x, const void *y, void *arg)
+{
+	struct rgraph *g = arg;
+	const struct redge *a = &g->edges[*(const uint32_t *)x], *b = &g->edges[*(const uint32_t *)y];
+	int64_t wa = abs64(a->weight), wb = abs64(b->weight);
+	int s;
+
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
+	s = strcmp(rtable_name(g->t, a->src), rtable_name(g->t, b->src));
+	if (s)
+		return s;
+	return strcmp(rtable_name(g->t, a->dst), rtable_name(g->t, b->dst));
+}
+
+/* ---- output ---- */
+
+struct dotctx {
+	struct rview *v;
+	struct rgraph *g;
+	char unit[64];
+};
+
+static void value_label(const struct dotctx *c, int64_t v, struct kbuf *out)
+{
+	units_add_label(out, v, c->v->sample_unit, c->unit);
+}
+
+static void pct(struct kbuf *out, int64_t v, int64_t total)
+{
+	char buf[32];
+	const char *p = units_percent(buf, v, total);
+
+	while (*p == ' ')
+		p++;
+	kbuf_addstr(out, p);
+}
+
+static void select_unit(struct dotctx *c)
+{
+	rview_select_unit(c->v, c->g, c->unit);
+}
+
+/* pprof's dotColor: grey at 0, red towards +1, green towards -1. */
+static void dot_color(struct kbuf *out, double score, bool bg)
+{
+	const double shift = 0.7;
+	double sat = bg ? 0.1 : 1.0, val = bg ? 0.93 : 0.7, r, g, b;
+
+	score = fmax(-1.0, fmin(1.0, score));
+	if (fabs(score) < 0.2)
+		sat *= fabs(score) / 0.2;
+	if (score > 0.0)
+		score = pow(score, 1.0 - shift);
+	if (score < 0.0)
+		score = -pow(-score, 1.0 - shift);
+	if (score < 0.0) {
+		g = val;
+		r = val * (1 + sat * score);
+	} else {
+		r = val;
+		g = val * (1 - sat * score);
+	}
+	b = val * (1 - sat);
+	kbuf_addf(out, "#%02x%02x%02x", (unsigned)(uint8_t)(r * 255.0), (unsigned)(uint8_t)(g * 255.0),
+		  (unsigned)(uint8_t)(b * 255.0));
+}
+
+/* ShortenFunctionName, partially: Go package paths and C++'s anonymous
+ * namespace prefix are removed (Java and C++ class shortening is not). */
+static const char *shorten(const char *name)
+{
+	const char *s = name, *after = NULL;
+
+	if (!strncmp(s, "(anonymous namespace)::", 23))
+		s += 23;
+	for (const char *p = s;;) {
+		const char *q = p;
+		while (isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '.')
+			q++;
+		if (q == p || *q != '/')
+			break;
+		after = p = q + 1;
+	}
+	return after && *after ? after : s;
+}
+
+/* multilinePrintableName: name split at "::" and ".", then file:line. */
+static void node_label(const struct rtable *t, uint32_t n, struct kbuf *out)
+{
+	const struct rinfo *i = &t->info[n];
+	const char *name = rtable_str(t, i->name), *file = rtable_str(t, i->file);
+	struct kbuf esc = KBUF_INIT;
+
+	if (i->address)
+		kbuf_addf(out, "%016" PRIx64 "\\n", i->address);
+	if (name[0]) {
+		esc_dot(&esc, shorten(name));
+		for (const char *p = esc.buf; *p; p++) {
+			if (p[0] == ':' && p[1] == ':') {
+				kbuf_addstr(out, "\\n");
+				p++;
+			} else if (*p == '.') {
+				kbuf_addstr(out, "\\n");
+			} else {
+				kbuf_addch(out, *p);
+			}
+		}
+		kbuf_addstr(out, "\\n");
+	}
+	if (file[0]) {
+		const char *base = strrchr(file, '/');
+		kbuf_reset(&esc);
+		esc_dot(&esc, base ? base + 1 : file);
+		if (i->lineno)
+			kbuf_addf(out, "%s:%" PRId64 "\\n", esc.buf, i->lineno);
+		else
+			kbuf_addf(out, "%s\\n", esc.buf);
+	} else if (!name[0]) {
+		const char *obj = rtable_str(t, i->objfile), *base = strrchr(obj, '/');
+		if (obj[0]) {
+			kbuf_addch(out, '[');
+			esc_dot(out, base ? base + 1 : obj);
+			kbuf_addstr(out, "]\\n");
+		} else {
+			kbuf_addstr(out, "<unknown>\\n");
+		}
+	}
+	kbuf_release(&esc);
+}
+
+/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time, as pprof's legend. */
+static void add_time(struct kbuf *out, int64_t ns)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+	int h;
+
+	if (!localtime_r(&sec, &tm)) {
+		kbuf_addf(out, "%" PRId64, ns);
+		return;
+	}
+	h = tm.tm_hour % 12;
+	kbuf_addf(out, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
+		  h ? h : 12, tm.tm_min, tm.tm_hour >= 12 ? "pm" : "am", tm.tm_zone ? tm.tm_zone : "UTC");
+}
+
+static void legend(struct dotctx *c, const struct trimmed *tr, const char *title,
+		   struct kbuf *out)
+{
+	const struct profile *p = c->v->p;
+	struct kbuf lines = KBUF_INIT, first = KBUF_INIT;
+	int64_t flat_sum = 0;
+
+	/* Each legend line is escaped and ended by \l (left-justified). */
+#define LINE(...) do { kbuf_reset(&first); kbuf_addf(&first, __VA_ARGS__); \
+		esc_dot(&lines, first.buf); \
+		kbuf_addstr(&lines, "\\l"); } while (0)
+	if (title[0])
+		LINE("File: %s", title);
+	for (size_t i = 0; i < p->n_comments; i++) {
+		const char *cm = profile_get_str(p, p->comments[i]);
+		if (cm[0] != '#')
+			LINE("%s", cm);
+	}
+	if (p->n_mappings > 0 && profile_get_str(p, p->mappings[0].build_id)[0])
+		LINE("Build ID: %s", profile_get_str(p, p->mappings[0].build_id));
+	LINE("Type: %s", c->v->sample_type);
+	if (p->time_nanos) {
+		struct kbuf tb = KBUF_INIT;
+		add_time(&tb, p->time_nanos);
+		LINE("Time: %s", tb.buf);
+		kbuf_release(&tb);
+	}
+	if (p->duration_nanos) {
+		struct kbuf a = KBUF_INIT, pc = KBUF_INIT;
+		const char *tu;
+		double tn = units_scale(c->v->total, c->v->sample_unit, "nanoseconds", &tu);
+		char dur[64], pcb[32];
+		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
+		value_label(c, c->v->total, &a);
+		if (!strcmp(tu, "ns") && tn != 0)
+			kbuf_addf(&pc, "(%s)", units_percent(pcb, (int64_t)tn, p->duration_nanos));
+		LINE("Duration: %s, Total samples = %s %s", dur, a.buf, pc.buf);
+		kbuf_release(&a);
+		kbuf_release(&pc);
+	}
+	for (size_t i = 0; i < c->g->n_nodes; i++)
+		flat_sum += rnode_flat(c->g, c->g->nodes[i]);
+	{
+		struct kbuf a = KBUF_INIT, b = KBUF_INIT, pc = KBUF_INIT;
+		value_label(c, flat_sum, &a);
+		value_label(c, c->v->total, &b);
+		pct(&pc, flat_sum, c->v->total);
+		LINE("Showing nodes accounting for %s, %s of %s total", a.buf, pc.buf, b.buf);
+		if (c->v->total != 0) {
+			if (tr->dropped_nodes) {
+				kbuf_reset(&a);
+				value_label(c, abs64((int64_t)((double)c->v->total * c->v->o->nodefraction)), &a);
+				LINE("Dropped %zu node%s (cum <= %s)", tr->dropped_nodes,
+				     tr->dropped_nodes > 1 ? "s" : "", a.buf);
+			}
+			if (tr->dropped_edges) {
+				kbuf_reset(&a);
+				value_label(c, abs64((int64_t)((double)c->v->total * c->v->o->edgefraction)), &a);
+				LINE("Dropped %zu edge%s (freq <= %s)", tr->dropped_edges,
+				     tr->dropped_edges > 1 ? "s" : "", a.buf);
+			}
+			if (c->g->n_nodes > 0 && c->g->n_nodes < tr->orig_count)
+				LINE("Showing top %zu nodes out of %zu", c->g->n_nodes, tr->orig_count);
+		}
+		kbuf_release(&a);
+		kbuf_release(&b);
+		kbuf_release(&pc);
+	}
+	kbuf_addstr(&lines, "\\lSee https://git.io/JfYMW for how to read the graph\\l");
+#undef LINE
+	/* The legend node is named after its first line, as in pprof. */
+	{
+		const char *end = strstr(lines.buf, "\\l");
+		kbuf_addstr(out, "subgraph cluster_L { \"");
+		kbuf_add(out, lines.buf, end ? (size_t)(end - lines.buf) : lines.len);
+		kbuf_addf(out, "\" [shape=box fontsize=16 label=\"%s\"", lines.buf);
+		if (title[0]) {
+			kbuf_addstr(out, " tooltip=\"");
+			esc_dot(out, title);
+			kbuf_addch(out, '"');
+		}
+		kbuf_addstr(out, "] }\n");
+	}
+	kbuf_release(&lines);
+	kbuf_release(&first);
+}
+
+void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
+{
+	struct rgraph g;
+	struct trimmed tr;
+	struct dotctx c;
+	uint32_t *id_of;
+	double max_flat = 0;
+	int64_t total = v->total;
+	struct kbuf title = KBUF_INIT, tmp = KBUF_INIT;
+	const struct profile *p = v->p;
+
+	build_graph(v, o, &g, &tr);
+	c.v = v;
+	c.g = &g;
+	select_unit(&c);
+	if (p->n_mappings > 0) {
+		const char *f = profile_get_str(p, p->mappings[0].filename), *base = strrchr(f, '/');
+		kbuf_addstr(&title, base ? base + 1 : f);
+	}
+	kbuf_addstr(out, "digraph \"");
+	esc_dot(out, title.len ? title.buf : "unnamed");
+	kbuf_addstr(out, "\" {\nnode [style=filled fillcolor=\"#f8f8f8\"]\n");
+	legend(&c, &tr, title.buf, out);
+
+	id_of = xcalloc(v->t.n + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < g.n_nodes; i++) {
+		double f = (double)abs64(rnode_flat(&g, g.nodes[i]));
+		id_of[g.nodes[i]] = (uint32_t)i + 1;
+		if (f > max_flat)
+			max_flat = f;
+	}
+	for (size_t i = 0; i < g.n_nodes; i++) {
+		uint32_t n = g.nodes[i];
+		int64_t flat = rnode_flat(&g, n), cum = rnode_cum(&g, n);
+		int font = 8;
+		double score = total ? (double)cum / (double)abs64(total) : 0;
+
+		kbuf_addf(out, "N%zu [label=\"", i + 1);
+		node_label(&v->t, n, out);
+		kbuf_reset(&tmp);
+		value_label(&c, flat, &tmp);
+		if (flat != 0) {
+			kbuf_addf(out, "%s (", tmp.buf);
+			pct(out, flat, total);
+			kbuf_addch(out, ')');
+		} else {
+			kbuf_addch(out, '0');
+		}
+		if (cum != flat) {
+			kbuf_addstr(out, flat != 0 ? "\\n" : " ");
+			kbuf_reset(&tmp);
+			value_label(&c, cum, &tmp);
+			kbuf_addf(out, "of %s (", tmp.buf);
+			pct(out, cum, total);
+			kbuf_addch(out, ')');
+		}
+		if (max_flat != 0 && flat != 0 && (double)abs64(flat) <= max_flat)
+			font += (int)ceil(16.0 * sqrt((double)abs64(flat) / max_flat));
+		kbuf_addf(out, "\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", i + 1, font);
+		esc_dot(out, rtable_name(&v->t, n));
+		kbuf_addf(out, " (%s)\" color=\"", tmp.buf);
+		dot_color(out, score, false);
+		kbuf_addstr(out, "\" fillcolor=\"");
+		dot_color(out, score, true);
+		kbuf_addstr(out, "\"]\n");
+	}
+	{
+		/* All live edges between drawn nodes, heaviest first (EdgeMap.Sort). */
+		VEC(uint32_t) es = VEC_INIT;
+		for (size_t i = 0; i < g.n_nodes; i++) {
+			size_t cnt;
+			uint32_t *outs = rgraph_out_edges(&g, g.nodes[i], &cnt);
+			for (size_t k = 0; k < cnt; k++)
+				if (id_of[g.edges[outs[k]].dst])
+					vec_push(&es, outs[k]);
+			free(outs);
+		}
+		qsort_r(es.v, es.n, sizeof(*es.v), edge_cmp, &g);
+		for (size_t i = 0; i < es.n; i++) {
+			const struct redge *e = &g.edges[es.v[i]];
+			int64_t w = redge_weight(e);
+
+			kbuf_reset(&tmp);
+			value_label(&c, w, &tmp);
+			kbuf_addf(out, "N%" PRIu32 " -> N%" PRIu32 " [label=\" %s%s\"", id_of[e->src],
+				  id_of[e->dst], tmp.buf, e->inline_ ? "\\n (inline)" : "");
+			if (total != 0) {
+				int64_t wt = 1 + (abs64(w * 100 / total) < 100 ? abs64(w * 100 / total) : 100);
+				int64_t pw = 1 + (abs64(w * 5 / total) < 5 ? abs64(w * 5 / total) : 5);
+				if (wt > 1)
+					kbuf_addf(out, " weight=%" PRId64, wt);
+				if (pw > 1)
+					kbuf_addf(out, " penwidth=%" PRId64, pw);
+				kbuf_addstr(out, " color=\"");
+				dot_color(out, (double)w / (double)abs64(total), false);
+				kbuf_addch(out, '"');
+			}
+			for (int k = 0; k < 2; k++) {
+				kbuf_addstr(out, k ? " labeltooltip=\"" : " tooltip=\"");
+				esc_dot(out, rtable_name(&v->t, e->src));
+				kbuf_addstr(out, e->residual ? " ... " : " -> ");
+				esc_dot(out, rtable_name(&v->t, e->dst));
+				kbuf_addf(out, " (%s)\"", tmp.buf);
+			}
+			if (e->residual)
+				kbuf_addstr(out, " style=\"dotted\"");
+			else if (e->inline_)
+				kbuf_addstr(out, " style=\"dashed\"");
+			kbuf_addstr(out, "]\n");
+		}
+		vec_free(&es);
+	}
+	kbuf_addstr(out, "}\n");
+	free(id_of);
+	kbuf_release(&title);
+	kbuf_release(&tmp);
+	rgraph_release(&g);
+}
