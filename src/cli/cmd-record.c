@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -404,6 +405,41 @@ static void print_summary(struct recording *rc, size_t size)
 		st->samples, st->lost, rc->o->output, (double)size / 1024.0);
 }
 
+/* CPU seconds (user + system) kiln itself has used so far. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* -v: where kiln's own time went, what the unwinder did, what could not
+ * be symbolized. */
+static void print_verbose(struct recording *rc, double cpu_rec, double cpu_build)
+{
+	const char **w;
+	size_t n = builder_warnings(rc->builder, &w);
+	double wall = now_s() - rc->start_mono;
+
+	fprintf(stderr, "kiln: own CPU: %.3f s while recording (%.1f%% of one CPU over %.2f s), "
+		"%.3f s building the profile\n", cpu_rec, wall > 0 ? 100 * cpu_rec / wall : 0.0,
+		wall, cpu_build);
+	if (rc->unwinder) {
+		const struct unwind_stats *us = unwind_stats(rc->unwinder);
+		fprintf(stderr, "kiln: unwound %" PRIu64 " stacks, %" PRIu64 " frames; stopped "
+			"early: %" PRIu64 " without CFI, %" PRIu64 " outside mappings, %" PRIu64
+			" beyond the stack copy\n", us->samples, us->frames, us->no_cfi,
+			us->no_map, us->off_stack);
+	}
+	if (session_misordered(rc->session))
+		fprintf(stderr, "kiln: %" PRIu64 " records arrived out of time order\n",
+			session_misordered(rc->session));
+	for (size_t i = 0; i < n; i++)
+		cli_warn("%s", w[i]);
+}
+
 /* The main loop: returns when the command ended, targets died, the
  * duration passed or a signal asked us to stop. */
 static void record_loop(struct recording *rc, const sigset_t *waitmask, int *status,
@@ -522,6 +558,7 @@ int cmd_record(int argc, const char **argv)
 	sigset_t block, waitmask;
 	int status = 0, ret, exit_code = 0;
 	bool child_done = false, exec_failed = false;
+	double cpu_recording;
 	size_t size = 0;
 
 	memset(&rc, 0, sizeof(rc));
@@ -599,18 +636,15 @@ int cmd_record(int argc, const char **argv)
 	}
 	session_disable(rc.session);
 	session_read(rc.session, true, recorder_record, &rc.rec);
+	cpu_recording = cpu_seconds();
 	ret = write_profile(&rc, &size, &err);
 	if (ret < 0) {
 		cli_error("record: %s", err.msg);
 		exit_code = 1;
 	} else {
 		print_summary(&rc, size);
-		if (o.verbose) {
-			const char **w;
-			size_t n = builder_warnings(rc.builder, &w);
-			for (size_t i = 0; i < n; i++)
-				cli_warn("%s", w[i]);
-		}
+		if (o.verbose)
+			print_verbose(&rc, cpu_recording, cpu_seconds() - cpu_recording);
 	}
 	if (child_done && !exit_code)
 		exit_code = launch_exit_code(status);
