@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../base/alloc.h"
+#include "../base/hashmap.h"
 #include "../base/units.h"
 #include "../base/vec.h"
 #include "escape.h"
@@ -147,6 +148,124 @@ static void remove_redundant(struct rgraph *g)
 	free(queue);
 }
 
+/* ---- label tags (graph.go: addSample, countTags) ---- */
+
+/* pprof draws a node's sample labels as "nodelets" and, when choosing the
+ * nodecount nodes to show, counts each node as 1 + its tags (at most 4).
+ * A string tag is a sample's whole sorted label set; a numeric tag is a
+ * "bytes" label value (newGraph drops other numeric labels). kiln does not
+ * draw nodelets, but counts them the same way so the same nodes are kept. */
+struct tag_entry {
+	uint32_t node;
+	int64_t flat, cum;
+};
+
+static uint64_t label_set_hash(const struct profile *p, const struct pf_sample *s)
+{
+	const struct pf_label *l = pf_sample_labels(p, s);
+	uint64_t h = 0;
+
+	/* order-independent: a sum of per-label hashes */
+	for (uint32_t i = 0; i < s->n_lab; i++) {
+		const char *k = profile_get_str(p, l[i].key), *v;
+		uint64_t x;
+		if (!l[i].str || !strcmp(k, "pprof::base"))
+			continue;
+		v = profile_get_str(p, l[i].str);
+		x = hash_bytes(k, strlen(k), 1);
+		x = hash_bytes(v, strlen(v), x);
+		h += hash_u64(x);
+	}
+	return h;
+}
+
+/* Number of tags (capped at 4) with flat value whose flat or cum reaches
+ * cutoff, per node id. Caller frees. */
+static uint8_t *count_tags(struct rview *v, const uint8_t *kept, int64_t cutoff)
+{
+	const struct profile *p = v->p;
+	const struct rtable *t = &v->t;
+	struct u64map ix = U64MAP_INIT;
+	VEC(struct tag_entry) tags = VEC_INIT;
+	uint32_t *stamp = xcalloc(t->n + 1, sizeof(uint32_t));
+	uint8_t *count = xcalloc(t->n + 1, 1);
+	int64_t bytes_key = -1;
+
+	for (size_t i = 1; i < p->strings.n; i++)
+		if (!strcmp(strtab_get(&p->strings, i), "bytes")) {
+			bytes_key = (int64_t)i;
+			break;
+		}
+	for (size_t si = 0; si < p->n_samples; si++) {
+		const struct pf_sample *s = &p->samples[si];
+		const struct pf_label *l = pf_sample_labels(p, s);
+		const uint64_t *locs = pf_sample_locs(p, s);
+		int64_t w = rview_value(v, s);
+		uint64_t lh, keys[8];
+		size_t nk = 0;
+		uint32_t leaf = UINT32_MAX, mark = (uint32_t)si + 1;
+
+		if (!s->n_lab || w == 0)
+			continue;
+		lh = label_set_hash(p, s);
+		if (lh)
+			keys[nk++] = lh;
+		for (uint32_t i = 0; i < s->n_lab && nk < 8; i++)
+			if (!l[i].str && (int64_t)l[i].key == bytes_key)
+				keys[nk++] = hash_u64(lh ^ hash_u64((uint64_t)l[i].num) ^ 0x6e756d);
+		if (!nk)
+			continue;
+		for (uint32_t i = s->n_loc; i-- > 0;) {
+			size_t li = profile_location_index(p, locs[i]);
+			if (li == SIZE_MAX)
+				continue;
+			for (uint32_t k = t->loc_cnt[li]; k-- > 0;) {
+				uint32_t n = t->loc_nodes[t->loc_off[li] + k];
+				bool is_leaf = i == 0 && k == 0;
+				if (kept && !kept[n])
+					continue;
+				if (is_leaf)
+					leaf = n;
+				if (stamp[n] == mark)
+					continue;
+				stamp[n] = mark;
+				for (size_t j = 0; j < nk; j++) {
+					bool added;
+					uint64_t *slot = u64map_slot(&ix, hash_u64(keys[j] ^ ((uint64_t)n << 1)) | 1,
+								     tags.n, &added);
+					if (added) {
+						struct tag_entry *e = vec_add(&tags);
+						e->node = n;
+					}
+					tags.v[*slot].cum += w;
+				}
+			}
+		}
+		if (leaf == UINT32_MAX)
+			continue;
+		for (size_t j = 0; j < nk; j++) {
+			bool added;
+			uint64_t *slot = u64map_slot(&ix, hash_u64(keys[j] ^ ((uint64_t)leaf << 1)) | 1,
+						     tags.n, &added);
+			if (added) {
+				struct tag_entry *e = vec_add(&tags);
+				e->node = leaf;
+			}
+			tags.v[*slot].flat += w;
+		}
+	}
+	for (size_t i = 0; i < tags.n; i++) {
+		const struct tag_entry *e = &tags.v[i];
+		if (e->flat != 0 && (abs64(e->flat) >= cutoff || abs64(e->cum) >= cutoff) &&
+		    count[e->node] < 4)
+			count[e->node]++;
+	}
+	vec_free(&tags);
+	u64map_release(&ix);
+	free(stamp);
+	return count;
+}
+
 /* ---- trimming (report.go: newTrimmedGraph, visual mode) ---- */
 
 struct trimmed {
@@ -191,9 +310,20 @@ static void build_graph(struct rview *v, const struct dot_opts *o, struct rgraph
 	sort_entropy(g);
 	if (nodecount > 0) {
 		rgraph_trim_edges(g, edge_cut);
-		if ((size_t)nodecount < g->n_nodes) {
+		/* selectTopNodes in visual mode: tags count as nodes */
+		uint8_t *tags = count_tags(v, node_cut > 0 && res->dropped_nodes ? kept : NULL, node_cut);
+		size_t max_nodes = (size_t)nodecount, count = 0;
+		for (size_t i = 0; i < g->n_nodes; i++) {
+			count += tags[g->nodes[i]] + 1u;
+			if (count >= (size_t)nodecount) {
+				max_nodes = i + 1;
+				break;
+			}
+		}
+		free(tags);
+		if (max_nodes < g->n_nodes) {
 			memset(kept, 0, v->t.n + 1);
-			for (size_t i = 0; i < (size_t)nodecount; i++)
+			for (size_t i = 0; i < max_nodes; i++)
 				kept[g->nodes[i]] = 1;
 			rgraph_release(g);
 			rgraph_build(g, &v->t, &go, kept);
