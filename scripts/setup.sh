@@ -13,6 +13,8 @@ pkgs=(
   # peers and tools used by tests and benchmarks
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
   python3 tmux bc time
+  # browser tests of kiln web (headless Chromium driven by playwright-core)
+  chromium chromium-driver xxd
 )
 
 missing=()
