@@ -14,7 +14,7 @@ pkgs=(
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
   python3 tmux bc time
   # browser tests of kiln web (headless Chromium driven by playwright-core)
-  chromium chromium-driver xxd
+  chromium chromium-driver
 )
 
 missing=()
