@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../events/events.h"
 #include "cli.h"
@@ -116,16 +119,55 @@ static void json_str(struct kbuf *b, const char *s)
 }
 
 #define NOT_PROBED 1
+/* Closing a tracepoint event waits for an RCU grace period under a kernel
+ * mutex (~40 ms each, serialised): probing all ~2,000 would take over a
+ * minute. Up to this many shown tracepoints are probed one by one; beyond
+ * it one tracepoint stands for the rest (what differs between tracepoints
+ * is permission, which is global), except ftrace's own events, which the
+ * kernel treats specially and are always probed. */
+#define TRACEPOINTS_PROBED_EACH 64
 
-/* NOT_PROBED (not asked for, or a syntax reminder), 0: countable here,
- * else the -errno of opening it. */
-static int probe(const struct event_desc *d, bool enabled)
+/* Probes every shown event that is a real kernel event; results[i] is
+ * NOT_PROBED (not asked for, or a syntax reminder), 0 (countable here) or
+ * the -errno of opening it. */
+static void probe_shown(const struct event_catalog *cat, const bool *shown, bool enabled,
+			int *results)
 {
-	if (!enabled || d->cls == EVENT_CLASS_RAW || d->cls == EVENT_CLASS_BREAKPOINT)
-		return NOT_PROBED;
-	if (d->cls == EVENT_CLASS_TOOL)
-		return 0;
-	return events_probe(&d->attr);
+	const struct perf_event_attr **attrs = xcalloc(cat->n ? cat->n : 1, sizeof(*attrs));
+	size_t *index = xcalloc(cat->n ? cat->n : 1, sizeof(*index));
+	int *res = xcalloc(cat->n ? cat->n : 1, sizeof(*res));
+	size_t n = 0, ntp = 0, tp_rep = SIZE_MAX;
+
+	for (size_t i = 0; i < cat->n; i++)
+		ntp += shown[i] && cat->v[i].cls == EVENT_CLASS_TRACEPOINT;
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct event_desc *d = &cat->v[i];
+
+		results[i] = NOT_PROBED;
+		if (!enabled || !shown[i] || d->cls == EVENT_CLASS_RAW ||
+		    d->cls == EVENT_CLASS_BREAKPOINT)
+			continue;
+		if (d->cls == EVENT_CLASS_TOOL) {
+			results[i] = 0;
+			continue;
+		}
+		if (d->cls == EVENT_CLASS_TRACEPOINT && ntp > TRACEPOINTS_PROBED_EACH &&
+		    strncmp(d->name, "ftrace:", 7) != 0) {
+			if (tp_rep != SIZE_MAX)
+				continue; /* takes the representative's result below */
+			tp_rep = n;
+		}
+		attrs[n] = &d->attr;
+		index[n++] = i;
+	}
+	for (size_t j = 0; j < n; j++)
+		results[index[j]] = res[j] = events_probe(attrs[j]);
+	for (size_t i = 0; tp_rep != SIZE_MAX && i < cat->n; i++)
+		if (results[i] == NOT_PROBED && shown[i] && cat->v[i].cls == EVENT_CLASS_TRACEPOINT)
+			results[i] = res[tp_rep];
+	free(res);
+	free(index);
+	free(attrs);
 }
 
 static void print_text(struct kbuf *out, const struct event_desc *d, int probed)
@@ -177,6 +219,8 @@ int cmd_list(int argc, const char **argv)
 	struct list_filter filter;
 	struct kbuf out = KBUF_INIT;
 	unsigned need;
+	bool *show = NULL;
+	int *probed = NULL;
 	size_t shown = 0;
 	int n, ret = 1;
 
@@ -202,18 +246,20 @@ int cmd_list(int argc, const char **argv)
 		cli_warn("tracepoints not listed: %s", tp_err.msg);
 	}
 
+	show = xcalloc(cat.n ? cat.n : 1, sizeof(*show));
+	probed = xcalloc(cat.n ? cat.n : 1, sizeof(*probed));
+	for (size_t i = 0; i < cat.n; i++)
+		show[i] = wanted(&filter, &cat.v[i]);
+	probe_shown(&cat, show, do_probe, probed);
 	if (!json && isatty(STDOUT_FILENO))
 		kbuf_addstr(&out, "\nList of pre-defined events (to be used in -e):\n\n");
 	for (size_t i = 0; i < cat.n; i++) {
-		int probed;
-
-		if (!wanted(&filter, &cat.v[i]))
+		if (!show[i])
 			continue;
-		probed = probe(&cat.v[i], do_probe);
 		if (json)
-			print_json(&out, &cat.v[i], probed, shown == 0);
+			print_json(&out, &cat.v[i], probed[i], shown == 0);
 		else
-			print_text(&out, &cat.v[i], probed);
+			print_text(&out, &cat.v[i], probed[i]);
 		shown++;
 	}
 	if (json)
@@ -225,6 +271,8 @@ int cmd_list(int argc, const char **argv)
 	}
 	ret = 0;
 out_buf:
+	free(probed);
+	free(show);
 	kbuf_release(&out);
 out_catalog:
 	event_catalog_release(&cat);

@@ -80,7 +80,7 @@ static int unit_width(const struct event_list *evs)
 
 enum shadow {
 	SH_NSECS, SH_CYCLES, SH_STALLED_FRONT, SH_STALLED_BACK, SH_BRANCHES, SH_CACHEREFS,
-	SH_L1D, SH_L1I, SH_LL, SH_DTLB, SH_ITLB, SH_COUNT
+	SH_L1D, SH_L1I, SH_LL, SH_DTLB, SH_ITLB, SH_SMI, SH_APERF, SH_COUNT
 };
 
 #define NCTX 32
@@ -115,6 +115,12 @@ static bool is_read_miss(const struct kevent *ev, unsigned type)
 	return ev->tool == KEVENT_TOOL_NONE && ev->attr.type == PERF_TYPE_HW_CACHE &&
 	       ev->attr.config == (type | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
 				   (PERF_COUNT_HW_CACHE_RESULT_MISS << 16));
+}
+
+/* perf recognises the SMI cost events by their names. */
+static bool is_named(const struct kevent *ev, const char *name)
+{
+	return ev->name && !strcmp(ev->name, name);
 }
 
 static void shadow_add(struct shadow_tab *t, enum shadow k, int ctx, double v)
@@ -161,6 +167,10 @@ static void shadow_build(struct shadow_tab *t, const struct event_list *evs,
 			shadow_add(t, SH_DTLB, ctx, v);
 		else if (is_cache(ev, PERF_COUNT_HW_CACHE_ITLB))
 			shadow_add(t, SH_ITLB, ctx, v);
+		else if (is_named(ev, "msr/smi/"))
+			shadow_add(t, SH_SMI, ctx, v);
+		else if (is_named(ev, "msr/aperf/"))
+			shadow_add(t, SH_APERF, ctx, v);
 	}
 }
 
@@ -351,6 +361,16 @@ static void print_shadow(struct line *l, const struct kevent *ev, double avg,
 		if (unit != ' ')
 			snprintf(unit_buf, sizeof(unit_buf), "%c/sec", unit);
 		print_metric(l, "%8.3f", unit_buf, ratio);
+	} else if (is_named(ev, "msr/smi/")) {
+		/* Cycles lost to SMIs: shown only with msr/aperf/ and cycles. */
+		double smi = shadow_avg(t, SH_SMI, ctx), aperf = shadow_avg(t, SH_APERF, ctx);
+		double cycles = shadow_avg(t, SH_CYCLES, ctx);
+
+		if (cycles && aperf) {
+			print_metric(l, "%8.1f%%", "SMI cycles%",
+				     smi ? (aperf - cycles) / aperf * 100.0 : 0.0);
+			print_metric(l, "%4.0f", "SMI#", smi);
+		}
 	} else {
 		print_metric(l, NULL, NULL, 0);
 	}

@@ -214,7 +214,7 @@ int events_probe(const struct perf_event_attr *in)
 
 	attr.disabled = 1;
 	attr.sample_period = 0;
-	fd = events_open(&attr, 0, -1, -1, 0);
+	fd = events_open_fallback(&attr, 0, -1, -1, 0);
 	if (fd >= 0) {
 		close(fd);
 		return 0;
@@ -225,10 +225,11 @@ int events_probe(const struct perf_event_attr *in)
 	cpu = sched_getcpu();
 	if (cpu < 0)
 		return first;
-	fd = events_open(&attr, -1, cpu, -1, 0);
+	fd = events_open_fallback(&attr, -1, cpu, -1, 0);
 	if (fd >= 0) {
 		close(fd);
 		return 0;
 	}
 	return first;
 }
+

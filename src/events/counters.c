@@ -100,13 +100,13 @@ int counters_open(struct counters *c, const struct event_list *evs,
 				a.exclude_kernel = 1;
 				a.exclude_hv = 1;
 			}
-			fd = events_open(&a, pid, cpu, group_fd, 0);
+			fd = events_open_fallback(&a, pid, cpu, group_fd, 0);
 			if ((fd == -EACCES || fd == -EPERM) && !a.exclude_kernel &&
 			    paranoid_level() > 1) {
 				/* perf's fallback: count user space only. */
 				a.exclude_kernel = 1;
 				a.exclude_hv = 1;
-				fd = events_open(&a, pid, cpu, group_fd, 0);
+				fd = events_open_fallback(&a, pid, cpu, group_fd, 0);
 				if (fd >= 0)
 					c->user_only[e] = true;
 			}

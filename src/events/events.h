@@ -128,6 +128,7 @@ const char *event_class_label(enum event_class c);
  * else the -errno of the first attempt. */
 int events_probe(const struct perf_event_attr *attr);
 
+
 /* True for PERF_TYPE_SOFTWARE task-clock and cpu-clock (perf's "clock"
  * events, which stat shows in msec). */
 bool kevent_is_clock(const struct kevent *ev);
@@ -139,6 +140,13 @@ bool kevent_is_clock(const struct kevent *ev);
  * check option → attr translation. */
 int events_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 		unsigned long flags);
+
+/* events_open() with perf's retry for picky PMUs: when the kernel answers
+ * EINVAL and the attr excludes guest or host (perf's default), it tries
+ * again without those bits, which PMUs such as msr and power refuse.
+ * attr is left as finally passed. Returns an fd or -errno. */
+int events_open_fallback(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
+			 unsigned long flags);
 
 /* Explains an events_open() failure for `ev` in one line: unsupported
  * event (suggests `kiln list`), permissions (perf_event_paranoid), etc. */

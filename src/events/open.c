@@ -54,6 +54,19 @@ int events_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 	return fd < 0 ? -errno : (int)fd;
 }
 
+int events_open_fallback(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
+			 unsigned long flags)
+{
+	int fd = events_open(attr, pid, cpu, group_fd, flags);
+
+	if (fd == -EINVAL && (attr->exclude_guest || attr->exclude_host)) {
+		attr->exclude_guest = 0;
+		attr->exclude_host = 0;
+		fd = events_open(attr, pid, cpu, group_fd, flags);
+	}
+	return fd;
+}
+
 static int read_paranoid(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");

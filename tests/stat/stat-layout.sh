@@ -58,6 +58,16 @@ compare "interval CSV" -x, -I 100 -e task-clock,page-faults -- sleep 0.25
 compare "interval JSON" -j -I 100 -e task-clock,page-faults -- sleep 0.25
 compare "system-wide" -a -e cpu-clock,context-switches -- "$W" sleeps 20
 compare "CPU list" -C 0 -e cpu-clock -- "$W" sleeps 20
+# Every PMU event from sysfs here (msr/tsc/, power/energy-*/ with their
+# sysfs unit and scale, ...), system-wide as such PMUs count.
+pmu_events=$("$KILN" list pmu | awk '{ print $1 }' | paste -sd, -)
+if [ -n "$pmu_events" ]; then
+	compare "PMU events" -a -e "$pmu_events" -- sleep 0.1
+	compare_widths "PMU events" -a -e "$pmu_events" -- sleep 0.1
+else
+	note "no sysfs PMU events on this machine"
+fi
+
 # -p with a command as the timer: "process id 'N'" header, no user/sys.
 "$W" spin 3000 &
 spinner=$!
