@@ -34,3 +34,16 @@ rc=$?; [ $rc = 1 ] || fail "bad modifier: exit $rc"
 grep -q "column 20: unknown modifier 'q'" "$TMP/err" || fail "message: $(cat "$TMP/err")"
 grep -qx '  task-clock,cycles:uq' "$TMP/err" || fail "no echo of the string"
 grep -qx "$(printf '%*s^' 21 '')" "$TMP/err" || fail "caret misplaced: $(cat -A "$TMP/err")"
+
+# Unprivileged with perf_event_paranoid >= 2: kernel counting is refused,
+# and kiln falls back to user-space counting (":u"), as perf does.
+if command -v setpriv >/dev/null && [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -ge 2 ]; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$KILN" stat -e task-clock,page-faults -- true 2>"$TMP/nobody" ||
+		fail "unprivileged stat failed: $(cat "$TMP/nobody")"
+	grep -Eq '^ +[0-9.,]+ msec task-clock:u ' "$TMP/nobody" ||
+		fail "no :u fallback for an unprivileged user: $(cat "$TMP/nobody")"
+	note "unprivileged: fell back to task-clock:u"
+else
+	note "unprivileged fallback not tested (needs setpriv and perf_event_paranoid >= 2)"
+fi
