@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../base/alloc.h"
+#include "internal.h"
 
 static bool not_supported_errno(int code)
 {
@@ -26,19 +27,6 @@ static bool not_supported_errno(int code)
 	default:
 		return false;
 	}
-}
-
-static int paranoid_level(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-	int v = 2;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 2;
-		fclose(f);
-	}
-	return v;
 }
 
 /* Counting attr for one event: sampling fields cleared, times requested. */
@@ -102,7 +90,7 @@ int counters_open(struct counters *c, const struct event_list *evs,
 			}
 			fd = events_open_fallback(&a, pid, cpu, group_fd, 0);
 			if ((fd == -EACCES || fd == -EPERM) && !a.exclude_kernel &&
-			    paranoid_level() > 1) {
+			    events_paranoid_level() > 1) {
 				/* perf's fallback: count user space only. */
 				a.exclude_kernel = 1;
 				a.exclude_hv = 1;

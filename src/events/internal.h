@@ -110,6 +110,11 @@ int tracefs_glob(const char *root, const char *sys_glob, const char *name_glob,
 		 struct tp_name **out, size_t *n, struct kerr *err);
 void tracefs_names_free(struct tp_name *v, size_t n);
 
+/* ---- open.c ---------------------------------------------------------- */
+
+/* kernel.perf_event_paranoid (2, the strictest default, if unreadable). */
+int events_paranoid_level(void);
+
 /* Default roots, used when events_env leaves them NULL. */
 #define EVENTS_SYSFS_DEFAULT "/sys"
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "internal.h"
 
 static void dump_attr(const char *path, const struct perf_event_attr *a,
 		      pid_t pid, int cpu, int group_fd, unsigned long flags)
@@ -67,7 +68,7 @@ int events_open_fallback(struct perf_event_attr *attr, pid_t pid, int cpu, int g
 	return fd;
 }
 
-static int read_paranoid(void)
+int events_paranoid_level(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
 	int v = 2;
@@ -89,7 +90,7 @@ void events_explain_open_error(const char *ev, int code, struct kerr *err)
 			 "no permission to open event '%s' (kernel.perf_event_paranoid = %d); "
 			 "run as root, or lower it: sysctl -w kernel.perf_event_paranoid=1 "
 			 "(-1 for system-wide and kernel profiling)",
-			 ev, read_paranoid());
+			 ev, events_paranoid_level());
 		break;
 	case ENOENT:
 	case EOPNOTSUPP:
