@@ -38,7 +38,7 @@ void profile_aggregate(struct profile *p, bool inline_frames, bool function, boo
 			l->line_off += l->n_line - 1;
 			l->n_line = 1;
 		}
-		if (!linenumber) {
+		if (!linenumber && l->n_line) {
 			struct pf_line *ln = p->lines + l->line_off;
 			for (uint32_t k = 0; k < l->n_line; k++)
 				ln[k].line = ln[k].column = 0;

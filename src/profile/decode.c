@@ -232,6 +232,7 @@ struct field {
 
 static int rd_field(struct rd *r, struct field *f, struct kerr *err)
 {
+	const unsigned char *start = r->p; /* errors point at the field */
 	uint64_t tag, n;
 
 	if (!rd_varint(r, &tag))
@@ -240,8 +241,10 @@ static int rd_field(struct rd *r, struct field *f, struct kerr *err)
 	f->wt = (unsigned)(tag & 7);
 	switch (f->wt) {
 	case PB_VARINT:
-		if (!rd_varint(r, &f->v))
+		if (!rd_varint(r, &f->v)) {
+			r->p = start;
 			return rd_fail(r, err, "bad or truncated varint");
+		}
 		return 0;
 	case PB_FIXED64:
 		if (r->end - r->p < 8)
@@ -261,14 +264,17 @@ static int rd_field(struct rd *r, struct field *f, struct kerr *err)
 	case PB_LEN:
 		if (!rd_varint(r, &n))
 			return rd_fail(r, err, "bad or truncated length");
-		if (n > (uint64_t)(r->end - r->p))
+		if (n > (uint64_t)(r->end - r->p)) {
+			r->p = start;
 			return rd_fail(r, err, "length runs past the end of its message");
+		}
 		f->sub.start = f->sub.p = r->p;
 		f->sub.end = r->p + n;
 		f->sub.base = rd_off(r);
 		r->p += n;
 		return 0;
 	default:
+		r->p = start;
 		return rd_fail(r, err, "unknown wire type");
 	}
 }
@@ -307,6 +313,8 @@ static int name(struct rd *r, const struct field *f, T **pool, size_t *n,       
 	if (f->wt != PB_LEN)                                                      \
 		return rd_fail(r, err, "wire type mismatch");                     \
 	most = (size_t)(sub.end - sub.p); /* each varint is >= 1 byte */          \
+	if (most == 0)                                                            \
+		return 0;                                                         \
 	if (*n + most > UINT32_MAX)                                               \
 		return rd_fail(&sub, err, "profile too large (more than 2^32 entries in a pool)"); \
 	*pool = xgrow(*pool, cap, *n + most, sizeof(**pool));                     \

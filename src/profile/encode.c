@@ -68,7 +68,8 @@ static void put_sample(const struct profile *p, const struct pf_sample *s,
 	}
 	if (s->n_lab > 16)
 		lp = xmalloc(s->n_lab * sizeof(*lp));
-	memcpy(lp, pf_sample_labels(p, s), s->n_lab * sizeof(*lp));
+	if (s->n_lab) /* the pool may still be NULL */
+		memcpy(lp, pf_sample_labels(p, s), s->n_lab * sizeof(*lp));
 	qsort_r(lp, s->n_lab, sizeof(*lp), label_cmp, (void *)p);
 	for (size_t i = 0; i < s->n_lab; i++) {
 		kbuf_reset(tmp);

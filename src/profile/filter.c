@@ -76,8 +76,12 @@ static bool nc_loc(struct namecache *c, const struct pf_location *l)
 static void filter_lines(struct profile *p, struct pf_location *l, struct namecache *c,
 			 bool keep_matching)
 {
-	struct pf_line *ln = p->lines + l->line_off;
+	struct pf_line *ln;
 	uint32_t k = 0;
+
+	if (!l->n_line)
+		return;
+	ln = p->lines + l->line_off;
 
 	for (uint32_t i = 0; i < l->n_line; i++)
 		if (nc_fn(c, ln[i].function_id) == keep_matching)
@@ -132,7 +136,7 @@ void profile_filter_by_name(struct profile *p, const struct krx *focus, const st
 	}
 	for (size_t i = 0; i < p->n_samples; i++) {
 		struct pf_sample *s = &p->samples[i];
-		uint64_t *locs = p->sample_locs + s->loc_off;
+		uint64_t *locs = (uint64_t *)pf_sample_locs(p, s);
 		bool focused = false, ignored = false;
 		uint32_t k = 0;
 

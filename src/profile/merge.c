@@ -251,7 +251,7 @@ static bool sample_eq(void *ctx, uint32_t a, uint32_t b)
 
 	if (x->n_loc != y->n_loc || x->n_lab != y->n_lab)
 		return false;
-	if (memcmp(pf_sample_locs(p, x), pf_sample_locs(p, y), x->n_loc * sizeof(uint64_t)))
+	if (x->n_loc && memcmp(pf_sample_locs(p, x), pf_sample_locs(p, y), x->n_loc * sizeof(uint64_t)))
 		return false;
 	for (uint32_t i = 0; i < x->n_lab; i++) {
 		const struct pf_label *lx = pf_sample_labels(p, x) + i, *ly = pf_sample_labels(p, y) + i;
@@ -317,7 +317,7 @@ static void map_sample(struct merger *m, const struct pf_sample *s)
 	p->n_sample_labels += s->n_lab;
 	got = dedup_insert(&m->d_samples, h, cand, sample_eq, p);
 	if (got != cand) {
-		int64_t *dv = p->sample_values + p->samples[got].val_off;
+		int64_t *dv = (int64_t *)pf_sample_values(p, &p->samples[got]);
 		for (uint32_t i = 0; i < s->n_val && i < p->samples[got].n_val; i++)
 			dv[i] = (int64_t)((uint64_t)dv[i] + (uint64_t)sv[i]); /* Go wraps */
 		p->n_sample_locs -= s->n_loc;
@@ -326,7 +326,8 @@ static void map_sample(struct merger *m, const struct pf_sample *s)
 		return;
 	}
 	GROW(p, sample_values, p->n_sample_values + s->n_val);
-	memcpy(p->sample_values + p->n_sample_values, sv, s->n_val * sizeof(*sv));
+	if (s->n_val)
+		memcpy(p->sample_values + p->n_sample_values, sv, s->n_val * sizeof(*sv));
 	d->val_off = (uint32_t)p->n_sample_values;
 	d->n_val = s->n_val;
 	p->n_sample_values += s->n_val;
@@ -513,7 +514,7 @@ int profile_scale_n(struct profile *p, const double *ratios, size_t n, struct ke
 		return 0;
 	for (size_t i = 0; i < p->n_samples; i++) {
 		struct pf_sample *s = &p->samples[i];
-		int64_t *v = p->sample_values + s->val_off;
+		int64_t *v = (int64_t *)pf_sample_values(p, s);
 		bool keep = false;
 
 		for (uint32_t k = 0; k < s->n_val && k < n; k++) {
@@ -714,7 +715,7 @@ void profile_remove_label(struct profile *p, const char *key)
 {
 	for (size_t i = 0; i < p->n_samples; i++) {
 		struct pf_sample *s = &p->samples[i];
-		struct pf_label *l = p->sample_labels + s->lab_off;
+		struct pf_label *l = (struct pf_label *)pf_sample_labels(p, s);
 		uint32_t k = 0;
 
 		for (uint32_t j = 0; j < s->n_lab; j++)

@@ -131,26 +131,28 @@ struct pf_sample *profile_add_sample(struct profile *p,
 				     const struct pf_label *labs, size_t n_lab);
 void profile_add_comment(struct profile *p, const char *text);
 
-/* Accessors for a sample's pools. */
+/* Accessors for a sample's pools. A pool is NULL until something is added
+ * to it; the accessors then return NULL rather than compute NULL + 0, which
+ * C leaves undefined (and clang's sanitizer reports). */
 static inline const uint64_t *pf_sample_locs(const struct profile *p,
 					     const struct pf_sample *s)
 {
-	return p->sample_locs + s->loc_off;
+	return p->sample_locs ? p->sample_locs + s->loc_off : NULL;
 }
 static inline const int64_t *pf_sample_values(const struct profile *p,
 					      const struct pf_sample *s)
 {
-	return p->sample_values + s->val_off;
+	return p->sample_values ? p->sample_values + s->val_off : NULL;
 }
 static inline const struct pf_label *pf_sample_labels(const struct profile *p,
 						      const struct pf_sample *s)
 {
-	return p->sample_labels + s->lab_off;
+	return p->sample_labels ? p->sample_labels + s->lab_off : NULL;
 }
 static inline const struct pf_line *pf_location_lines(const struct profile *p,
 						      const struct pf_location *l)
 {
-	return p->lines + l->line_off;
+	return p->lines ? p->lines + l->line_off : NULL;
 }
 
 /* (Re)builds the id → index maps. Call after building or decoding and

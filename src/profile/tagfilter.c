@@ -376,7 +376,7 @@ void profile_filter_tags_by_name(struct profile *p, const struct krx *show,
 	*sm = *hm = false;
 	for (size_t i = 0; i < p->n_samples; i++) {
 		struct pf_sample *s = &p->samples[i];
-		struct pf_label *l = p->sample_labels + s->lab_off;
+		struct pf_label *l = (struct pf_label *)pf_sample_labels(p, s);
 		uint32_t k = 0;
 
 		for (uint32_t j = 0; j < s->n_lab; j++) {

@@ -216,42 +216,114 @@ static void info_sprint(const struct rtable *t, uint32_t n, struct kbuf *b)
 
 /* ---- graph ---- */
 
-struct edge_key_ctx {
-	const struct rgraph *g;
-	uint32_t src, dst;
+/* Caller->callee pairs, accumulated in the hash slots themselves so that a
+ * frame costs one cache line: the build loop probes once per frame. Slots
+ * are kept small (the -mean divisors live in a side array allocated only
+ * when needed) and the table fills to 3/4, because on big profiles this
+ * table is the report's largest allocation after the profile itself. The
+ * slots become g->edges when the build ends. */
+struct eslot {
+	uint64_t key;          /* (src << 32 | dst) + 1; 0 = empty */
+	int64_t weight;
+	uint32_t stamp;
+	bool residual, inline_;
 };
 
-static bool edge_eq(void *ctx, uint32_t a, uint32_t b)
+struct edge_map {
+	struct eslot *slots;
+	int64_t *div;          /* weight divisors by slot, with -mean only */
+	size_t cap, n;         /* cap is a power of two */
+	bool mean;
+};
+
+static uint64_t edge_hash(uint64_t k)
 {
-	const struct edge_key_ctx *c = ctx;
-	(void)b;
-	return c->g->edges[a].src == c->src && c->g->edges[a].dst == c->dst;
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
 }
 
-static uint32_t edge_get(struct rgraph *g, struct dedup *d, uint32_t src, uint32_t dst)
+static void edge_map_grow(struct edge_map *m)
 {
-	struct edge_key_ctx c = { g, src, dst };
-	uint64_t h = dedup_mix(src, dst);
-	uint32_t got = dedup_find(d, h, UINT32_MAX, edge_eq, &c);
-	struct redge *e;
+	size_t cap = m->cap ? m->cap * 2 : 4096;
+	struct eslot *slots = xcalloc(cap, sizeof(*slots));
+	int64_t *div = m->mean ? xcalloc(cap, sizeof(*div)) : NULL;
 
-	if (got != UINT32_MAX)
-		return got;
-	g->edges = xgrow(g->edges, &g->cap_edges, g->n_edges + 1, sizeof(*g->edges));
-	e = &g->edges[g->n_edges];
-	memset(e, 0, sizeof(*e));
-	e->src = src;
-	e->dst = dst;
-	e->inline_ = true;
-	dedup_insert(d, h, (uint32_t)g->n_edges, edge_eq, &c);
-	return (uint32_t)g->n_edges++;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+		if (!m->slots[i].key)
+			continue;
+		j = edge_hash(m->slots[i].key) & (cap - 1);
+		while (slots[j].key)
+			j = (j + 1) & (cap - 1);
+		slots[j] = m->slots[i];
+		if (div)
+			div[j] = m->div[i];
+	}
+	free(m->slots);
+	free(m->div);
+	m->slots = slots;
+	m->div = div;
+	m->cap = cap;
+}
+
+static inline size_t edge_get(struct edge_map *m, uint32_t src, uint32_t dst)
+{
+	uint64_t key = ((uint64_t)src << 32 | dst) + 1;
+	size_t i;
+
+	if ((m->n + 1) * 4 > m->cap * 3)
+		edge_map_grow(m);
+	i = edge_hash(key) & (m->cap - 1);
+	while (m->slots[i].key) {
+		if (m->slots[i].key == key)
+			return i;
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->slots[i].key = key;
+	m->slots[i].inline_ = true;
+	m->n++;
+	return i;
+}
+
+/* Moves the accumulated pairs into g->edges. */
+static void edge_map_finish(struct edge_map *m, struct rgraph *g)
+{
+	g->edges = xmalloc((m->n + 1) * sizeof(*g->edges));
+	g->cap_edges = m->n + 1;
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct eslot *s = &m->slots[i];
+		struct redge *e;
+		if (!s->key)
+			continue;
+		e = &g->edges[g->n_edges++];
+		memset(e, 0, sizeof(*e));
+		e->src = (uint32_t)((s->key - 1) >> 32);
+		e->dst = (uint32_t)(s->key - 1);
+		e->weight = s->weight;
+		e->weight_div = m->div ? m->div[i] : 0;
+		e->residual = s->residual;
+		e->inline_ = s->inline_;
+	}
+	free(m->slots);
+	free(m->div);
+	memset(m, 0, sizeof(*m));
+}
+
+/* profile_location_index() with the dense-id case inlined. */
+static inline size_t loc_index(const struct profile *p, uint64_t id)
+{
+	if (!p->location_ix.n && id - 1 < p->n_locations)
+		return (size_t)(id - 1);
+	return profile_location_index(p, id);
 }
 
 void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *o,
 		  const uint8_t *kept)
 {
 	const struct profile *p = t->p;
-	struct dedup ed = DEDUP_INIT;
+	struct edge_map ed = { NULL, NULL, 0, 0, o->mean };
 	uint32_t *stamp;
 	size_t nn = t->n;
 
@@ -274,7 +346,7 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 		if (w == 0 && dw == 0)
 			continue;
 		for (uint32_t i = s->n_loc; i-- > 0;) {
-			size_t li = profile_location_index(p, locs[i]);
+			size_t li = loc_index(p, locs[i]);
 			const uint32_t *nodes = t->loc_nodes + t->loc_off[li];
 			uint32_t cnt = t->loc_cnt[li];
 
@@ -291,12 +363,13 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 					g->cum_div[n] += dw;
 				}
 				if (o->edges && parent != UINT32_MAX && n != parent) {
-					uint32_t ei = edge_get(g, &ed, parent, n); /* may move edges */
-					struct redge *e = &g->edges[ei];
+					size_t ei = edge_get(&ed, parent, n);
+					struct eslot *e = &ed.slots[ei];
 					if (e->stamp != mark) {
 						e->stamp = mark;
 						e->weight += w;
-						e->weight_div += dw;
+						if (ed.div)
+							ed.div[ei] += dw;
 						if (residual)
 							e->residual = true;
 						if (k == cnt - 1)
@@ -321,7 +394,7 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 		g->nodes[g->n_nodes++] = n;
 	}
 	free(stamp);
-	dedup_release(&ed);
+	edge_map_finish(&ed, g);
 }
 
 void rgraph_release(struct rgraph *g)
@@ -489,11 +562,17 @@ uint32_t *rgraph_out_edges(struct rgraph *g, uint32_t n, size_t *count)
 void rgraph_build_trimmed(struct rgraph *g, struct rtable *t, const struct rgraph_opts *go,
 			  const struct rtrim_opts *to, struct rtrim_result *res)
 {
+	struct rgraph_opts nodes_only = *go;
 	int64_t total = 0, node_cutoff, edge_cutoff;
 	uint8_t *kept = NULL;
+	bool have_edges = false;
 
+	/* Intermediate graphs only choose nodes; edges matter in the final
+	 * one alone, so only that build pays for them (pprof rebuilds the
+	 * whole graph each time; the nodes and values come out the same). */
+	nodes_only.edges = false;
 	memset(res, 0, sizeof(*res));
-	rgraph_build(g, t, go, NULL);
+	rgraph_build(g, t, &nodes_only, NULL);
 	for (size_t i = 0; i < g->n_nodes; i++)
 		total += g->flat[g->nodes[i]];
 	node_cutoff = abs64((int64_t)((double)total * to->node_fraction));
@@ -511,23 +590,31 @@ void rgraph_build_trimmed(struct rgraph *g, struct rtable *t, const struct rgrap
 		if (n_kept != g->n_nodes) {
 			res->dropped_nodes = g->n_nodes - n_kept;
 			rgraph_release(g);
-			rgraph_build(g, t, go, kept);
+			/* Without a later cut this is the final graph. */
+			have_edges = !(to->node_count > 0 && (size_t)to->node_count < n_kept);
+			rgraph_build(g, t, have_edges ? go : &nodes_only, kept);
+		} else {
+			free(kept);
+			kept = NULL;
 		}
 	}
 	res->orig_count = g->n_nodes;
 	rgraph_sort(g, to->cum_sort);
-	if (to->node_count > 0) {
-		rgraph_trim_edges(g, edge_cutoff);
-		if ((size_t)to->node_count < g->n_nodes) {
-			if (!kept)
-				kept = xcalloc(t->n + 1, 1);
-			memset(kept, 0, t->n + 1);
-			for (size_t i = 0; i < (size_t)to->node_count; i++)
-				kept[g->nodes[i]] = 1;
-			rgraph_release(g);
-			rgraph_build(g, t, go, kept);
-			rgraph_sort(g, to->cum_sort);
-		}
+	if (to->node_count > 0 && (size_t)to->node_count < g->n_nodes) {
+		if (!kept)
+			kept = xcalloc(t->n + 1, 1);
+		memset(kept, 0, t->n + 1);
+		for (size_t i = 0; i < (size_t)to->node_count; i++)
+			kept[g->nodes[i]] = 1;
+		rgraph_release(g);
+		rgraph_build(g, t, go, kept);
+		rgraph_sort(g, to->cum_sort);
+		have_edges = true;
+	}
+	if (!have_edges && go->edges) {
+		rgraph_release(g);
+		rgraph_build(g, t, go, kept);
+		rgraph_sort(g, to->cum_sort);
 	}
 	res->dropped_edges = rgraph_trim_edges(g, edge_cutoff);
 	rgraph_link(g);

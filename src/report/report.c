@@ -429,7 +429,7 @@ static int report_proto(struct report *r, struct kbuf *out, struct kerr *err)
 
 	if (r->ratio > 0 && r->ratio != 1)
 		for (size_t i = 0; i < p->n_samples; i++) {
-			int64_t *v = p->sample_values + p->samples[i].val_off;
+			int64_t *v = (int64_t *)pf_sample_values(p, &p->samples[i]);
 			for (uint32_t k = 0; k < p->samples[i].n_val; k++)
 				v[k] = (int64_t)((double)v[k] * r->ratio);
 		}

@@ -63,7 +63,7 @@ printf 'this is not a profile at all\n' > text.txt
 check_error "text file" "text.txt" -top text.txt
 check_error "empty" "empty" -top /dev/null
 check_error "missing file" "No such file" -top nonexistent.pb.gz
-check_error "url" "not supported yet" -top http://localhost:6060/debug/pprof/profile
+check_error "unreachable url" "6060" -top http://127.0.0.1:6060/debug/pprof/profile
 check_error "unknown option" "unknown option" -bogus rich.pb.gz
 check_error "two formats" "at most one output format" -top -tree rich.pb.gz
 check_error "two granularities" "cannot be combined" -lines -files rich.pb.gz
