@@ -4,7 +4,7 @@
 need_root
 need_cmd go
 
-"$(workload threads)" 10 &
+"$(workload threads)" 60 &
 wpid=$!
 sleep 0.3
 out="$TMP/p.pb.gz"
