@@ -11,7 +11,17 @@
  *                               524288; KILN_HEAP_INTERVAL=bytes and SIGUSR2
  *                               write numbered snapshots file.0001.pb.gz ...)
  *       KILN_MUTEXPROFILE=file  lock-contention profile
- *       KILN_HTTP=host:port     serve /debug/pprof (loopback unless told)
+ *       KILN_HTTP=host:port     serve /debug/pprof (loopback unless told;
+ *                               turns heap profiling on; KILN_MUTEX=1 also
+ *                               records contention without a file)
+ *       KILN_SYMBOLIZE=fast|full|none  how profiles are symbolized when
+ *                               written: fast (default) reads each file's
+ *                               own symbols and DWARF but not separate debug
+ *                               files, leaving what remains to pprof; full
+ *                               reads those too (slower: tens of ms for
+ *                               libc); none leaves everything to pprof
+ *     A forked child writes its profiles at exit to file.PID; a program
+ *     exec'd with the same environment profiles itself to the same files.
  *
  * Every function returns 0 or a negative KILN_E* code; kiln_strerror() gives
  * its meaning and kiln_last_error() a message with the details of the

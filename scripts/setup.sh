@@ -13,6 +13,8 @@ pkgs=(
   # peers and tools used by tests and benchmarks
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
   python3 tmux bc time
+  # heap profilers bench/heap-overhead compares libkiln with
+  libgoogle-perftools-dev heaptrack
   # browser tests of kiln web (headless Chromium driven by playwright-core)
   chromium chromium-driver
 )

@@ -33,6 +33,25 @@ int rt_env_cpu_hz(void)
 	return cpu_hz;
 }
 
+int rt_env_symbolize(void)
+{
+	static int mode = -1;
+	const char *s;
+
+	if (mode < 0) {
+		s = getenv("KILN_SYMBOLIZE");
+		mode = RT_SYMBOLIZE_FAST;
+		if (s && !strcmp(s, "full"))
+			mode = RT_SYMBOLIZE_FULL;
+		else if (s && !strcmp(s, "none"))
+			mode = RT_SYMBOLIZE_NONE;
+		else if (s && *s && strcmp(s, "fast"))
+			fprintf(stderr, "kiln: KILN_SYMBOLIZE=%s is not fast, full or none; "
+				"using fast\n", s);
+	}
+	return mode;
+}
+
 static void warn(const char *var, const char *what, int code)
 {
 	const char *detail = kiln_last_error();

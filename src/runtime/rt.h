@@ -245,6 +245,9 @@ void rt_clear_error(void) RT_HIDDEN;
 void rt_init(void) RT_HIDDEN;
 /* KILN_CPU_HZ, default 100. */
 int rt_env_cpu_hz(void) RT_HIDDEN;
+/* KILN_SYMBOLIZE=fast (default), full or none: see write.c. */
+enum { RT_SYMBOLIZE_FAST, RT_SYMBOLIZE_FULL, RT_SYMBOLIZE_NONE };
+int rt_env_symbolize(void) RT_HIDDEN;
 uint64_t rt_now_ns(int clock) RT_HIDDEN;
 /* Random 64-bit value from the thread's xorshift generator. */
 uint64_t rt_random(void) RT_HIDDEN;

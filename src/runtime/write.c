@@ -4,6 +4,15 @@
  * symbols module (names, files, lines, inline frames) from the file offset
  * of its mapping, and the profile written atomically.
  *
+ * How far symbolization goes is KILN_SYMBOLIZE's choice (env.c):
+ *   fast (default): each file's own symbol tables and DWARF, which covers
+ *     the program and its libraries as built; separate debug files (the
+ *     system's /usr/lib/debug, often compressed: reading libc's costs more
+ *     than 50 ms) are not read, and a mapping with addresses left unnamed
+ *     is marked has_functions=false so pprof completes it from them;
+ *   full: separate debug files too;
+ *   none: addresses and mappings only (pprof symbolizes, like gperftools).
+ *
  * Runs only in writer context (API calls, the HTTP server, exit), inside
  * rt_enter() so its own allocations are not profiled. One symbolizer is
  * kept for the process, since the files rarely change: it caches parsed
@@ -32,6 +41,7 @@ struct map_ent {
 	uint64_t mapping_id; /* 0 until used */
 	struct sym_file *file; /* NULL: not opened or unreadable */
 	bool tried;
+	bool unresolved; /* some address in it got no name */
 };
 
 struct maps {
@@ -96,8 +106,13 @@ static struct sym_file *open_file(struct map_ent *e)
 	if (e->tried)
 		return e->file;
 	e->tried = true;
-	if (!symz)
+	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE)
+		return NULL;
+	if (!symz) {
 		symz = symbolizer_new();
+		if (symz && rt_env_symbolize() != RT_SYMBOLIZE_FULL)
+			symbolizer_set_debug_dir(symz, NULL);
+	}
 	if (!symz)
 		return NULL;
 	if (e->path[0] == '/')
@@ -214,6 +229,13 @@ static void symbolize_locations(struct profile *p, struct maps *m)
 		if (!(f = open_file(e)))
 			continue;
 		nf = sym_file_lookup(f, l->address - e->start + e->offset, frames, MAX_INLINE);
+		if (nf <= 0 && !e->unresolved) {
+			/* Let pprof finish this mapping (from debug files). */
+			struct pf_mapping *pm = &p->mappings[e->mapping_id - 1];
+			e->unresolved = true;
+			pm->has_functions = pm->has_filenames = false;
+			pm->has_line_numbers = pm->has_inline_frames = false;
+		}
 		for (int j = 0; j < nf; j++) {
 			lines[j].function_id = function_for(p, &fns, &frames[j]);
 			lines[j].line = frames[j].line;
