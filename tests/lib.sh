@@ -7,7 +7,11 @@ set -u
 
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kiln-$TEST_NAME.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+CLEANUP=":"
+trap 'eval "$CLEANUP"; rm -rf "$TMP"' EXIT
+# Runs a command when the test exits, however it exits (e.g. to kill a
+# background workload after a failed check).
+at_exit() { CLEANUP="$CLEANUP; $*"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # Exit code 77 is meson's "skipped"; always say why.

@@ -6,6 +6,7 @@ need_cmd go
 
 "$(workload threads)" 60 &
 wpid=$!
+at_exit "kill $wpid 2>/dev/null"
 sleep 0.3
 out="$TMP/p.pb.gz"
 kiln_record -g -p "$wpid" --duration 1 -o "$out" || fail "record -p"

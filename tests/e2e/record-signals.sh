@@ -8,6 +8,7 @@ need_cmd go
 out="$TMP/int.pb.gz"
 "$KILN" record -q -o "$out" -- "$(workload cpu-split)" 30 &
 kpid=$!
+at_exit "kill -KILL $kpid 2>/dev/null; pkill -KILL -f '$(workload cpu-split) 30'"
 sleep 1.5
 kill -INT $kpid
 wait $kpid; rc=$?
