@@ -16,6 +16,10 @@ const struct kiln_command kiln_commands[] = {
 	{ "list", cmd_list, "List the events this machine offers" },
 	{ "stat", cmd_stat, "Count events while a command runs" },
 	{ "web", cmd_web, "Browse a profile in a web UI (flame graph, call graph, top, source)" },
+	{ "top", cmd_top, "Live view of the hottest functions (perf top)" },
+	{ "annotate", cmd_annotate, "Per-instruction samples of a function (perf annotate)" },
+	{ "script", cmd_script, "One line per sample, or folded stacks (perf script)" },
+	{ "diff", cmd_diff, "Compare profiles symbol by symbol (perf diff)" },
 	{ "help", cmd_help, "Show help for a command" },
 	{ NULL, NULL, NULL },
 };

@@ -18,6 +18,10 @@ int cmd_report(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
 int cmd_stat(int argc, const char **argv);
 int cmd_web(int argc, const char **argv);
+int cmd_top(int argc, const char **argv);
+int cmd_annotate(int argc, const char **argv);
+int cmd_script(int argc, const char **argv);
+int cmd_diff(int argc, const char **argv);
 
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
