@@ -22,6 +22,12 @@ mkdir -p "$gohome"
 "$MKPROFILES" "$TMP" || fail "mkprofiles"
 
 cd "$TMP" || fail "cd"
+# Sources for -list on the hand-built profile, whose file names start with
+# /build (found with -trim_path=/build relative to the current folder).
+mkdir -p src
+for f in main.c parse.c eval.c lex.h hash.h; do
+	awk -v f="$f" 'BEGIN { for (i = 1; i <= 400; i++) printf "/* %s line %d */\n", f, i }' > "src/$f"
+done
 cases=0
 failed=0
 # One case per line: options and files, as given to both tools.
@@ -29,10 +35,22 @@ while IFS= read -r line; do
 	case "$line" in ''|'#'*) continue ;; esac
 	eval "set -- $line"
 	cases=$((cases + 1))
-	"$KILN" report "$@" > k.out 2> k.err
-	krc=$?
-	pprof "$@" > p.out 2> p.err
-	prc=$?
+	if [ "$1" = PROTO ]; then
+		# -proto writes gzip whose bytes may differ; compare what
+		# go tool pprof -raw sees in each tool's output.
+		shift
+		"$KILN" report -proto -output=k.pb.gz "$@" 2> k.err
+		krc=$?
+		pprof -proto -output=p.pb.gz "$@" 2> p.err
+		prc=$?
+		pprof -raw k.pb.gz > k.out 2>> k.err || krc=1
+		pprof -raw p.pb.gz > p.out 2>> p.err
+	else
+		"$KILN" report "$@" > k.out 2> k.err
+		krc=$?
+		pprof "$@" > p.out 2> p.err
+		prc=$?
+	fi
 	if [ "$krc" -ne 0 ] && [ "$prc" -eq 0 ]; then
 		echo "FAIL: kiln report $line exited $krc"; cat k.err; failed=$((failed + 1)); continue
 	fi
@@ -134,6 +152,13 @@ done <<'CASES'
 -tags rich.pb.gz
 -raw rich.pb.gz rich2.pb.gz
 -comments rich.pb.gz
+-list eval rich.pb.gz
+-list . -trim_path=/build rich.pb.gz
+-list 'apply|hash' -trim_path=/nowhere:/build -lines rich.pb.gz
+# -proto output, read back by go tool pprof -raw
+PROTO cpu.pb.gz
+PROTO -focus=leaf -diff_base=cpu2.pb.gz cpu.pb.gz
+PROTO -tagfocus=thread=worker rich.pb.gz rich2.pb.gz
 CASES
 note "$cases cases, $failed mismatches"
 [ "$failed" -eq 0 ] || fail "$failed of $cases cases differ from go tool pprof"
