@@ -101,7 +101,7 @@ static int write_with(int (*build)(struct profile **, struct kerr *), const char
 
 static int build_heap(struct profile **out, struct kerr *err)
 {
-	return rt_heap_profile(false, out, err);
+	return rt_heap_profile(false, NULL, out, err);
 }
 
 KILN_API int kiln_heap_write(const char *path)
@@ -120,7 +120,7 @@ static int build_mutex(struct profile **out, struct kerr *err)
 {
 	if (!rt_mutex_running())
 		return kerr_set(err, KILN_ENOTRUNNING, "kiln_mutex_start was not called");
-	return rt_mutex_profile(out, err);
+	return rt_mutex_profile(NULL, out, err);
 }
 
 KILN_API int kiln_mutex_write(const char *path)

@@ -117,3 +117,10 @@ void rt_buckets_free_copy(struct rt_buckets *copy)
 	rt_real.free(copy->heads);
 	memset(copy, 0, sizeof(*copy));
 }
+
+void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earlier)
+{
+	for (size_t i = 0; i < earlier->n && i < later->n; i++)
+		for (int j = 0; j < RT_BUCKET_VALUES; j++)
+			later->b[i].v[j] -= earlier->b[i].v[j];
+}

@@ -253,7 +253,13 @@ static void scale_heap_sample(int64_t count, int64_t size, long rate, int64_t *o
 	*os = (int64_t)((double)size * scale);
 }
 
-int rt_heap_profile(bool allocs, struct profile **out, struct kerr *err)
+int rt_heap_snapshot(struct rt_buckets *out)
+{
+	return rt_buckets_copy(&heap_b, out);
+}
+
+int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile **out,
+		    struct kerr *err)
 {
 	struct rt_buckets c;
 	struct rt_builder b;
@@ -265,6 +271,8 @@ int rt_heap_profile(bool allocs, struct profile **out, struct kerr *err)
 	rc = rt_buckets_copy(&heap_b, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying heap samples");
+	if (base)
+		rt_buckets_subtract(&c, base);
 	rt_builder_init(&b);
 	profile_add_sample_type(b.p, "alloc_objects", "count");
 	profile_add_sample_type(b.p, "alloc_space", "bytes");
@@ -281,8 +289,8 @@ int rt_heap_profile(bool allocs, struct profile **out, struct kerr *err)
 		struct pf_label lab = { .key = profile_str(b.p, "bytes"),
 					.num = (int64_t)k->size };
 
-		if (!k->v[0])
-			continue;
+		if (!k->v[0] && !k->v[2])
+			continue; /* nothing allocated or freed (in the delta) */
 		scale_heap_sample(k->v[0], k->v[1], heap_rate, &v[0], &v[1]);
 		scale_heap_sample(k->v[0] - k->v[2], k->v[1] - k->v[3], heap_rate, &v[2], &v[3]);
 		rt_builder_add(&b, c.pcs + k->pc_off, (int)k->n_pc, false, v, 4, &lab, 1);

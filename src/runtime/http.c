@@ -1,8 +1,8 @@
 /* The /debug/pprof endpoint, served by libmicrohttpd from its own threads
  * (one per connection, so a 30-second CPU profile does not block the
  * index), compatible with Go's net/http/pprof: the HTML index, cmdline,
- * profile?seconds=N, heap and allocs (gc ignored, debug=1 the legacy text),
- * mutex, threads (live threads by creation stack), threadcreate, and
+ * profile?seconds=N, heap and allocs (gc ignored, debug=1 the legacy text,
+ * seconds=N a delta profile), mutex (seconds=N too), threads (live threads by creation stack), threadcreate, and
  * symbol (POST of '+'-separated addresses, as pprof's remote symbolizer
  * sends). Errors are text/plain with X-Go-Pprof: 1, which pprof shows.
  *
@@ -137,20 +137,52 @@ static enum MHD_Result serve_cpu(struct MHD_Connection *c)
 	return send_profile(c, p, "profile");
 }
 
+/* ?seconds=N on heap, allocs and mutex: Go's delta profile, what happened
+ * during the next N seconds. Takes the first snapshot and sleeps; the
+ * caller builds the profile against it. Returns 0, or the response. */
+static int delta_wait(struct MHD_Connection *c, long debug, int (*snapshot)(struct rt_buckets *),
+		      struct rt_buckets *base, bool *have_base, enum MHD_Result *resp)
+{
+	long sec = arg_long(c, "seconds", 0);
+
+	*have_base = false;
+	if (sec < 0 || sec > MAX_SECONDS) {
+		*resp = send_error(c, 400, "Bad Request: seconds must be an integer in 0..%d",
+				   MAX_SECONDS);
+		return -1;
+	}
+	if (sec == 0)
+		return 0;
+	if (debug) {
+		*resp = send_error(c, 400, "Bad Request: seconds and debug params are incompatible");
+		return -1;
+	}
+	if (snapshot(base)) {
+		*resp = send_error(c, 500, "out of memory");
+		return -1;
+	}
+	*have_base = true;
+	sleep_seconds(sec);
+	return 0;
+}
+
 static enum MHD_Result serve_heap(struct MHD_Connection *c, bool allocs)
 {
 	struct kerr err = KERR_INIT;
 	struct profile *p;
+	struct rt_buckets base;
+	bool have_base;
+	enum MHD_Result resp;
 	long debug = arg_long(c, "debug", 0);
+	int rc;
 
 	if (debug < 0)
 		return send_error(c, 400, "Bad Request: debug must be an integer");
-	if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "seconds"))
-		return send_error(c, 400, "Bad Request: delta heap profiles (seconds=N) are not "
-				  "supported; fetch twice and compare with -diff_base");
 	if (!rt_heap_running())
 		return send_error(c, 404, "heap profiling is off (KILN_HEAPPROFILE, "
 				  "KILN_HTTP or kiln_heap_start turn it on)");
+	if (delta_wait(c, debug, rt_heap_snapshot, &base, &have_base, &resp))
+		return resp;
 	if (debug > 0) {
 		struct kbuf b = KBUF_INIT;
 		if (rt_heap_text(&b, &err)) {
@@ -159,7 +191,10 @@ static enum MHD_Result serve_heap(struct MHD_Connection *c, bool allocs)
 		}
 		return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
 	}
-	if (rt_heap_profile(allocs, &p, &err))
+	rc = rt_heap_profile(allocs, have_base ? &base : NULL, &p, &err);
+	if (have_base)
+		rt_buckets_free_copy(&base);
+	if (rc)
 		return send_error(c, 500, "%s", err.msg);
 	return send_profile(c, p, allocs ? "allocs" : "heap");
 }
@@ -240,9 +275,27 @@ static enum MHD_Result serve_index(struct MHD_Connection *c)
 	return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
 }
 
-static int build_mutex(struct profile **out, struct kerr *err)
+static enum MHD_Result serve_mutex(struct MHD_Connection *c)
 {
-	return rt_mutex_profile(out, err);
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+	struct rt_buckets base;
+	bool have_base;
+	enum MHD_Result resp;
+	long debug = arg_long(c, "debug", 0);
+	int rc;
+
+	if (debug != 0)
+		return send_error(c, 400, "Bad Request: only debug=0 (profile.proto) is "
+				  "served for mutex");
+	if (delta_wait(c, debug, rt_mutex_snapshot, &base, &have_base, &resp))
+		return resp;
+	rc = rt_mutex_profile(have_base ? &base : NULL, &p, &err);
+	if (have_base)
+		rt_buckets_free_copy(&base);
+	if (rc)
+		return send_error(c, 500, "%s", err.msg);
+	return send_profile(c, p, "mutex");
 }
 
 static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
@@ -268,7 +321,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 	if (!strcmp(name, "allocs"))
 		return serve_heap(c, true);
 	if (!strcmp(name, "mutex"))
-		return serve_built(c, build_mutex, "mutex");
+		return serve_mutex(c);
 	if (!strcmp(name, "threads"))
 		return serve_built(c, rt_thread_profile, "threads");
 	if (!strcmp(name, "threadcreate"))

@@ -140,7 +140,12 @@ bool rt_mutex_running(void)
 	return atomic_load(&mutex_on) != 0;
 }
 
-int rt_mutex_profile(struct profile **out, struct kerr *err)
+int rt_mutex_snapshot(struct rt_buckets *out)
+{
+	return rt_buckets_copy(&mutex_b, out);
+}
+
+int rt_mutex_profile(const struct rt_buckets *base, struct profile **out, struct kerr *err)
 {
 	struct rt_buckets c;
 	struct rt_builder b;
@@ -149,14 +154,17 @@ int rt_mutex_profile(struct profile **out, struct kerr *err)
 	rc = rt_buckets_copy(&mutex_b, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying contention samples");
+	if (base)
+		rt_buckets_subtract(&c, base);
 	rt_builder_init(&b);
 	profile_add_sample_type(b.p, "contentions", "count");
 	profile_add_sample_type(b.p, "delay", "nanoseconds");
 	b.p->period_type = b.p->sample_type[0];
 	b.p->period = 1;
 	for (size_t i = 0; i < c.n; i++)
-		rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false, c.b[i].v, 2,
-			       NULL, 0);
+		if (c.b[i].v[0])
+			rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false,
+				       c.b[i].v, 2, NULL, 0);
 	rt_buckets_free_copy(&c);
 	*out = rt_builder_finish(&b);
 	return 0;

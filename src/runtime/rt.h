@@ -142,6 +142,9 @@ size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t
  * is malloc'd: free with rt_buckets_free_copy(). */
 int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy) RT_HIDDEN;
 void rt_buckets_free_copy(struct rt_buckets *copy) RT_HIDDEN;
+/* Subtracts an earlier copy's counters from a later copy of the same table
+ * (buckets keep their index; new ones are appended): a delta profile. */
+void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earlier) RT_HIDDEN;
 
 /* ---- the thread registry and pthread_create hook (thread.c) ---- */
 /* Calls fn(tid) for every live thread of the process known to the registry
@@ -172,8 +175,12 @@ void rt_cpu_after_fork_child(void) RT_HIDDEN;
 extern _Atomic int rt_heap_on RT_HIDDEN;
 int rt_heap_begin(long rate, struct kerr *err) RT_HIDDEN;
 bool rt_heap_running(void) RT_HIDDEN;
-/* Builds the heap profile; `allocs` makes alloc_space the default type. */
-int rt_heap_profile(bool allocs, struct profile **out, struct kerr *err) RT_HIDDEN;
+/* Builds the heap profile; `allocs` makes alloc_space the default type.
+ * With `base` (a rt_heap_snapshot() taken earlier), only what happened
+ * since: Go's delta profile for ?seconds=N. */
+int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile **out,
+		    struct kerr *err) RT_HIDDEN;
+int rt_heap_snapshot(struct rt_buckets *out) RT_HIDDEN;
 /* gperftools-style text (Go's debug=1 heap format). */
 int rt_heap_text(struct kbuf *out, struct kerr *err) RT_HIDDEN;
 /* Slow paths called by the hooks in malloc.c. */
@@ -193,7 +200,9 @@ void rt_heap_fork_child(void) RT_HIDDEN;
 /* ---- mutex profiler (mutex.c) ---- */
 int rt_mutex_begin(void) RT_HIDDEN;
 bool rt_mutex_running(void) RT_HIDDEN;
-int rt_mutex_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
+int rt_mutex_profile(const struct rt_buckets *base, struct profile **out,
+		     struct kerr *err) RT_HIDDEN;
+int rt_mutex_snapshot(struct rt_buckets *out) RT_HIDDEN;
 void rt_mutex_fork_prepare(void) RT_HIDDEN;
 void rt_mutex_fork_parent(void) RT_HIDDEN;
 void rt_mutex_fork_child(void) RT_HIDDEN;

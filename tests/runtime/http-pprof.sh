@@ -6,7 +6,7 @@
 . "$(dirname "$0")/rt-lib.sh"
 need_cmd python3
 
-KILN_HTTP=127.0.0.1:0 KILN_MUTEX=1 env LD_PRELOAD="$LIBKILN" "$RT/httpwork" 120 2>"$TMP/err" &
+KILN_HTTP=127.0.0.1:0 KILN_MUTEX=1 KILN_HEAPPROFILE="$TMP/snap.pb.gz" env LD_PRELOAD="$LIBKILN" "$RT/httpwork" 120 2>"$TMP/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 port=
@@ -83,6 +83,20 @@ sleep 3
 
 pprof -raw "$base/mutex" >"$TMP/mutex.txt" 2>&1 || fail "mutex profile"
 grep -q 'lock_site' "$TMP/mutex.txt" || fail "mutex profile lacks lock_site"
+
+# delta profiles: grow_cache allocated before the window, contention goes on
+pprof -seconds 1 -raw "$base/heap" >"$TMP/dheap.txt" 2>"$TMP/dheap.err" ||
+	{ cat "$TMP/dheap.err" >&2; fail "delta heap profile"; }
+grep -q grow_cache "$TMP/dheap.txt" && fail "the delta heap profile shows grow_cache"
+pprof -seconds 1 -raw "$base/mutex" >"$TMP/dmutex.txt" 2>&1 || fail "delta mutex profile"
+grep -q lock_site "$TMP/dmutex.txt" || fail "the delta mutex profile lacks lock_site"
+http "$base/heap?seconds=1&debug=1" | head -1 | grep -q '^400$' || fail "seconds with debug accepted"
+
+# SIGUSR2 writes a numbered heap snapshot (gperftools style)
+kill -USR2 $pid
+for _ in $(seq 50); do [ -s "$TMP/snap.0001.pb.gz" ] && break; sleep 0.1; done
+check_valid_profile "$TMP/snap.0001.pb.gz"
+grep -q grow_cache "$TMP/raw.txt" || fail "the SIGUSR2 snapshot lacks grow_cache"
 
 pprof -raw "$base/threads" >"$TMP/threads.txt" 2>&1 || fail "threads profile"
 grep -q '\[main thread\]' "$TMP/threads.txt" || fail "threads profile lacks the main thread"
