@@ -49,8 +49,10 @@ int cmd_web(int argc, const char **argv)
 		}
 		args[n++] = a;
 	}
-	http = xmalloc(strlen(addr ? addr : "") + 16);
-	sprintf(http, "-http=%s", addr && addr[0] ? addr : "127.0.0.1:0");
+	if (!addr || !addr[0])
+		addr = "127.0.0.1:0";
+	http = xmalloc(strlen(addr) + sizeof("-http="));
+	sprintf(http, "-http=%s", addr);
 	args[1] = http;
 	args[n] = NULL;
 	ret = cmd_report(n, args);
