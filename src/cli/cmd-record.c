@@ -32,6 +32,7 @@
 #include "build-profile.h"
 #include "cli.h"
 #include "options.h"
+#include "recording.h"
 
 static const char record_usage[] =
 	"kiln record [options] [--] CMD [ARGS]\n"
@@ -111,36 +112,6 @@ static int64_t wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static bool is_clock_event(const struct kevent *e)
-{
-	return e->attr.type == PERF_TYPE_SOFTWARE &&
-	       (e->attr.config == PERF_COUNT_SW_CPU_CLOCK ||
-		e->attr.config == PERF_COUNT_SW_TASK_CLOCK);
-}
-
-/* Without -e: cycles where the hardware counts them, else cpu-clock (as
- * perf does), saying so once. */
-static int default_events(struct record_opts *o, struct event_list *evs, struct kerr *err)
-{
-	struct perf_event_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_HARDWARE;
-	attr.config = PERF_COUNT_HW_CPU_CYCLES;
-	attr.disabled = 1;
-	fd = events_open(&attr, 0, -1, -1, 0);
-	if (fd >= 0) {
-		close(fd);
-		return events_parse("cycles", evs, err);
-	}
-	if (!o->quiet)
-		fprintf(stderr, "kiln: the cycles event is not supported here; "
-				"sampling cpu-clock instead\n");
-	return events_parse("cpu-clock", evs, err);
-}
-
 /* Value types, period and comments of the profile for these events. */
 struct meta_store {
 	struct profile_meta meta;
@@ -162,7 +133,7 @@ static void meta_init(struct meta_store *ms, const struct event_list *evs,
 	vec_push(&ms->types, "samples");
 	vec_push(&ms->types, "count");
 	for (size_t i = 0; i < evs->n; i++) {
-		if (is_clock_event(&evs->v[i])) {
+		if (recording_is_clock_event(&evs->v[i])) {
 			vec_push(&ms->types, "cpu");
 			vec_push(&ms->types, "nanoseconds");
 		} else {
@@ -192,7 +163,7 @@ static void meta_update(struct meta_store *ms, const struct recorder *r,
 			int64_t start_wall, double start_mono, const char *cmdline)
 {
 	struct kbuf b = KBUF_INIT;
-	bool clock = is_clock_event(&evs->v[0]);
+	bool clock = recording_is_clock_event(&evs->v[0]);
 	int64_t total_period = 0;
 
 	ms->comments.n = 0;
@@ -259,63 +230,6 @@ static int write_profile(struct recording *rc, size_t *size, struct kerr *err)
 	return ret;
 }
 
-static bool lbr_available(void)
-{
-	struct perf_event_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_HARDWARE;
-	attr.config = PERF_COUNT_HW_CPU_CYCLES;
-	attr.sample_period = 100000;
-	attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_BRANCH_STACK;
-	attr.branch_sample_type = PERF_SAMPLE_BRANCH_USER | PERF_SAMPLE_BRANCH_CALL_STACK;
-	attr.exclude_kernel = 1;
-	attr.disabled = 1;
-	fd = events_open(&attr, 0, -1, -1, 0);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-/* --call-graph fp | dwarf[,SIZE] | lbr */
-static int parse_call_graph(struct record_opts *o)
-{
-	const char *mode = o->call_graph;
-
-	if (strcmp(mode, "fp") == 0) {
-		o->callchain = true;
-		return 0;
-	}
-	if (strncmp(mode, "dwarf", 5) == 0 && (mode[5] == '\0' || mode[5] == ',')) {
-		long size = 8192;
-		if (mode[5] == ',') {
-			char *end;
-			size = strtol(mode + 6, &end, 0);
-			if (end == mode + 6 || *end || size < 8 || size > 65528) {
-				cli_error("record: --call-graph dwarf,SIZE needs 8 to 65528 bytes, not '%s'",
-					  mode + 6);
-				return -1;
-			}
-		}
-		o->stack_user = (uint32_t)(size & ~7L); /* the kernel wants a multiple of 8 */
-		return 0;
-	}
-	if (strcmp(mode, "lbr") == 0) {
-		if (!lbr_available())
-			cli_error("record: --call-graph lbr needs Intel LBR call-stack hardware, "
-				  "which this machine does not have; use --call-graph dwarf or fp");
-		else
-			cli_error("record: --call-graph lbr is not supported by kiln yet; use "
-				  "--call-graph dwarf or fp");
-		return -1;
-	}
-	cli_error("record: unknown --call-graph mode '%s' (fp, dwarf[,SIZE], lbr)", mode);
-	return -1;
-}
-
 static int parse_options(int argc, const char **argv, struct record_opts *o)
 {
 	struct option_def opts[] = {
@@ -369,7 +283,8 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		cli_error("record: -c needs a positive period");
 		return -1;
 	}
-	if (o->call_graph && parse_call_graph(o) < 0)
+	if (o->call_graph &&
+	    recording_parse_call_graph("record", o->call_graph, &o->callchain, &o->stack_user) < 0)
 		return -1;
 	if (o->mmap_pages && (o->mmap_pages & (o->mmap_pages - 1))) {
 		cli_error("record: -m needs a power of two, not %d", o->mmap_pages);
@@ -479,6 +394,7 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 		}
 		session_poll(rc->session, wait > 0 ? (int)(wait * 1000) + 1 : 0, waitmask);
 		session_read(rc->session, false, recorder_record, &rc->rec);
+		builder_warm(rc->builder, &rc->rec, rc->tasks);
 		if (rc->launch.pid <= 0 && !o->target.all_cpus && !o->target.cpus_given &&
 		    (session_ended(rc->session) || !targets_alive(&o->target)))
 			break;
@@ -489,46 +405,17 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 static int start_target(struct recording *rc, bool *exec_failed, struct kerr *err)
 {
 	struct record_opts *o = rc->o;
-	struct session_opts so;
-	struct pid_list tids = PID_LIST_INIT;
+	struct recording_params rp;
 	int ret;
 
-	memset(&so, 0, sizeof(so));
-	so.events = &rc->evs;
-	so.inherit = o->inherit;
-	so.freq = o->period ? 0 : (uint64_t)o->freq;
-	so.period = (uint64_t)o->period;
-	so.callchain = o->callchain;
-	if (o->stack_user) {
-		so.stack_user = o->stack_user;
-		so.regs_user = unwind_regs_mask();
-		if (!so.mmap_pages)
-			so.mmap_pages = 512; /* 8 KiB stack copies fill rings fast */
-	}
-	so.mmap_pages = (size_t)o->mmap_pages;
-	if (target_has_cpus(&o->target)) {
-		so.system_wide = true;
-		so.cpus = o->target.cpus.v;
-		so.n_cpus = o->target.cpus.n;
-		tasks_synthesize_all(rc->tasks, NULL);
-	} else if (target_has_command(&o->target)) {
-		ret = launch_prepare(&rc->launch, (const char *const *)o->target.argv, err);
-		if (ret < 0)
-			return ret;
-		so.child = rc->launch.pid;
-	} else {
-		ret = target_threads(&o->target, &tids, err);
-		if (ret < 0)
-			return ret;
-		for (size_t i = 0; i < o->target.pids.n; i++)
-			tasks_synthesize_pid(rc->tasks, o->target.pids.v[i], NULL);
-		for (size_t i = 0; i < o->target.tids.n; i++)
-			tasks_synthesize_pid(rc->tasks, o->target.tids.v[i], NULL);
-		so.tids = tids.v;
-		so.n_tids = tids.n;
-	}
-	ret = session_open(&so, &rc->session, err);
-	free(tids.v);
+	memset(&rp, 0, sizeof(rp));
+	rp.freq = o->freq;
+	rp.period = o->period;
+	rp.callchain = o->callchain;
+	rp.stack_user = o->stack_user;
+	rp.inherit = o->inherit;
+	rp.mmap_pages = (size_t)o->mmap_pages;
+	ret = recording_open(&o->target, &rc->evs, &rp, rc->tasks, &rc->launch, &rc->session, err);
 	if (ret < 0)
 		return ret;
 	recorder_init(&rc->rec, rc->tasks, rc->evs.n, session_sample_type(rc->session),
@@ -579,7 +466,7 @@ int cmd_record(int argc, const char **argv)
 		kbuf_addstr(&rc.cmdline, o.target.all_cpus || o.target.cpus_given ? "-a" : "-p");
 
 	ret = o.events.len ? events_parse(o.events.buf, &rc.evs, &err)
-			   : default_events(&o, &rc.evs, &err);
+			   : recording_default_events(&rc.evs, o.quiet, &err);
 	if (ret < 0) {
 		cli_error("record: %s", err.msg);
 		exit_code = 1;

@@ -1,0 +1,49 @@
+/* The recording setup shared by kiln record and kiln top: default events,
+ * --call-graph parsing, and opening a session on a target (launching the
+ * command stopped, or reading /proc for -p/-t/-a so existing processes'
+ * mappings are known). What follows — recorder, builder, the loop — stays
+ * with each command. */
+#ifndef KILN_CLI_RECORDING_H
+#define KILN_CLI_RECORDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/err.h"
+#include "../collect/launch.h"
+#include "../collect/session.h"
+#include "../collect/target.h"
+#include "../collect/tasks.h"
+#include "../events/events.h"
+
+/* cpu-clock or task-clock: values are nanoseconds. */
+bool recording_is_clock_event(const struct kevent *e);
+
+/* Without -e: cycles where the hardware counts them, else cpu-clock (as
+ * perf does), saying so on stderr unless quiet. */
+int recording_default_events(struct event_list *evs, bool quiet, struct kerr *err);
+
+/* --call-graph fp | dwarf[,SIZE] | lbr: sets *callchain or *stack_user.
+ * Prints the error as "<cmd>: ..." and returns -1 on a bad mode. */
+int recording_parse_call_graph(const char *cmd, const char *mode, bool *callchain,
+			       uint32_t *stack_user);
+
+struct recording_params {
+	int freq;              /* samples per second, unless period */
+	int64_t period;
+	bool callchain;
+	uint32_t stack_user;   /* DWARF: bytes of user stack per sample */
+	bool inherit;
+	size_t mmap_pages;     /* 0 = the session's default */
+};
+
+/* Opens the events on the target. For a command, the child is forked and
+ * waits in *l until launch_start(); for -p/-t/-a the processes' current
+ * mappings are read into tasks. Nothing counts until session_enable() (or
+ * the child's exec). */
+int recording_open(const struct target *t, const struct event_list *evs,
+		   const struct recording_params *rp, struct tasks *tasks, struct launch *l,
+		   struct session **out, struct kerr *err);
+
+#endif
