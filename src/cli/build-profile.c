@@ -38,6 +38,7 @@ struct builder {
 	VEC(char *) warnings;
 	VEC(uint64_t) loc_scratch;
 	VEC(struct pf_label) lab_scratch;
+	size_t warm_entries;            /* stack entries builder_warm() has seen */
 };
 
 struct builder *builder_new(void)
@@ -302,6 +303,19 @@ static void set_kernel_range(struct builder *b, struct tasks *t, struct recorder
 			pm->memory_start = lo;
 			pm->memory_limit = hi + 1;
 		}
+	}
+}
+
+void builder_warm(struct builder *b, struct recorder *r, struct tasks *t)
+{
+	const struct stacks *st = &r->stacks;
+
+	for (; b->warm_entries < st->n_entries; b->warm_entries++) {
+		const struct stack_entry *e = &st->entries[b->warm_entries];
+		const struct stack_frame *fr = stack_frames(st, e);
+
+		for (size_t k = 0; k < e->n_frames; k++)
+			location_id(b, t, &fr[k]);
 	}
 }
 

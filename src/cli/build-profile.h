@@ -35,6 +35,11 @@ void builder_free(struct builder *b); /* NULL-tolerant */
 struct profile *build_profile(struct builder *b, struct recorder *r, struct tasks *t,
 			      const struct profile_meta *m);
 
+/* Symbolizes the addresses of stacks recorded since the last call, so
+ * that loading symbols and DWARF overlaps the recording instead of
+ * delaying the end of it. Optional; build_profile() does the rest. */
+void builder_warm(struct builder *b, struct recorder *r, struct tasks *t);
+
 /* The builder's symbolizer, to share its file cache (the unwinder reads
  * CFI from the same files). Owned by the builder. */
 struct symbolizer *builder_symbolizer(struct builder *b);
