@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # kiln report against go tool pprof on the same files: CPU and heap profiles
-# written by a Go program with runtime/pprof (goprof/), and hand-built ones
+# written by a Go program with runtime/pprof (goprof/), hand-built ones
 # (mkprofiles: the worked case of pprof.md §4.9, inline chains, recursion,
-# labels, several mappings, non-dense ids). Each case runs both tools with
-# the same options and compares the outputs with compare.py: same lines in
-# the same order, whitespace runs normalised, zero tolerance on values.
+# labels, several mappings, non-dense ids) and, as root, one recorded by
+# kiln record. Each case runs both tools with the same options and compares
+# the outputs with compare.py: same lines in the same order, whitespace runs
+# normalised, zero tolerance on values.
 . "$KILN_SRC/tests/lib.sh"
 need_cmd go
 need_cmd python3
@@ -28,12 +29,26 @@ mkdir -p src
 for f in main.c parse.c eval.c lex.h hash.h; do
 	awk -v f="$f" 'BEGIN { for (i = 1; i <= 400; i++) printf "/* %s line %d */\n", f, i }' > "src/$f"
 done
+# A profile recorded by kiln record itself (mappings, kernel frames, comm,
+# pid and tid labels), when this machine lets us record.
+wl=$(workload cpu-split)
+if [ "$(id -u)" -eq 0 ] && [ -x "$wl" ] &&
+	"$KILN" record -F 999 -g -o rec.pb.gz -- "$wl" 1 > /dev/null 2> rec.err; then
+	note "recorded rec.pb.gz with kiln record"
+else
+	note "kiln record unavailable here (not root, or it failed): REC cases skipped"
+	rm -f rec.pb.gz
+fi
 cases=0
 failed=0
 # One case per line: options and files, as given to both tools.
 while IFS= read -r line; do
 	case "$line" in ''|'#'*) continue ;; esac
 	eval "set -- $line"
+	if [ "$1" = REC ]; then
+		[ -f rec.pb.gz ] || continue
+		shift
+	fi
 	cases=$((cases + 1))
 	if [ "$1" = PROTO ]; then
 		# -proto writes gzip whose bytes may differ; compare what
@@ -155,6 +170,16 @@ done <<'CASES'
 -list eval rich.pb.gz
 -list . -trim_path=/build rich.pb.gz
 -list 'apply|hash' -trim_path=/nowhere:/build -lines rich.pb.gz
+# Recorded by kiln record (skipped when recording is not possible here)
+REC -top rec.pb.gz
+REC -top -cum -lines rec.pb.gz
+REC -top -addresses rec.pb.gz
+REC -peek work rec.pb.gz
+REC -tree rec.pb.gz
+REC -traces rec.pb.gz
+REC -tags rec.pb.gz
+REC -raw rec.pb.gz
+REC -top -tagfocus=comm=cpu -focus=hot rec.pb.gz
 # -proto output, read back by go tool pprof -raw
 PROTO cpu.pb.gz
 PROTO -focus=leaf -diff_base=cpu2.pb.gz cpu.pb.gz
