@@ -41,6 +41,8 @@ pprof_counts() {
 }
 # flat count of one function from pprof_counts output on stdin
 count_of() { awk -F'\t' -v n="$1" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }'; }
+# cum of one function as a percentage of all samples (integer)
+share_of() { awk -F'\t' -v n="$1" '{ t += $2 } $1 == n { c = $3 } END { print (t ? int(100 * c / t) : 0) }'; }
 cum_of() { awk -F'\t' -v n="$1" '$1 == n { print $3; found = 1 } END { if (!found) print 0 }'; }
 
 # Records with kiln, failing the test with kiln's stderr on error.

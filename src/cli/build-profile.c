@@ -306,19 +306,6 @@ static void set_kernel_range(struct builder *b, struct tasks *t, struct recorder
 	}
 }
 
-void builder_warm(struct builder *b, struct recorder *r, struct tasks *t)
-{
-	const struct stacks *st = &r->stacks;
-
-	for (; b->warm_entries < st->n_entries; b->warm_entries++) {
-		const struct stack_entry *e = &st->entries[b->warm_entries];
-		const struct stack_frame *fr = stack_frames(st, e);
-
-		for (size_t k = 0; k < e->n_frames; k++)
-			location_id(b, t, &fr[k]);
-	}
-}
-
 /* pprof treats mapping[0] as the main binary (the "File:" of reports):
  * create the first sampled process's executable first, sampled or not. */
 static void main_mapping_first(struct builder *b, struct tasks *t, const struct stacks *st)
@@ -330,6 +317,20 @@ static void main_mapping_first(struct builder *b, struct tasks *t, const struct 
 	m = tasks_main_map(t, st->entries[0].pid);
 	if (m)
 		mstate_of(b, t, m->id);
+}
+
+void builder_warm(struct builder *b, struct recorder *r, struct tasks *t)
+{
+	const struct stacks *st = &r->stacks;
+
+	main_mapping_first(b, t, st);
+	for (; b->warm_entries < st->n_entries; b->warm_entries++) {
+		const struct stack_entry *e = &st->entries[b->warm_entries];
+		const struct stack_frame *fr = stack_frames(st, e);
+
+		for (size_t k = 0; k < e->n_frames; k++)
+			location_id(b, t, &fr[k]);
+	}
 }
 
 static void reset_samples(struct profile *p)

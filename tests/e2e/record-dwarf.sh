@@ -19,7 +19,7 @@ check() { # workload leaf chain [--consecutive]
 		fail "record $w dwarf"
 	read -r m t s <<<"$(share "$TMP/$w-dwarf.pb.gz" "$leaf" "$chain" $cons)"
 	note "$w dwarf: $m of $t samples in $leaf carry $chain ($s%)"
-	[ "$t" -gt 200 ] || fail "$w: only $t samples in $leaf"
+	[ "$t" -gt 30 ] || fail "$w: only $t samples in $leaf"
 	in_range "$s" 95 100 || fail "$w: --call-graph dwarf full chains in $s% < 95%"
 
 	kiln_record -g -o "$TMP/$w-fp.pb.gz" -- "$(workload "$w")" 1 || fail "record $w fp"

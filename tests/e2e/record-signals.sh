@@ -15,7 +15,7 @@ wait $kpid; rc=$?
 [ -s "$out" ] || fail "no profile after SIGINT (exit $rc)"
 check_valid_profile "$out"
 n=$(pprof_counts "$out" | cum_of hot_a)
-[ "$n" -gt 100 ] || fail "SIGINT profile has only $n hot_a samples"
+[ "$n" -gt 30 ] || fail "SIGINT profile has only $n hot_a samples"
 
 out="$TMP/kill.pb.gz"
 "$KILN" record -q --checkpoint 1 -o "$out" -- "$(workload cpu-split)" 30 &
@@ -27,7 +27,7 @@ pkill -KILL -f "$(workload cpu-split) 30" || true
 [ -s "$out" ] || fail "no checkpoint file after SIGKILL"
 check_valid_profile "$out"
 n=$(pprof_counts "$out" | cum_of hot_a)
-[ "$n" -gt 50 ] || fail "checkpoint has only $n hot_a samples"
+[ "$n" -gt 30 ] || fail "checkpoint has only $n hot_a samples"
 # The file is the second checkpoint (or later): it covers >= 2 s.
 d=$(awk '/^Duration:/ { print $2 }' "$TMP/raw.txt")
 in_range "$d" 1.9 3 || fail "checkpoint covers $d s, expected the first two intervals"
