@@ -46,7 +46,7 @@ static int cmd_help(int argc, const char **argv)
 	const struct kiln_command *c;
 	const char *hargv[] = { NULL, "-h", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
 	}
