@@ -9,6 +9,10 @@ kiln_record -g -o "$out" -- "$(workload threads)" 1 || fail "record threads"
 pprof_counts "$out" > "$TMP/c"
 [ "$(share_of thread_one_work < "$TMP/c")" -ge 25 ] || fail "thread_one_work missing"
 [ "$(share_of thread_two_work < "$TMP/c")" -ge 25 ] || fail "thread_two_work missing"
+# spin() is inlined into both: one location, the inline frame first.
+pprof -top "$out" 2>/dev/null | grep -q ' spin (inline)$' || fail "no inline frame for spin"
+pprof -traces "$out" 2>/dev/null | grep -A1 ' spin (inline)$' | grep -q 'thread_one_work' ||
+	fail "inline frame not followed by its caller"
 pprof -tags "$out" > "$TMP/tags" 2>/dev/null || fail "pprof -tags"
 tids=$(awk '/^ *tid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {n++} END {print n+0}' "$TMP/tags")
 [ "$tids" -ge 2 ] || { cat "$TMP/tags" >&2; fail "expected >= 2 tids, got $tids"; }

@@ -5,9 +5,9 @@
 
 #include "spin.h"
 
-__attribute__((noinline)) uint64_t hot_a(void) { return spin(6); }
-__attribute__((noinline)) uint64_t hot_b(void) { return spin(3); }
-__attribute__((noinline)) uint64_t hot_c(void) { return spin(1); }
+__attribute__((noinline)) uint64_t hot_a(void) { uint64_t r; SPIN(6, r); return r; }
+__attribute__((noinline)) uint64_t hot_b(void) { uint64_t r; SPIN(3, r); return r; }
+__attribute__((noinline)) uint64_t hot_c(void) { uint64_t r; SPIN(1, r); return r; }
 
 __attribute__((noinline)) static uint64_t work(void)
 {

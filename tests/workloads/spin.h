@@ -7,7 +7,17 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* Inlined into each caller so the samples land in the caller itself. */
+/* The same loop as a statement, for workloads whose profile should show
+ * the calling function itself as the hot leaf (no inline frame). */
+#define SPIN(units, result) do { \
+	volatile uint64_t x_ = 0; \
+	for (uint64_t i_ = 0; i_ < (uint64_t)(units) * 100000; i_++) \
+		x_ += i_ ^ (x_ >> 3); \
+	(result) = x_; \
+} while (0)
+
+/* Inlined into each caller: its samples show `spin` as an inlined frame
+ * of the caller (one location, two lines). */
 static inline __attribute__((always_inline)) uint64_t spin(uint64_t units)
 {
 	volatile uint64_t x = 0;
