@@ -174,7 +174,9 @@ static void print_sample(struct script *sc, const struct pf_sample *s, bool per_
 	label_num(p, s, sc->k_time, &t);
 	/* perf script's start of line: the comm unpadded when a stack
 	 * follows, pid/tid as "%5d/%-5d", "[%03d]", "%5lu.%06lu:". */
-	if (f & F_COMM)
+	if ((f & F_COMM) && (sc->hide_chain || !(f & (F_IP | F_SYM | F_DSO))))
+		kbuf_addf(out, "%16s ", comm ? comm : ":-1");
+	else if (f & F_COMM)
 		kbuf_addf(out, "%s ", comm ? comm : ":-1");
 	if ((f & F_PID) && (f & F_TID))
 		kbuf_addf(out, "%5" PRId64 "/%-5" PRId64 " ", pid, tid);

@@ -55,6 +55,13 @@ rows=$(grep -E '^ +[0-9.]+%' "$TMP/zoom.txt" | awk '{ print $2 }' | sort -u)
 tmux -S "$sock" send-keys -t kt d        # zoom out again
 sleep 0.5
 
+# a: the selected (hottest, user) symbol's instructions with their shares.
+tmux -S "$sock" send-keys -t kt Home a
+wait_for '^Annotate ' || fail "a: no annotation"
+wait_for '^ +[0-9.]+ : +[0-9a-f]+: ' || fail "a: no instruction lines"
+tmux -S "$sock" send-keys -t kt q        # back to the list
+wait_for 'PerfTop:' || fail "back from the annotation"
+
 tmux -S "$sock" send-keys -t kt P
 wait_for 'view saved to kiln-top.0.txt' || fail "P: no message"
 grep -q 'PerfTop:' "$TMP/cwd/kiln-top.0.txt" || fail "P: file lacks the view"
