@@ -365,7 +365,9 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 	double next_cp = o->checkpoint > 0 ? rc->start_mono + o->checkpoint : INFINITY;
 
 	for (;;) {
-		double now = now_s(), wait = fmin(fmin(deadline, next_cp) - now, 0.5);
+		/* The reader thread drains the rings; this loop only has to
+		 * process what it queued, 10 times a second. */
+		double now = now_s(), wait = fmin(fmin(deadline, next_cp) - now, 0.1);
 
 		if (stop_signal)
 			break;
@@ -416,6 +418,9 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 	rp.inherit = o->inherit;
 	rp.mmap_pages = (size_t)o->mmap_pages;
 	ret = recording_open(&o->target, &rc->evs, &rp, rc->tasks, &rc->launch, &rc->session, err);
+	if (ret < 0)
+		return ret;
+	ret = session_start_reader(rc->session, err);
 	if (ret < 0)
 		return ret;
 	recorder_init(&rc->rec, rc->tasks, rc->evs.n, session_sample_type(rc->session),

@@ -1,10 +1,16 @@
 /* Opening a recording's events and reading their rings in time order (see
  * session.h). A recording of N CPUs × T threads × E events has N rings; the
- * first fd opened on a CPU owns the ring and later ones SET_OUTPUT into it. */
+ * first fd opened on a CPU owns the ring and later ones SET_OUTPUT into it.
+ *
+ * With a reader thread, rings are drained into `incoming` by that thread
+ * alone (a light memcpy loop, like perf record's), so slow work in the
+ * consumer (loading DWARF, writing a checkpoint) cannot let rings
+ * overflow; the consumer takes `incoming` under the lock. */
 #include "session.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +38,20 @@ struct session {
 	size_t n_pfds, n_hung;
 	struct u64map id_to_event;
 	uint64_t sample_type, regs_mask;
-	/* ordering */
-	VEC(struct queued) queue;
+	/* Drained, not yet delivered; guarded by `lock` with a reader. */
+	VEC(struct queued) incoming;
 	uint64_t seq;
 	uint64_t round_max, prev_round_max;
+	/* Consumer side: records held back for ordering. */
+	VEC(struct queued) queue;
 	uint64_t last_delivered;
 	uint64_t misordered;
+	/* Reader thread. */
+	pthread_t reader;
+	bool reader_on;
+	pthread_mutex_t lock;
+	volatile int stop_reader;  /* __atomic accesses */
+	int hung_all;              /* __atomic: every ring hung up */
 };
 
 static void setup_attr(struct perf_event_attr *a, const struct session_opts *o,
@@ -155,6 +169,7 @@ int session_open(const struct session_opts *o, struct session **out, struct kerr
 		ret = kerr_set(err, -ESRCH, "nothing to record: every target thread has exited");
 		goto out_fail;
 	}
+	pthread_mutex_init(&s->lock, NULL);
 	s->pfds = xcalloc(s->rings.n, sizeof(*s->pfds));
 	s->n_pfds = s->rings.n;
 	for (size_t i = 0; i < s->rings.n; i++) {
@@ -182,9 +197,14 @@ void session_close(struct session *s)
 	for (size_t i = 0; i < s->fds.n; i++)
 		close(s->fds.v[i]);
 	vec_free(&s->fds);
+	session_stop_reader(s);
 	for (size_t i = 0; i < s->queue.n; i++)
 		free(s->queue.v[i].rec);
 	vec_free(&s->queue);
+	for (size_t i = 0; i < s->incoming.n; i++)
+		free(s->incoming.v[i].rec);
+	vec_free(&s->incoming);
+	pthread_mutex_destroy(&s->lock);
 	free(s->pfds);
 	u64map_release(&s->id_to_event);
 	free(s);
@@ -210,33 +230,46 @@ int session_disable(struct session *s)
 	return ioctl_all(s, PERF_EVENT_IOC_DISABLE);
 }
 
-int session_poll(struct session *s, int timeout_ms, const sigset_t *sigmask)
+/* Marks rings whose tasks all exited: they report POLLHUP forever. Their
+ * data is still read by the drains. */
+static void note_hangups(struct session *s)
 {
-	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
-	int n = ppoll(s->pfds, s->n_pfds, timeout_ms < 0 ? NULL : &ts, sigmask);
-
-	if (n < 0)
-		return -errno;
-	/* A ring whose tasks all exited reports POLLHUP forever: stop polling
-	 * it (its data is still read by session_read). */
-	for (size_t i = 0; n > 0 && i < s->n_pfds; i++) {
+	for (size_t i = 0; i < s->n_pfds; i++) {
 		if (s->pfds[i].fd >= 0 && (s->pfds[i].revents & (POLLHUP | POLLERR))) {
 			s->pfds[i].fd = -1;
 			s->n_hung++;
 		}
 	}
+	if (s->n_hung == s->n_pfds)
+		__atomic_store_n(&s->hung_all, 1, __ATOMIC_RELEASE);
+}
+
+int session_poll(struct session *s, int timeout_ms, const sigset_t *sigmask)
+{
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+	int n;
+
+	/* With a reader thread the rings are its business: just wait. */
+	if (s->reader_on)
+		n = ppoll(NULL, 0, timeout_ms < 0 ? NULL : &ts, sigmask);
+	else
+		n = ppoll(s->pfds, s->n_pfds, timeout_ms < 0 ? NULL : &ts, sigmask);
+	if (n < 0)
+		return -errno;
+	if (n > 0 && !s->reader_on)
+		note_hangups(s);
 	return n;
 }
 
 bool session_ended(const struct session *s)
 {
-	return s->n_hung == s->n_pfds;
+	return __atomic_load_n(&s->hung_all, __ATOMIC_ACQUIRE) != 0;
 }
 
 static void enqueue(const struct perf_event_header *h, void *arg)
 {
 	struct session *s = arg;
-	struct queued *q = vec_add(&s->queue);
+	struct queued *q = vec_add(&s->incoming);
 
 	q->rec = xmalloc(h->size);
 	memcpy(q->rec, h, h->size);
@@ -244,6 +277,57 @@ static void enqueue(const struct perf_event_header *h, void *arg)
 	q->seq = s->seq++;
 	if (q->time > s->round_max)
 		s->round_max = q->time;
+}
+
+/* One round: every ring read up to its current head. Records up to the
+ * previous round's newest timestamp are then safe to order. */
+static void drain_rings(struct session *s)
+{
+	for (size_t r = 0; r < s->rings.n; r++)
+		ring_read(&s->rings.v[r], enqueue, s);
+}
+
+static void *reader_main(void *arg)
+{
+	struct session *s = arg;
+
+	while (!__atomic_load_n(&s->stop_reader, __ATOMIC_ACQUIRE)) {
+		int n = poll(s->pfds, s->n_pfds, 50);
+
+		if (n > 0)
+			note_hangups(s);
+		pthread_mutex_lock(&s->lock);
+		drain_rings(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
+
+int session_start_reader(struct session *s, struct kerr *err)
+{
+	sigset_t all, old;
+	int ret;
+
+	if (s->reader_on)
+		return 0;
+	/* Signals are for the main thread: the reader blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&s->reader, NULL, reader_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		return kerr_set(err, -ret, "cannot start the ring reader thread: %s", strerror(ret));
+	s->reader_on = true;
+	return 0;
+}
+
+void session_stop_reader(struct session *s)
+{
+	if (!s->reader_on)
+		return;
+	__atomic_store_n(&s->stop_reader, 1, __ATOMIC_RELEASE);
+	pthread_join(s->reader, NULL);
+	s->reader_on = false;
 }
 
 static int queued_cmp(const void *a, const void *b)
@@ -255,15 +339,41 @@ static int queued_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Moves what was drained so far behind the records held back. Returns the
+ * newest timestamp that is safe to deliver. */
+static uint64_t take_incoming(struct session *s)
+{
+	uint64_t limit;
+
+	if (s->reader_on)
+		pthread_mutex_lock(&s->lock);
+	else
+		drain_rings(s);
+	limit = s->prev_round_max;
+	s->prev_round_max = s->round_max;
+	vec_reserve(&s->queue, s->queue.n + s->incoming.n);
+	if (s->incoming.n)
+		memcpy(s->queue.v + s->queue.n, s->incoming.v, s->incoming.n * sizeof(*s->queue.v));
+	s->queue.n += s->incoming.n;
+	s->incoming.n = 0;
+	if (s->reader_on)
+		pthread_mutex_unlock(&s->lock);
+	return limit;
+}
+
 void session_read(struct session *s, bool final, session_record_fn fn, void *arg)
 {
 	uint64_t limit;
 	size_t i, kept = 0;
 
-	for (size_t r = 0; r < s->rings.n; r++)
-		ring_read(&s->rings.v[r], enqueue, s);
-	limit = final ? UINT64_MAX : s->prev_round_max;
-	s->prev_round_max = s->round_max;
+	if (final) {
+		/* Nothing races with the last drain. */
+		session_stop_reader(s);
+		take_incoming(s);
+		limit = UINT64_MAX;
+	} else {
+		limit = take_incoming(s);
+	}
 	if (!s->queue.n)
 		return;
 	qsort(s->queue.v, s->queue.n, sizeof(*s->queue.v), queued_cmp);

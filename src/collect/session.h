@@ -49,10 +49,17 @@ void session_close(struct session *s); /* NULL-tolerant */
 int session_enable(struct session *s);
 int session_disable(struct session *s);
 
+/* Starts a thread that only drains the rings into memory, so a slow
+ * consumer cannot make them overflow. Optional; stopped by a final
+ * session_read() or session_close(). Returns 0 or -errno. */
+int session_start_reader(struct session *s, struct kerr *err);
+void session_stop_reader(struct session *s);
+
 /* Waits up to timeout_ms for data, with the signal mask `sigmask` in force
  * during the wait (ppoll; NULL keeps the current mask), so a caller that
  * blocks SIGCHLD/SIGINT elsewhere cannot miss one. Returns >0 when there
- * may be data, 0 on timeout, -EINTR when interrupted by a signal. */
+ * may be data, 0 on timeout, -EINTR when interrupted by a signal. With a
+ * reader thread it only waits for the timeout or a signal. */
 int session_poll(struct session *s, int timeout_ms, const sigset_t *sigmask);
 
 /* True when every ring reported hang-up: all target tasks are gone. */
