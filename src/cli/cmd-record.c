@@ -246,7 +246,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
 		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "record call chains (frame pointers, user and kernel)" },
 		{ OPT_STRING, 0, "call-graph", &o->call_graph, "MODE", "fp, dwarf[,SIZE] (unwind copied stacks; SIZE default 8192) or lbr" },
-		{ OPT_INT, 'm', "mmap-pages", &o->mmap_pages, "PAGES", "ring buffer pages per CPU, a power of two (default 128)" },
+		{ OPT_INT, 'm', "mmap-pages", &o->mmap_pages, "PAGES", "ring buffer pages per CPU, a power of two (default 128, 512 with --call-graph dwarf)" },
 		{ OPT_BOOL, 0, "timestamps", &o->timestamps, NULL, "keep every sample with time and cpu labels" },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Output" },
 		{ OPT_STRING, 'o', "output", &o->output, "FILE", "profile to write (default kiln.pb.gz)" },

@@ -17,7 +17,8 @@ bool recording_is_clock_event(const struct kevent *e)
 		e->attr.config == PERF_COUNT_SW_TASK_CLOCK);
 }
 
-int recording_default_events(struct event_list *evs, bool quiet, struct kerr *err)
+/* Can this process open a cycles event set up by `adjust`? */
+static bool cycles_open(void (*adjust)(struct perf_event_attr *))
 {
 	struct perf_event_attr attr;
 	int fd;
@@ -27,36 +28,36 @@ int recording_default_events(struct event_list *evs, bool quiet, struct kerr *er
 	attr.type = PERF_TYPE_HARDWARE;
 	attr.config = PERF_COUNT_HW_CPU_CYCLES;
 	attr.disabled = 1;
+	if (adjust)
+		adjust(&attr);
 	fd = events_open(&attr, 0, -1, -1, 0);
-	if (fd >= 0) {
-		close(fd);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int recording_default_events(struct event_list *evs, bool quiet, struct kerr *err)
+{
+	if (cycles_open(NULL))
 		return events_parse("cycles", evs, err);
-	}
 	if (!quiet)
 		fprintf(stderr, "kiln: the cycles event is not supported here; "
 				"sampling cpu-clock instead\n");
 	return events_parse("cpu-clock", evs, err);
 }
 
+static void lbr_attr(struct perf_event_attr *attr)
+{
+	attr->sample_period = 100000;
+	attr->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_BRANCH_STACK;
+	attr->branch_sample_type = PERF_SAMPLE_BRANCH_USER | PERF_SAMPLE_BRANCH_CALL_STACK;
+	attr->exclude_kernel = 1;
+}
+
 static bool lbr_available(void)
 {
-	struct perf_event_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_HARDWARE;
-	attr.config = PERF_COUNT_HW_CPU_CYCLES;
-	attr.sample_period = 100000;
-	attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_BRANCH_STACK;
-	attr.branch_sample_type = PERF_SAMPLE_BRANCH_USER | PERF_SAMPLE_BRANCH_CALL_STACK;
-	attr.exclude_kernel = 1;
-	attr.disabled = 1;
-	fd = events_open(&attr, 0, -1, -1, 0);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return cycles_open(lbr_attr);
 }
 
 int recording_parse_call_graph(const char *cmd, const char *mode, bool *callchain,
@@ -107,11 +108,13 @@ int recording_open(const struct target *t, const struct event_list *evs,
 	so.freq = rp->period ? 0 : (uint64_t)rp->freq;
 	so.period = (uint64_t)rp->period;
 	so.callchain = rp->callchain;
+	so.mmap_pages = rp->mmap_pages;
 	if (rp->stack_user) {
 		so.stack_user = rp->stack_user;
 		so.regs_user = unwind_regs_mask();
+		if (!so.mmap_pages)
+			so.mmap_pages = 512; /* 8 KiB stack copies fill rings fast */
 	}
-	so.mmap_pages = rp->mmap_pages;
 	if (target_has_cpus(t)) {
 		so.system_wide = true;
 		so.cpus = t->cpus.v;

@@ -31,6 +31,10 @@ sleep 0.1 & dead=$!; wait $dead
 grep -q "$dead" err || { cat err >&2; fail "dead pid not named"; }
 [ ! -e e.pb.gz ] || fail "output written for a dead pid"
 
+"$KILN" record --call-graph lbr -o f.pb.gz -- true 2>err; rc=$?
+[ "$rc" -ne 0 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q "lbr" err || { cat err >&2; fail "--call-graph lbr"; }
+[ ! -e f.pb.gz ] || fail "output written for a refused call-graph mode"
+
 "$KILN" record --bogus -- true 2>err; rc=$?
 [ "$rc" -ne 0 ] && grep -q -- "--bogus" err || fail "unknown option"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary file left behind"
