@@ -9,7 +9,9 @@
  *       KILN_CPUPROFILE=file    CPU profile (KILN_CPU_HZ, default 100)
  *       KILN_HEAPPROFILE=file   heap profile (KILN_HEAP_RATE bytes, default
  *                               524288; KILN_HEAP_INTERVAL=bytes and SIGUSR2
- *                               write numbered snapshots file.0001.pb.gz ...)
+ *                               write numbered snapshots file.0001.pb.gz ...;
+ *                               a program that never started a thread answers
+ *                               SIGUSR2 at its next sampled allocation)
  *       KILN_MUTEXPROFILE=file  lock-contention profile
  *       KILN_HTTP=host:port     serve /debug/pprof (loopback unless told;
  *                               turns heap profiling on; KILN_MUTEX=1 also

@@ -2,8 +2,8 @@
  * functions, record the main thread, fork handlers), the KILN_* environment
  * read once at start, the profiles written at exit, and gperftools-style
  * numbered heap snapshots (on SIGUSR2 or every KILN_HEAP_INTERVAL bytes)
- * written by a helper thread, since neither a signal handler nor the
- * malloc path may build a profile. This file is libkiln's top layer in the
+ * written by a helper thread started on first need, since neither a signal
+ * handler nor the malloc path may build a profile. This file is libkiln's top layer in the
  * LD_PRELOAD mode, so it alone prints messages (to stderr, "kiln: ..."). */
 #include <errno.h>
 #include <semaphore.h>
@@ -24,7 +24,9 @@ static bool cpu_from_env;
 static uint64_t heap_interval;
 static _Atomic uint64_t next_snapshot;
 static sem_t snap_sem;
-static _Atomic bool snap_ready;
+static _Atomic bool snap_ready;   /* snapshots wanted (KILN_HEAPPROFILE) */
+static _Atomic bool snap_asked;   /* SIGUSR2 came */
+static _Atomic int snap_thread;   /* the writer thread exists */
 static _Atomic int snap_seq;
 static rt_lock snap_busy; /* held while a snapshot is written */
 
@@ -149,33 +151,72 @@ static void finish_snapshots(void)
 		write_snapshot();
 }
 
+/* The request is queued on the semaphore for the writer thread. In a
+ * program that never created a thread there is none yet (see need_writer):
+ * the next sampled allocation starts it (a handler cannot), or the
+ * snapshot is written at exit. */
 static void on_sigusr2(int sig)
 {
 	int saved = errno;
 
-	if (atomic_load(&snap_ready))
+	if (atomic_load(&snap_ready)) {
 		sem_post(&snap_sem);
+		atomic_store(&snap_asked, true);
+	}
 	errno = saved;
+}
+
+/* The writer thread is started on first need, not at start-up: a second
+ * thread switches glibc's malloc from its single-threaded fast path to
+ * locked operation, which would slow every allocation of a single-threaded
+ * program by tens of nanoseconds. Called with the guard set. */
+static void need_writer(void)
+{
+	int expected = 0;
+	pthread_t t;
+
+	if (atomic_load_explicit(&snap_thread, memory_order_relaxed) ||
+	    !atomic_compare_exchange_strong(&snap_thread, &expected, 1))
+		return;
+	/* Created inside the guard: a profiler thread, never sampled. */
+	if (pthread_create(&t, NULL, snapshot_main, NULL) == 0)
+		pthread_detach(t);
+	else
+		fprintf(stderr, "kiln: cannot start the heap snapshot thread; snapshots "
+			"will be written at exit\n");
+}
+
+void rt_env_thread_created(void)
+{
+	/* glibc's malloc is in multi-threaded mode for good now: the writer
+	 * costs nothing more, and SIGUSR2 gets an immediate answer. */
+	if (atomic_load_explicit(&snap_ready, memory_order_relaxed))
+		need_writer();
 }
 
 void rt_env_heap_progress(uint64_t allocated)
 {
 	uint64_t next;
 
-	if (!heap_interval || !atomic_load_explicit(&snap_ready, memory_order_relaxed))
+	if (!atomic_load_explicit(&snap_ready, memory_order_relaxed))
+		return;
+	if (atomic_load_explicit(&snap_asked, memory_order_relaxed))
+		need_writer();
+	if (!heap_interval)
 		return;
 	next = atomic_load(&next_snapshot);
 	if (allocated < next)
 		return;
 	/* One snapshot per crossing, even when several threads see it. */
 	if (atomic_compare_exchange_strong(&next_snapshot, &next,
-					   allocated - allocated % heap_interval + heap_interval))
+					   allocated - allocated % heap_interval + heap_interval)) {
 		sem_post(&snap_sem);
+		need_writer();
+	}
 }
 
 static void start_snapshots(void)
 {
-	pthread_t t;
 	struct sigaction sa;
 	long v;
 
@@ -185,12 +226,6 @@ static void start_snapshots(void)
 	}
 	if (sem_init(&snap_sem, 0, 0) != 0)
 		return;
-	/* Created inside the guard: a profiler thread, never sampled. */
-	if (pthread_create(&t, NULL, snapshot_main, NULL) != 0) {
-		fprintf(stderr, "kiln: cannot start the heap snapshot thread\n");
-		return;
-	}
-	pthread_detach(t);
 	atomic_store(&snap_ready, true);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigusr2;
@@ -252,6 +287,7 @@ static void fork_child(void)
 	rt_http_fork_child();
 	/* The snapshot thread did not survive the fork. */
 	atomic_store(&snap_ready, false);
+	atomic_store(&snap_thread, 0);
 	atomic_store(&snap_busy.v, 0);
 	rt_leave();
 }

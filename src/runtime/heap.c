@@ -34,23 +34,12 @@ struct live {
 static struct live *live;
 static size_t live_n, live_cap;
 
-/* Counting filter: how many live sampled blocks hash to each cell. */
-#define FILTER_BITS 16
-static _Atomic uint32_t filter[1u << FILTER_BITS];
-
-static inline size_t addr_hash(uintptr_t a)
-{
-	return (size_t)(((uint64_t)a >> 4) * 0x9e3779b97f4a7c15ULL >> 20);
-}
+_Atomic uint32_t rt_heap_filter[1u << RT_FILTER_BITS];
+#define addr_hash rt_addr_hash
 
 static inline _Atomic uint32_t *filter_cell(const void *p)
 {
-	return &filter[addr_hash((uintptr_t)p) & ((1u << FILTER_BITS) - 1)];
-}
-
-bool rt_heap_maybe_sampled(const void *p)
-{
-	return atomic_load_explicit(filter_cell(p), memory_order_relaxed) != 0;
+	return &rt_heap_filter[addr_hash((uintptr_t)p) & ((1u << RT_FILTER_BITS) - 1)];
 }
 
 uint64_t rt_random(void)

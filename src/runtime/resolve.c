@@ -13,8 +13,9 @@ struct rt_real rt_real;
 _Atomic bool rt_resolved;
 
 /* dlerror's buffers and a few constructors' allocations fit easily. */
-#define BOOT_SIZE (256 * 1024)
-static _Alignas(64) unsigned char boot_buf[BOOT_SIZE];
+#define BOOT_SIZE RT_BOOT_SIZE
+_Alignas(64) unsigned char rt_boot_buf[BOOT_SIZE];
+#define boot_buf rt_boot_buf
 static _Atomic size_t boot_used;
 
 /* Each block is preceded by its size, so realloc can copy it out. */
@@ -40,12 +41,6 @@ void *rt_boot_alloc(size_t size, size_t align)
 	} while (!atomic_compare_exchange_weak(&boot_used, &off, end));
 	((struct boot_hdr *)(boot_buf + start) - 1)->size = size;
 	return boot_buf + start; /* static storage: already zeroed */
-}
-
-bool rt_boot_owns(const void *p)
-{
-	return (const unsigned char *)p >= boot_buf &&
-	       (const unsigned char *)p < boot_buf + BOOT_SIZE;
 }
 
 size_t rt_boot_size(const void *p)

@@ -79,8 +79,14 @@ extern _Atomic bool rt_resolved RT_HIDDEN;
 void rt_resolve(void) RT_HIDDEN;
 /* Static bootstrap buffer: allocations made while resolving. */
 void *rt_boot_alloc(size_t size, size_t align) RT_HIDDEN;
-bool rt_boot_owns(const void *p) RT_HIDDEN;
 size_t rt_boot_size(const void *p) RT_HIDDEN;
+#define RT_BOOT_SIZE (256 * 1024)
+extern unsigned char rt_boot_buf[RT_BOOT_SIZE] RT_HIDDEN;
+/* Inline: free() asks it for every pointer. */
+static inline bool rt_boot_owns(const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)rt_boot_buf < RT_BOOT_SIZE;
+}
 
 /* ---- a small futex lock: no pthread (we interpose it), no allocation,
  * reset to unlocked in a forked child (lock.c) ---- */
@@ -185,14 +191,28 @@ int rt_heap_snapshot(struct rt_buckets *out) RT_HIDDEN;
 int rt_heap_text(struct kbuf *out, struct kerr *err) RT_HIDDEN;
 /* Slow paths called by the hooks in malloc.c. */
 void rt_heap_sample(void *p, size_t size) RT_HIDDEN;
-/* The address may be sampled: cheap, lock-free test done before free. */
-bool rt_heap_maybe_sampled(const void *p) RT_HIDDEN;
+/* The address may be sampled: a lock-free test free() makes on every block.
+ * A counting filter: how many live sampled blocks hash to each cell. */
+#define RT_FILTER_BITS 16
+extern _Atomic uint32_t rt_heap_filter[1u << RT_FILTER_BITS] RT_HIDDEN;
+static inline size_t rt_addr_hash(uintptr_t a)
+{
+	return (size_t)(((uint64_t)a >> 4) * 0x9e3779b97f4a7c15ULL >> 20);
+}
+static inline bool rt_heap_maybe_sampled(const void *p)
+{
+	return atomic_load_explicit(
+		&rt_heap_filter[rt_addr_hash((uintptr_t)p) & ((1u << RT_FILTER_BITS) - 1)],
+		memory_order_relaxed) != 0;
+}
 void rt_heap_forget(const void *p) RT_HIDDEN;
 /* Estimated bytes allocated since heap_begin, updated at each sample. */
 uint64_t rt_heap_allocated(void) RT_HIDDEN;
 /* Wakes the snapshot writer when KILN_HEAP_INTERVAL bytes have passed
  * (env.c); called from the sampling path. */
 void rt_env_heap_progress(uint64_t allocated) RT_HIDDEN;
+/* A thread was created through our hook (env.c starts its helper then). */
+void rt_env_thread_created(void) RT_HIDDEN;
 void rt_heap_fork_prepare(void) RT_HIDDEN;
 void rt_heap_fork_parent(void) RT_HIDDEN;
 void rt_heap_fork_child(void) RT_HIDDEN;

@@ -131,9 +131,14 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	rt_lock_release(&rt_thread_buckets.lock);
 	rt_leave();
 	rc = rt_real.pthread_create(thread, attr, trampoline, st);
-	if (rc)
+	if (rc) {
 		rt_real.free(st);
-	return rc;
+		return rc;
+	}
+	rt_enter();
+	rt_env_thread_created();
+	rt_leave();
+	return 0;
 }
 
 void rt_thread_init(void)
