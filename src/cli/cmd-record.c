@@ -116,8 +116,8 @@ static int64_t wall_ns(void)
 struct meta_store {
 	struct profile_meta meta;
 	VEC(const char *) types;
-	VEC(char *) owned;
-	VEC(const char *) comments;
+	VEC(char *) owned;              /* event names */
+	VEC(char *) comments;           /* rewritten at each update */
 };
 
 static const char *own(struct meta_store *ms, char *s)
@@ -154,6 +154,8 @@ static void meta_release(struct meta_store *ms)
 		free(ms->owned.v[i]);
 	vec_free(&ms->owned);
 	vec_free(&ms->types);
+	for (size_t i = 0; i < ms->comments.n; i++)
+		free(ms->comments.v[i]);
 	vec_free(&ms->comments);
 }
 
@@ -166,6 +168,8 @@ static void meta_update(struct meta_store *ms, const struct recorder *r,
 	bool clock = recording_is_clock_event(&evs->v[0]);
 	int64_t total_period = 0;
 
+	for (size_t i = 0; i < ms->comments.n; i++)
+		free(ms->comments.v[i]);
 	ms->comments.n = 0;
 	if (o->period)
 		ms->meta.period = o->period;
@@ -179,15 +183,15 @@ static void meta_update(struct meta_store *ms, const struct recorder *r,
 	ms->meta.time_nanos = start_wall;
 	ms->meta.duration_nanos = (int64_t)((now_s() - start_mono) * 1e9);
 	kbuf_addf(&b, "kiln-record: %s", cmdline);
-	vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+	vec_push(&ms->comments, kbuf_detach(&b, NULL));
 	kbuf_addf(&b, "samples: %" PRIu64 ", lost: %" PRIu64 ", throttled: %" PRIu64,
 		  r->stats.samples, r->stats.lost, r->stats.throttled);
-	vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+	vec_push(&ms->comments, kbuf_detach(&b, NULL));
 	if (r->stats.truncated) {
 		kbuf_addf(&b, "truncated stacks: %" PRIu64, r->stats.truncated);
-		vec_push(&ms->comments, own(ms, kbuf_detach(&b, NULL)));
+		vec_push(&ms->comments, kbuf_detach(&b, NULL));
 	}
-	ms->meta.comments = ms->comments.v;
+	ms->meta.comments = (const char *const *)ms->comments.v;
 	ms->meta.n_comments = ms->comments.n;
 }
 
