@@ -39,8 +39,8 @@ static const char top_usage[] =
 
 /* Rebuild limits: the builder's profile past this many locations, the
  * task table past this many mappings (or four times what /proc had). */
-#define MAX_LOCATIONS 200000
-#define MIN_MAPS_LIMIT 32768
+#define MAX_LOCATIONS 100000
+#define MIN_MAPS_LIMIT 16384
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_changed;
@@ -460,7 +460,9 @@ int cmd_top(int argc, const char **argv)
 		rp.callchain = o.callchain && !o.stack_user;
 		rp.stack_user = o.stack_user;
 		rp.inherit = o.inherit;
-		rp.mmap_pages = o.mmap_pages ? (size_t)o.mmap_pages : o.stack_user ? 512 : 0;
+		/* Larger rings than record's default: a refresh that symbolizes a
+		 * burst of new binaries must not lose the samples meanwhile. */
+		rp.mmap_pages = o.mmap_pages ? (size_t)o.mmap_pages : o.stack_user ? 512 : 256;
 		ret = recording_open(&o.target, &r.evs, &rp, r.tasks, &r.launch, &r.session, &err);
 	}
 	if (ret < 0)

@@ -319,8 +319,17 @@ void top_hist_add(struct top_hist *h, const struct profile *p, uint64_t generati
 static void compact_strings(struct top_hist *h)
 {
 	struct top_hist n;
-	size_t live = h->frames.n * 3 + h->stacks.n + h->addrs.n * 2;
+	uint8_t *used = xcalloc(h->frames.n + 1, 1);
+	size_t live = h->stacks.n + h->addrs.n * 2;
 
+	/* Frames only grow between compactions: count those still in use. */
+	for (size_t i = 0; i < h->pool.n; i++)
+		used[h->pool.v[i]] = 1;
+	for (size_t i = 0; i < h->addrs.n; i++)
+		used[h->addrs.v[i].frame] = 1;
+	for (size_t i = 0; i < h->frames.n; i++)
+		live += used[i] * 3u;
+	free(used);
 	if (h->strs.n < 4096 || h->strs.n < 4 * live)
 		return;
 	memset(&n, 0, sizeof(n));

@@ -30,7 +30,7 @@ note "-p: hot_a=$a% hot_b=$b% hot_c=$c%"
 [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] || { echo "$last" >&2; fail "hot functions missing with -p"; }
 awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { exit !(a > b && b > c) }' || fail "order hot_a > hot_b > hot_c"
 grep -q "(target_pid: $wpid)" "$TMP/pid.txt" || fail "target in the PerfTop line"
-echo "$last" | grep -E '^ +[0-9.]+%' | grep -Ev 'cpu-split|libc|ld-linux|\[kernel\]|\[vdso\]' &&
+echo "$last" | grep -E '^ +[0-9.]+%' | grep -Ev 'cpu-split|lib|ld-linux|\[kernel\]|\[vdso\]|\[unknown\]' &&
 	fail "rows from other processes with -p"
 
 # -g: Children and Self, main's children cover the hot functions, and the
@@ -58,8 +58,8 @@ if command -v perf >/dev/null; then
 	(sleep 4 | timeout -s INT 3 perf top --stdio -d 1 -F 999 -e cpu-clock 2>/dev/null) |
 		tr -d '\033' >"$TMP/perf.txt" || true
 	if grep -q 'PerfTop:' "$TMP/perf.txt"; then
-		pl=$(grep -m1 'PerfTop:' "$TMP/perf.txt" | sed -E 's/[0-9.]+/N/g; s/ +/ /g')
-		kl=$(grep -m1 'PerfTop:' "$TMP/all.txt" | sed -E 's/[0-9.]+/N/g; s/ +/ /g')
+		pl=$(grep -m1 'PerfTop:' "$TMP/perf.txt" | sed -E 's/[0-9.]+/N/g; s/ +/ /g; s/: /:/g')
+		kl=$(grep -m1 'PerfTop:' "$TMP/all.txt" | sed -E 's/[0-9.]+/N/g; s/ +/ /g; s/: /:/g')
 		note "perf: $pl"
 		note "kiln: $kl"
 		[ "$pl" = "$kl" ] || fail "PerfTop line differs from perf's"

@@ -39,8 +39,9 @@ tmux -S "$sock" send-keys -t kt h
 wait_for 'kiln top keys' || fail "h: no help"
 grep -q 'annotate the selected symbol' "$TMP/screen.txt" || fail "help lists a"
 tmux -S "$sock" send-keys -t kt x         # any key closes the help
+for _ in $(seq 100); do screen | grep -q 'kiln top keys' || break; sleep 0.1; done
+screen | grep -q 'kiln top keys' && fail "help still shown"
 wait_for '^ *[0-9.]+%' || fail "list back after help"
-grep -q 'kiln top keys' "$TMP/screen.txt" && fail "help still shown"
 
 # The selected row is the first one; d keeps its shared object only.
 sel=$(grep -E '^ +[0-9.]+%' "$TMP/screen.txt" | head -1 | awk '{ print $2 }')
