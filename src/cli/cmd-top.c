@@ -10,6 +10,7 @@
  * holds too many mappings (exited processes are dropped then). */
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -195,6 +196,8 @@ static int new_builder(struct top_run *r)
 	unwinder_free(r->unwinder);
 	r->unwinder = NULL;
 	builder_free(r->builder);
+	/* Hand the old builder's memory back, or RSS keeps its high mark. */
+	malloc_trim(0);
 	r->builder = builder_new();
 	r->generation++;
 	r->t.sym = builder_symbolizer(r->builder);
