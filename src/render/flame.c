@@ -323,10 +323,10 @@ void render_flame_svg(const struct ftree *t, const struct flame_opts *o, struct 
 			kbuf_addstr(out, "; red: user, yellow: library, orange: kernel, aqua: inlined");
 	}
 	kbuf_addf(out, "</text>\n<text id=\"unzoom\" class=\"btn hide\" x=\"%d\" y=\"24\">Reset Zoom</text>\n"
-		       "<text id=\"search\" class=\"btn\" x=\"%d\" y=\"24\">Search</text>\n"
+		       "<text id=\"search\" class=\"btn\" x=\"%d\" y=\"24\" text-anchor=\"end\">Search</text>\n"
 		       "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n"
 		       "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n<g id=\"frames\">\n",
-		  PAD_X, width - 70, PAD_X, L.height - 12, width - PAD_X, L.height - 12);
+		  PAD_X, width - PAD_X, PAD_X, L.height - 12, width - PAD_X, L.height - 12);
 
 	if (L.total > 0) {
 		struct item root = { 0, 0, 0, PAD_X, inner, t->n[0].value, t->n[0].base };
