@@ -8,7 +8,9 @@
 #include "kiln.h"
 #include "rt.h"
 
-static __thread char last_error[512] RT_TLS;
+/* Small: libkiln's TLS is static (initial-exec, for the hooks), and a
+ * dlopen'ed library only gets the few hundred bytes glibc keeps spare. */
+static __thread char last_error[256];
 
 const char *kiln_strerror(int code)
 {
@@ -59,7 +61,8 @@ int rt_fail_kerr(const struct kerr *e)
 {
 	int code = rt_errno_code(e->code ? e->code : -EIO);
 
-	snprintf(last_error, sizeof(last_error), "%s", e->msg[0] ? e->msg : kiln_strerror(code));
+	snprintf(last_error, sizeof(last_error), "%.*s", (int)sizeof(last_error) - 1,
+		 e->msg[0] ? e->msg : kiln_strerror(code));
 	return code;
 }
 

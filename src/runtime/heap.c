@@ -205,6 +205,9 @@ int rt_heap_begin(long rate, struct kerr *err)
 		rt_resolve();
 	if (!atomic_load(&rt_resolved))
 		return kerr_set(err, -ENOSYS, "cannot find the C library's malloc");
+	if (!rt_heap_hooked())
+		return kerr_set(err, KILN_ENOHOOKS, "malloc is not libkiln's: preload it "
+				"(LD_PRELOAD) or link it ahead of the C library");
 	if (atomic_load(&rt_heap_on)) {
 		if (rate == heap_rate)
 			return 0;

@@ -11,6 +11,7 @@
  *
  * Before the real functions are known (start-up, or dlsym itself calling
  * calloc) allocations come from the static bootstrap buffer (resolve.c). */
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -205,4 +206,14 @@ RT_EXPORT size_t malloc_usable_size(void *p)
 	if (RT_UNLIKELY(!ready()))
 		return 0;
 	return rt_real.malloc_usable_size(p);
+}
+
+/* Our own malloc, whatever the dynamic linker binds "malloc" to. */
+extern __typeof(malloc) rt_malloc_self RT_ALIAS_OF(malloc);
+
+bool rt_heap_hooked(void)
+{
+	/* Preloaded, linked ahead of libc or static: the program's malloc is
+	 * ours. dlopen'ed: it is libc's, and no allocation would be seen. */
+	return dlsym(RTLD_DEFAULT, "malloc") == (void *)rt_malloc_self;
 }

@@ -8,6 +8,7 @@
  *
  * Workload: an uncontended lock costs one trylock more than without
  * libkiln; when the profiler is off, a relaxed load. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <sched.h>
 #include <time.h>
@@ -125,12 +126,21 @@ RT_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 	return rc;
 }
 
+extern __typeof(pthread_mutex_lock) rt_mutex_lock_self RT_ALIAS_OF(pthread_mutex_lock);
+
+/* As rt_heap_hooked(), for the lock functions. */
+static bool mutex_hooked(void)
+{
+	return dlsym(RTLD_DEFAULT, "pthread_mutex_lock") == (void *)rt_mutex_lock_self;
+}
+
 int rt_mutex_begin(void)
 {
 	if (!atomic_load(&rt_resolved))
 		rt_resolve();
-	if (!rt_real.mutex_lock)
-		return KILN_ENOHOOKS;
+	if (!rt_real.mutex_lock || !mutex_hooked())
+		return rt_fail(KILN_ENOHOOKS, "pthread_mutex_lock is not libkiln's: preload it "
+			       "(LD_PRELOAD) or link it ahead of the C library");
 	atomic_store(&mutex_on, 1);
 	return 0;
 }

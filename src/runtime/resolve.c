@@ -26,15 +26,17 @@ struct boot_hdr {
 
 void *rt_boot_alloc(size_t size, size_t align)
 {
+	uintptr_t base = (uintptr_t)boot_buf;
 	size_t off, start, end;
 
 	if (align < 16)
 		align = 16;
-	if (size > BOOT_SIZE)
+	if (size > BOOT_SIZE || (align & (align - 1)))
 		return NULL;
 	off = atomic_load(&boot_used);
 	do {
-		start = (off + sizeof(struct boot_hdr) + align - 1) & ~(align - 1);
+		/* aligned as an address, not only as an offset */
+		start = ((base + off + sizeof(struct boot_hdr) + align - 1) & ~(align - 1)) - base;
 		end = start + ((size + 15) & ~(size_t)15);
 		if (end > BOOT_SIZE)
 			return NULL;

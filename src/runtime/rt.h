@@ -27,6 +27,16 @@
 #define RT_TLS __attribute__((tls_model("initial-exec")))
 #define RT_HIDDEN __attribute__((visibility("hidden")))
 #define RT_EXPORT __attribute__((visibility("default")))
+/* A hidden alias of an interposed function, to compare with what the
+ * dynamic linker resolves the public name to. */
+#if defined(__has_attribute)
+#if __has_attribute(copy)
+#define RT_ALIAS_OF(f) __attribute__((alias(#f), visibility("hidden"), copy(f)))
+#endif
+#endif
+#ifndef RT_ALIAS_OF
+#define RT_ALIAS_OF(f) __attribute__((alias(#f), visibility("hidden")))
+#endif
 #define RT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -180,6 +190,8 @@ void rt_cpu_after_fork_child(void) RT_HIDDEN;
 /* ---- heap profiler (heap.c, malloc.c) ---- */
 extern _Atomic int rt_heap_on RT_HIDDEN;
 int rt_heap_begin(long rate, struct kerr *err) RT_HIDDEN;
+/* True when the process's malloc is libkiln's (not when dlopen'ed). */
+bool rt_heap_hooked(void) RT_HIDDEN;
 bool rt_heap_running(void) RT_HIDDEN;
 /* Builds the heap profile; `allocs` makes alloc_space the default type.
  * With `base` (a rt_heap_snapshot() taken earlier), only what happened

@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	CHECK(strstr(kiln_last_error(), "nonexistent-dir") != NULL);
 
 	CHECK_EQ(kiln_mutex_start(), 0);
+	CHECK_EQ(kiln_mutex_start(), 0); /* idempotent */
 	snprintf(path, sizeof(path), "%s/api-mutex.pb.gz", dir);
 	CHECK_EQ(kiln_mutex_write(path), 0);
 
