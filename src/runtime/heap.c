@@ -162,7 +162,7 @@ __attribute__((noinline)) void rt_heap_sample(void *p, size_t n)
 	passed = rt_tls.heap_drawn - rt_tls.heap_until;
 	rt_tls.heap_drawn = rt_tls.heap_until = next_interval();
 
-	np = rt_stack_here(pcs, RT_MAX_FRAMES, 2); /* this, the hook */
+	np = rt_stack_unwind(pcs, RT_MAX_FRAMES, 2); /* this, the hook */
 	rt_enter();
 	rt_lock_acquire(&heap_b.lock);
 	bi = rt_bucket_get(&heap_b, pcs, np, n);

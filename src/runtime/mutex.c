@@ -24,7 +24,7 @@ static __attribute__((noinline)) void contended(uint64_t t0)
 {
 	uintptr_t pcs[RT_MAX_FRAMES];
 	int64_t ns = (int64_t)(rt_now_ns(CLOCK_MONOTONIC) - t0);
-	int n = rt_stack_here(pcs, RT_MAX_FRAMES, 2);
+	int n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 2);
 	size_t bi;
 
 	rt_enter();

@@ -118,11 +118,11 @@ static inline void rt_lock_release(rt_lock *l)
 }
 
 /* ---- stacks (stack.c) ---- */
-/* Captures the caller's stack: return addresses, innermost first, skipping
- * `skip` frames of libkiln. Returns the number written (<= max). Never
- * faults: each frame pointer is checked against the thread's stack bounds,
- * or read through the kernel when they are unknown. Async-signal-safe. */
-int rt_stack_here(uintptr_t *pcs, int max, int skip) RT_HIDDEN;
+/* Captures the caller's stack: return addresses, innermost first, `skip`
+ * frames of libkiln dropped, at most `max`; returns how many. From the
+ * DWARF unwinder: exact through code without frame pointers. Not
+ * async-signal-safe: for the hooks' sampled paths only. */
+int rt_stack_unwind(uintptr_t *pcs, int max, int skip) RT_HIDDEN;
 /* Walks from an interrupted context: pcs[0] = pc, then return addresses
  * found from frame pointer `fp` (and `sp` bounds the first frame).
  * Async-signal-safe. */

@@ -6,11 +6,19 @@
  * bounds are unknown (one not started through our pthread_create hook) each
  * frame is read with process_vm_readv on ourselves, which fails with EFAULT
  * instead of faulting. Code built without frame pointers gives short or
- * truncated stacks, never a crash. */
+ * truncated stacks, never a crash.
+ *
+ * Outside signal handlers (the sampled paths of the allocation, lock and
+ * thread hooks) stacks come from the DWARF unwinder instead
+ * (_Unwind_Backtrace over .eh_frame, which every binary carries): it sees
+ * through code without frame pointers, such as libstdc++'s operator new,
+ * which would otherwise hide the function that called it. It is not
+ * async-signal-safe, and costs a few microseconds per sample. */
 #include "rt.h"
 
 #include <pthread.h>
 #include <sys/syscall.h>
+#include <unwind.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -58,20 +66,35 @@ int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int 
 	return n;
 }
 
-__attribute__((noinline)) int rt_stack_here(uintptr_t *pcs, int max, int skip)
-{
-	uintptr_t tmp[RT_MAX_FRAMES + 8];
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	int want = max + skip, n;
+struct unwind_state {
+	uintptr_t *pcs;
+	int n, max, skip;
+};
 
-	if (want > (int)(sizeof(tmp) / sizeof(tmp[0])))
-		want = sizeof(tmp) / sizeof(tmp[0]);
-	n = rt_stack_walk(0, fp, fp, tmp, want);
-	if (n <= skip)
+static _Unwind_Reason_Code unwind_one(struct _Unwind_Context *ctx, void *arg)
+{
+	struct unwind_state *st = arg;
+	uintptr_t ip = (uintptr_t)_Unwind_GetIP(ctx);
+
+	if (!ip)
+		return _URC_END_OF_STACK;
+	if (st->skip > 0) {
+		st->skip--;
+		return _URC_NO_REASON;
+	}
+	st->pcs[st->n++] = ip;
+	return st->n < st->max ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+__attribute__((noinline)) int rt_stack_unwind(uintptr_t *pcs, int max, int skip)
+{
+	/* The first frame reported is this function's own. */
+	struct unwind_state st = { pcs, 0, max, skip + 1 };
+
+	if (max <= 0)
 		return 0;
-	for (int i = skip; i < n; i++)
-		pcs[i - skip] = tmp[i];
-	return n - skip;
+	_Unwind_Backtrace(unwind_one, &st);
+	return st.n;
 }
 
 void rt_stack_bounds_init(void)

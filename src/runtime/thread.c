@@ -113,7 +113,7 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		rt_resolve();
 	if (!rt_real.pthread_create)
 		return EAGAIN;
-	n = rt_stack_here(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
+	n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
 	st = rt_real.malloc(sizeof(*st));
 	if (!st)
 		return rt_real.pthread_create(thread, attr, fn, arg);
