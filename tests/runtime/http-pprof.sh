@@ -74,12 +74,14 @@ grep -q 'spin_work' "$TMP/cpu.txt" || { cat "$TMP/cpu.txt" >&2; fail "CPU profil
 grep -q '^Type: cpu$' "$TMP/cpu.txt" || fail "CPU profile type"
 
 # one CPU profile at a time
-( pprof -seconds 3 -raw "$base/profile" >/dev/null 2>&1 & )
-sleep 1
+http "$base/profile?seconds=4" >"$TMP/first" &
+first=$!
+sleep 2
 http "$base/profile?seconds=1" >"$TMP/busy"
 head -1 "$TMP/busy" | grep -q '^500$' || fail "a second CPU profile was not refused"
 grep -q 'Could not enable CPU profiling' "$TMP/busy" || fail "busy message"
-sleep 3
+wait $first
+head -1 "$TMP/first" | grep -q '^200$' || fail "the first CPU profile failed"
 
 pprof -raw "$base/mutex" >"$TMP/mutex.txt" 2>&1 || fail "mutex profile"
 grep -q 'lock_site' "$TMP/mutex.txt" || fail "mutex profile lacks lock_site"
