@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Lost samples are counted, printed and kept in the profile; missing
+# permissions are explained (perf_event_paranoid), not crashed on.
+. "$KILN_SRC/tests/lib.sh"
+need_root
+need_cmd go
+
+# A one-page ring cannot hold even one 8 KiB stack copy: every sample of
+# this recording is lost, and kiln must say so.
+out="$TMP/lost.pb.gz"
+"$KILN" record -m 1 --call-graph dwarf -o "$out" -- "$(workload cpu-split)" 0.5 2>"$TMP/err" ||
+	{ cat "$TMP/err" >&2; fail "record with a tiny ring"; }
+grep -Eq '^kiln: warning: lost [1-9][0-9]* samples' "$TMP/err" || { cat "$TMP/err" >&2; fail "no lost warning"; }
+grep -Eq '[1-9][0-9]* lost, wrote' "$TMP/err" || fail "summary does not count lost samples"
+check_valid_profile "$out"
+grep -Eq '^Comment: samples: [0-9]+, lost: [1-9]' "$TMP/raw.txt" || fail "lost count not in the profile"
+
+# Without privileges (perf_event_paranoid >= 2 forbids kernel sampling to
+# users), one line that names the setting and what to change.
+command -v runuser >/dev/null || skip "needs runuser (util-linux) for the permission check"
+paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
+if [ "$paranoid" -ge 2 ]; then
+	chmod 777 "$TMP"
+	runuser -u nobody -- "$KILN" record -e cpu-clock -a -o "$TMP/nobody.pb.gz" --duration 0.1 2>"$TMP/err"; rc=$?
+	[ "$rc" -ne 0 ] || fail "unprivileged system-wide recording accepted"
+	[ "$(wc -l < "$TMP/err")" -eq 1 ] || { cat "$TMP/err" >&2; fail "expected one line"; }
+	grep -q 'perf_event_paranoid' "$TMP/err" || { cat "$TMP/err" >&2; fail "no paranoid hint"; }
+	[ ! -e "$TMP/nobody.pb.gz" ] || fail "output written without permission"
+else
+	note "perf_event_paranoid is $paranoid here: the permission message is not reachable"
+fi
+echo ok
