@@ -20,8 +20,10 @@ grep -Eq '^Comment: samples: [0-9]+, lost: [1-9]' "$TMP/raw.txt" || fail "lost c
 command -v runuser >/dev/null || skip "needs runuser (util-linux) for the permission check"
 paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
 if [ "$paranoid" -ge 2 ]; then
+	# A copy the user can reach whatever the build folder's permissions.
 	chmod 777 "$TMP"
-	runuser -u nobody -- "$KILN" record -e cpu-clock -a -o "$TMP/nobody.pb.gz" --duration 0.1 2>"$TMP/err"; rc=$?
+	install -m 755 "$KILN" "$TMP/kiln"
+	runuser -u nobody -- "$TMP/kiln" record -e cpu-clock -a -o "$TMP/nobody.pb.gz" --duration 0.1 2>"$TMP/err"; rc=$?
 	[ "$rc" -ne 0 ] || fail "unprivileged system-wide recording accepted"
 	[ "$(wc -l < "$TMP/err")" -eq 1 ] || { cat "$TMP/err" >&2; fail "expected one line"; }
 	grep -q 'perf_event_paranoid' "$TMP/err" || { cat "$TMP/err" >&2; fail "no paranoid hint"; }
