@@ -121,4 +121,7 @@ grep -q grow_cache "$TMP/kr.txt" || { cat "$TMP/kr.txt" >&2; fail "kiln report -
 grep -q spin_work "$TMP/krc.txt" || { cat "$TMP/krc.txt" >&2; fail "kiln report CPU profile lacks spin_work"; }
 "$KILN" report -top "$base/nosuch" >/dev/null 2>"$TMP/kre.err" && fail "kiln report accepted a 404"
 grep -q '404.*Unknown profile' "$TMP/kre.err" || { cat "$TMP/kre.err" >&2; fail "kiln report does not show the server's error"; }
+"$KILN" report -top "http://127.0.0.1:1/debug/pprof/heap" >/dev/null 2>"$TMP/krr.err" &&
+	fail "kiln report accepted a refused connection"
+grep -q '127.0.0.1:1/debug/pprof/heap' "$TMP/krr.err" || { cat "$TMP/krr.err" >&2; fail "refused connection message"; }
 echo "ok: /debug/pprof answered go tool pprof"
