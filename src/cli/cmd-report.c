@@ -139,6 +139,7 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 			ret = profile_read_file(srcs->v[i], NULL, &ps[n], err);
 		if (ret < 0)
 			goto out;
+		profile_add_fake_mapping(ps[n]);
 		n++;
 	}
 	if (n == 1) {
@@ -184,8 +185,13 @@ static int prepare(struct cli_opts *c, const struct strlist *srcs, struct profil
 		profile_free(base);
 		base = NULL;
 		p = merged;
-	} else if (compact && (ret = profile_compact(&p, err)) < 0) {
-		goto fail;
+	} else if (compact) {
+		if ((ret = profile_compact(&p, err)) < 0)
+			goto fail;
+	} else if (srcs->n == 1) {
+		/* pprof merges even a single profile; reports that do not show
+		 * ids need only its effect on samples. */
+		profile_merge_samples(p);
 	}
 	{
 		struct kerr e2 = KERR_INIT;
@@ -421,10 +427,8 @@ int cmd_report(int argc, const char **argv)
 		goto out;
 	}
 	if (report_generate(p, r, &out, &notes, &err) < 0) {
+		/* Like pprof, nothing of a failed report is printed. */
 		print_notes(&notes);
-		/* pprof prints what it has before the error (e.g. -peek). */
-		if (out.len)
-			write_output(c.output, &out, false);
 		cli_error("report: %s", err.msg);
 		goto out;
 	}

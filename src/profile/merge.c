@@ -13,6 +13,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/hashmap.h"
 #include "../base/units.h"
 #include "dedup.h"
 
@@ -734,4 +735,220 @@ bool profile_sample_has_label(const struct profile *p, const struct pf_sample *s
 		if (l[j].str && str_is(p, l[j].key, key) && str_is(p, l[j].str, value))
 			return true;
 	return false;
+}
+
+/* ---- in-place sample merging ---- */
+
+/* Canonical index of each mapping, function and location: the first one
+ * with the same merge key, as profile_merge() would map them. */
+struct canon {
+	const struct profile *p;
+	uint32_t *map, *fn, *loc;
+};
+
+static bool str_eq(const struct profile *p, int64_t a, int64_t b)
+{
+	return a == b || strcmp(profile_get_str(p, a), profile_get_str(p, b)) == 0;
+}
+
+static uint64_t str_hash(const struct profile *p, int64_t idx)
+{
+	const char *s = profile_get_str(p, idx);
+
+	return hash_bytes(s, strlen(s), 0);
+}
+
+static int64_t map_name(const struct profile *p, const struct pf_mapping *m)
+{
+	return profile_get_str(p, m->build_id)[0] ? m->build_id : m->filename;
+}
+
+static bool cmap_eq(void *ctx, uint32_t a, uint32_t b)
+{
+	const struct profile *p = ctx;
+	const struct pf_mapping *x = &p->mappings[a], *y = &p->mappings[b];
+
+	return mapping_size_key(x) == mapping_size_key(y) && x->file_offset == y->file_offset &&
+	       str_eq(p, map_name(p, x), map_name(p, y));
+}
+
+static bool cfn_eq(void *ctx, uint32_t a, uint32_t b)
+{
+	const struct profile *p = ctx;
+	const struct pf_function *x = &p->functions[a], *y = &p->functions[b];
+
+	return x->start_line == y->start_line && str_eq(p, x->name, y->name) &&
+	       str_eq(p, x->system_name, y->system_name) && str_eq(p, x->filename, y->filename);
+}
+
+static uint64_t cloc_addr(const struct profile *p, const struct pf_location *l, uint32_t *cmap)
+{
+	const struct pf_mapping *m = l->mapping_id ? profile_mapping(p, l->mapping_id) : NULL;
+
+	*cmap = m ? (uint32_t)(m - p->mappings) : UINT32_MAX;
+	return m ? l->address - m->memory_start : l->address;
+}
+
+static bool cloc_eq(void *ctx, uint32_t a, uint32_t b)
+{
+	const struct canon *c = ctx;
+	const struct profile *p = c->p;
+	const struct pf_location *x = &p->locations[a], *y = &p->locations[b];
+	const struct pf_line *lx = pf_location_lines(p, x), *ly = pf_location_lines(p, y);
+	uint32_t mx, my;
+
+	if (x->is_folded != y->is_folded || x->n_line != y->n_line ||
+	    cloc_addr(p, x, &mx) != cloc_addr(p, y, &my))
+		return false;
+	if ((mx == UINT32_MAX) != (my == UINT32_MAX) ||
+	    (mx != UINT32_MAX && c->map[mx] != c->map[my]))
+		return false;
+	for (uint32_t i = 0; i < x->n_line; i++) {
+		size_t fx = (size_t)(profile_function(p, lx[i].function_id) - p->functions);
+		size_t fy = (size_t)(profile_function(p, ly[i].function_id) - p->functions);
+		if (c->fn[fx] != c->fn[fy] || lx[i].line != ly[i].line || lx[i].column != ly[i].column)
+			return false;
+	}
+	return true;
+}
+
+/* Labels in merge order (string first, by key text, stable), compared by
+ * content: decoded profiles may hold one string at several indices. */
+static void canon_labels(const struct profile *p, const struct pf_sample *s, struct pf_label *out)
+{
+	if (s->n_lab)
+		memcpy(out, pf_sample_labels(p, s), s->n_lab * sizeof(*out));
+	sort_labels(p, out, s->n_lab);
+}
+
+struct csample_ctx {
+	struct canon *c;
+	struct pf_label *la, *lb;
+};
+
+static bool csample_eq(void *ctx, uint32_t a, uint32_t b)
+{
+	struct csample_ctx *sc = ctx;
+	const struct profile *p = sc->c->p;
+	const struct pf_sample *x = &p->samples[a], *y = &p->samples[b];
+	const uint64_t *lx = pf_sample_locs(p, x), *ly = pf_sample_locs(p, y);
+
+	if (x->n_loc != y->n_loc || x->n_lab != y->n_lab)
+		return false;
+	for (uint32_t i = 0; i < x->n_loc; i++)
+		if (sc->c->loc[profile_location_index(p, lx[i])] !=
+		    sc->c->loc[profile_location_index(p, ly[i])])
+			return false;
+	canon_labels(p, x, sc->la);
+	canon_labels(p, y, sc->lb);
+	for (uint32_t i = 0; i < x->n_lab; i++)
+		if (!str_eq(p, sc->la[i].key, sc->lb[i].key) || !str_eq(p, sc->la[i].str, sc->lb[i].str) ||
+		    sc->la[i].num != sc->lb[i].num || !str_eq(p, sc->la[i].num_unit, sc->lb[i].num_unit))
+			return false;
+	return true;
+}
+
+void profile_merge_samples(struct profile *p)
+{
+	struct canon c = { p, NULL, NULL, NULL };
+	struct dedup d = DEDUP_INIT;
+	struct csample_ctx sc = { &c, NULL, NULL };
+	size_t cap_lab = 0, fill = 0;
+	uint32_t max_lab = 0;
+
+	c.map = xmalloc((p->n_mappings + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < p->n_mappings; i++) {
+		const struct pf_mapping *m = &p->mappings[i];
+		uint64_t h = dedup_mix(dedup_mix(dedup_mix(1, mapping_size_key(m)), m->file_offset),
+				       str_hash(p, map_name(p, m)));
+		c.map[i] = dedup_insert(&d, h, (uint32_t)i, cmap_eq, p);
+	}
+	dedup_release(&d);
+	c.fn = xmalloc((p->n_functions + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct pf_function *f = &p->functions[i];
+		uint64_t h = dedup_mix(dedup_mix(dedup_mix(dedup_mix(2, (uint64_t)f->start_line),
+							   str_hash(p, f->name)),
+						 str_hash(p, f->system_name)),
+				       str_hash(p, f->filename));
+		c.fn[i] = dedup_insert(&d, h, (uint32_t)i, cfn_eq, p);
+	}
+	dedup_release(&d);
+	c.loc = xmalloc((p->n_locations + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < p->n_locations; i++) {
+		const struct pf_location *l = &p->locations[i];
+		const struct pf_line *ln = pf_location_lines(p, l);
+		uint32_t cm;
+		uint64_t h = dedup_mix(dedup_mix(3, cloc_addr(p, l, &cm)), l->is_folded);
+
+		h = dedup_mix(h, cm == UINT32_MAX ? UINT64_MAX : c.map[cm]);
+		for (uint32_t k = 0; k < l->n_line; k++) {
+			size_t fi = (size_t)(profile_function(p, ln[k].function_id) - p->functions);
+			h = dedup_mix(dedup_mix(dedup_mix(h, c.fn[fi]), (uint64_t)ln[k].line),
+				      (uint64_t)ln[k].column);
+		}
+		c.loc[i] = dedup_insert(&d, h, (uint32_t)i, cloc_eq, &c);
+	}
+	dedup_release(&d);
+	for (size_t i = 0; i < p->n_samples; i++)
+		if (p->samples[i].n_lab > max_lab)
+			max_lab = p->samples[i].n_lab;
+	sc.la = xgrow(NULL, &cap_lab, max_lab + 1, sizeof(struct pf_label));
+	cap_lab = 0;
+	sc.lb = xgrow(NULL, &cap_lab, max_lab + 1, sizeof(struct pf_label));
+	for (size_t i = 0; i < p->n_samples; i++) {
+		struct pf_sample *s = &p->samples[i];
+		const uint64_t *locs = pf_sample_locs(p, s);
+		uint64_t h = 4;
+		uint32_t got;
+
+		if (zero_values(pf_sample_values(p, s), s->n_val))
+			continue;
+		for (uint32_t k = 0; k < s->n_loc; k++)
+			h = dedup_mix(h, c.loc[profile_location_index(p, locs[k])]);
+		canon_labels(p, s, sc.la);
+		for (uint32_t k = 0; k < s->n_lab; k++)
+			h = dedup_mix(dedup_mix(dedup_mix(dedup_mix(h, str_hash(p, sc.la[k].key)),
+							  str_hash(p, sc.la[k].str)),
+						(uint64_t)sc.la[k].num),
+				      str_hash(p, sc.la[k].num_unit));
+		/* Kept samples move to the front; compare against their new
+		 * places, so insert under the index they will have. */
+		p->samples[fill] = *s;
+		got = dedup_insert(&d, dedup_mix(h, s->n_loc), (uint32_t)fill, csample_eq, &sc);
+		if (got != fill) {
+			int64_t *dv = (int64_t *)pf_sample_values(p, &p->samples[got]);
+			const int64_t *sv = pf_sample_values(p, s);
+			for (uint32_t k = 0; k < s->n_val && k < p->samples[got].n_val; k++)
+				dv[k] = (int64_t)((uint64_t)dv[k] + (uint64_t)sv[k]);
+			continue;
+		}
+		fill++;
+	}
+	p->n_samples = fill;
+	/* Sums that cancelled out leave zero samples; drop them. */
+	fill = 0;
+	for (size_t i = 0; i < p->n_samples; i++)
+		if (!zero_values(pf_sample_values(p, &p->samples[i]), p->samples[i].n_val))
+			p->samples[fill++] = p->samples[i];
+	p->n_samples = fill;
+	dedup_release(&d);
+	free(sc.la);
+	free(sc.lb);
+	free(c.map);
+	free(c.fn);
+	free(c.loc);
+}
+
+void profile_add_fake_mapping(struct profile *p)
+{
+	struct pf_mapping *m;
+
+	if (p->n_mappings)
+		return;
+	m = profile_add_mapping(p);
+	m->id = 1;
+	for (size_t i = 0; i < p->n_locations; i++)
+		p->locations[i].mapping_id = 1;
+	profile_index(p);
 }

@@ -66,8 +66,8 @@ struct report_opts {
 void report_opts_init(struct report_opts *o);
 
 /* Filters, aggregates and renders p into out (p is modified). Returns 0, or
- * -EINVAL for bad options/regexes and "no matches found for regexp" (the
- * report text produced so far is still in out, as pprof prints it). */
+ * -EINVAL for bad options/regexes and "no matches found for regexp"; out
+ * may then hold a partial report, which pprof would not print. */
 int report_generate(struct profile *p, const struct report_opts *o, struct kbuf *out,
 		    struct kbuf *notes, struct kerr *err);
 
