@@ -156,6 +156,17 @@ out:
 	return ret;
 }
 
+static bool has_negative(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_samples; i++) {
+		const int64_t *v = pf_sample_values(p, &p->samples[i]);
+		for (uint32_t k = 0; k < p->samples[i].n_val; k++)
+			if (v[k] < 0)
+				return true;
+	}
+	return false;
+}
+
 /* pprof's fetchProfiles tail: base handling, drop_frames, comment. */
 static int prepare(struct cli_opts *c, const struct strlist *srcs, struct profile **out,
 		   bool compact, struct kerr *err)
@@ -188,9 +199,10 @@ static int prepare(struct cli_opts *c, const struct strlist *srcs, struct profil
 	} else if (compact) {
 		if ((ret = profile_compact(&p, err)) < 0)
 			goto fail;
-	} else if (srcs->n == 1) {
-		/* pprof merges even a single profile; reports that do not show
-		 * ids need only its effect on samples. */
+	} else if (srcs->n == 1 && has_negative(p)) {
+		/* pprof merges even a single profile. Reports that do not show
+		 * ids see that only through totals (sums of |value|), which
+		 * merging can change only when values of both signs meet. */
 		profile_merge_samples(p);
 	}
 	{
