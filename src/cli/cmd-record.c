@@ -450,7 +450,6 @@ int cmd_record(int argc, const char **argv)
 	struct record_opts o = { TARGET_INIT, KBUF_INIT };
 	struct recording rc;
 	struct kerr err = KERR_INIT;
-	struct sigaction sa;
 	sigset_t block, waitmask;
 	int status = 0, ret, exit_code = 0;
 	bool child_done = false, exec_failed = false;
@@ -496,23 +495,7 @@ int cmd_record(int argc, const char **argv)
 
 	/* Signals stay blocked except while waiting in ppoll, so none is lost
 	 * between a check and the wait. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGHUP);
-	sigdelset(&waitmask, SIGCHLD);
+	recording_block_signals(on_stop, on_child, &block, &waitmask);
 
 	ret = start_target(&rc, &exec_failed, &err);
 	if (ret < 0) {

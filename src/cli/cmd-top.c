@@ -370,7 +370,6 @@ int cmd_top(int argc, const char **argv)
 	struct top_opts o;
 	struct top_run r;
 	struct kerr err = KERR_INIT;
-	struct sigaction sa;
 	sigset_t block, waitmask;
 	int ret, exit_code = 1;
 
@@ -437,23 +436,7 @@ int cmd_top(int argc, const char **argv)
 		goto out_session;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGHUP);
-	sigdelset(&waitmask, SIGCHLD);
+	recording_block_signals(on_stop, on_child, &block, &waitmask);
 
 	{
 		struct recording_params rp;

@@ -1,6 +1,7 @@
 /* Recording setup shared by record and top (see recording.h). */
 #include "recording.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,26 @@ int recording_open(const struct target *t, const struct event_list *evs,
 	ret = session_open(&so, out, err);
 	free(tids.v);
 	return ret;
+}
+
+void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset_t *block,
+			     sigset_t *waitmask)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(block);
+	sa.sa_handler = on_stop;
+	for (size_t i = 0; i < sizeof(stops) / sizeof(*stops); i++) {
+		sigaction(stops[i], &sa, NULL);
+		sigaddset(block, stops[i]);
+	}
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaddset(block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, block, waitmask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(*stops); i++)
+		sigdelset(waitmask, stops[i]);
+	sigdelset(waitmask, SIGCHLD);
 }

@@ -6,6 +6,7 @@
 #ifndef KILN_CLI_RECORDING_H
 #define KILN_CLI_RECORDING_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,5 +46,12 @@ struct recording_params {
 int recording_open(const struct target *t, const struct event_list *evs,
 		   const struct recording_params *rp, struct tasks *tasks, struct launch *l,
 		   struct session **out, struct kerr *err);
+
+/* Installs the handlers for SIGINT/SIGTERM/SIGHUP (on_stop) and SIGCHLD
+ * (on_child) and blocks those signals; *block gets them and *waitmask the
+ * mask to wait with (ppoll), so none is lost between a check and a wait.
+ * Restore with sigprocmask(SIG_UNBLOCK, block, NULL). */
+void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset_t *block,
+			     sigset_t *waitmask);
 
 #endif
