@@ -13,6 +13,7 @@
 #include "../base/buf.h"
 #include "../base/hashmap.h"
 #include "../base/vec.h"
+#include "../base/search.h"
 
 /* Caps against corrupt data: ranges per CU, how far a lookup walks back for
  * an enclosing CU range, how deep scopes nest and how many DIEs one lookup
@@ -101,16 +102,9 @@ void sym_dwarf_free(struct sym_dwarf *d)
 
 static bool find_cu(struct sym_dwarf *d, uint64_t vaddr, Dwarf_Die *cudie)
 {
-	size_t lo = 0, hi = d->cus.n;
+	size_t lo = upper_bound_u64(d->cus.v, d->cus.n, sizeof(*d->cus.v),
+				    offsetof(__typeof__(*d->cus.v), lo), vaddr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->cus.v[mid].lo <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (size_t i = lo, steps = 0; i > 0 && steps < ENCLOSING_SCAN; i--, steps++) {
 		if (vaddr < d->cus.v[i - 1].hi)
 			return dwarf_offdie(d->dbg, d->cus.v[i - 1].die, cudie) != NULL;

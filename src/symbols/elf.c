@@ -15,6 +15,7 @@
 
 #include "../base/alloc.h"
 #include "../base/vec.h"
+#include "../base/search.h"
 
 /* How far lookups walk back over later-starting symbols for one that
  * encloses the address (assembly with nested FUNC symbols); corrupt files
@@ -346,20 +347,27 @@ void elf_symtab_add(struct symvec *t, const struct elf_image *im, Elf_Scn *scn)
 	free(secs);
 }
 
+int sym_alias_cmp(uint64_t a_addr, uint32_t a_rank, const char *a_name,
+		  uint64_t b_addr, uint32_t b_rank, const char *b_name)
+{
+	size_t la, lb;
+
+	if (a_addr != b_addr)
+		return a_addr < b_addr ? -1 : 1;
+	if (a_rank != b_rank)
+		return a_rank > b_rank ? -1 : 1;
+	la = strlen(a_name);
+	lb = strlen(b_name);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a_name, b_name);
+}
+
 static int sym_cmp(const void *pa, const void *pb)
 {
 	const struct elf_sym *a = pa, *b = pb;
-	size_t la, lb;
 
-	if (a->addr != b->addr)
-		return a->addr < b->addr ? -1 : 1;
-	if (a->rank != b->rank)
-		return a->rank > b->rank ? -1 : 1;
-	la = strlen(a->name);
-	lb = strlen(b->name);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return sym_alias_cmp(a->addr, a->rank, a->name, b->addr, b->rank, b->name);
 }
 
 void elf_symtab_finish(struct symvec *t)
@@ -393,17 +401,9 @@ void elf_symtab_finish(struct symvec *t)
 
 const struct elf_sym *elf_symtab_find(const struct symvec *t, uint64_t vaddr)
 {
-	size_t lo = 0, hi = t->n;
+	/* From the first symbol starting after vaddr, look back. */
+	size_t lo = upper_bound_u64(t->v, t->n, sizeof(*t->v), offsetof(struct elf_sym, addr), vaddr);
 
-	/* The first symbol starting after vaddr. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->v[mid].addr <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (size_t i = lo, steps = 0; i > 0 && steps < ENCLOSING_SCAN; i--, steps++) {
 		if (vaddr < t->v[i - 1].end)
 			return &t->v[i - 1];

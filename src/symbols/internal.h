@@ -63,6 +63,12 @@ struct elf_sym {
 };
 struct symvec { struct elf_sym *v; size_t n, cap; };
 
+/* Orders symbols by address, and aliases at one address by preference:
+ * higher rank first, then the shorter name, then by name. Shared by the
+ * ELF and kallsyms tables. */
+int sym_alias_cmp(uint64_t a_addr, uint32_t a_rank, const char *a_name,
+		  uint64_t b_addr, uint32_t b_rank, const char *b_name);
+
 /* Adds the function symbols of a symbol table section; call for each
  * table, then elf_symtab_finish() once. */
 void elf_symtab_add(struct symvec *t, const struct elf_image *im, Elf_Scn *scn);

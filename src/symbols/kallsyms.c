@@ -15,6 +15,7 @@
 
 #include "../base/arena.h"
 #include "../base/vec.h"
+#include "../base/search.h"
 #include "internal.h"
 
 /* The most the last symbol of the kernel or of a module may cover. */
@@ -46,17 +47,8 @@ static unsigned type_rank(char type)
 static int ksym_cmp(const void *pa, const void *pb)
 {
 	const struct ksym *a = pa, *b = pb;
-	size_t la, lb;
 
-	if (a->addr != b->addr)
-		return a->addr < b->addr ? -1 : 1;
-	if (a->rank != b->rank)
-		return a->rank > b->rank ? -1 : 1;
-	la = strlen(a->name);
-	lb = strlen(b->name);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return sym_alias_cmp(a->addr, a->rank, a->name, b->addr, b->rank, b->name);
 }
 
 /* One line: "ffffffff81000000 T _text" or "... t name\t[module]". Returns
@@ -306,19 +298,12 @@ void ksyms_free(struct ksyms *k)
 
 int ksyms_lookup(const struct ksyms *k, uint64_t addr, struct sym_frame *f)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!k)
 		return 0;
-	hi = k->syms.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->syms.v[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = upper_bound_u64(k->syms.v, k->syms.n, sizeof(*k->syms.v),
+			     offsetof(struct ksym, addr), addr);
 	if (lo == 0 || addr >= k->syms.v[lo - 1].end)
 		return 0;
 	*f = (struct sym_frame){ 0 };

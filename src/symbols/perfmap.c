@@ -12,6 +12,7 @@
 
 #include "../base/arena.h"
 #include "../base/vec.h"
+#include "../base/search.h"
 
 /* How far a lookup walks back for an older entry that encloses the
  * address. */
@@ -125,19 +126,12 @@ void perfmap_free(struct perfmap *m)
 int perfmap_lookup(const struct perfmap *m, uint64_t addr, struct sym_frame *f)
 {
 	const struct pm_entry *best = NULL;
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!m)
 		return 0;
-	hi = m->e.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->e.v[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = upper_bound_u64(m->e.v, m->e.n, sizeof(*m->e.v), offsetof(struct pm_entry, start),
+			     addr);
 	/* Of the nearby entries enclosing addr, the latest line wins. */
 	for (size_t i = lo, steps = 0; i > 0 && steps < ENCLOSING_SCAN; i--, steps++) {
 		const struct pm_entry *e = &m->e.v[i - 1];
