@@ -16,6 +16,8 @@
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../profile/decode.h"
+#include "../profile/names.h"
+#include "../symbols/symbols.h"
 #include "../profile/encode.h"
 #include "../profile/filter.h"
 #include "../profile/merge.h"
@@ -140,6 +142,7 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 		if (ret < 0)
 			goto out;
 		profile_add_fake_mapping(ps[n]);
+		profile_simplify_names(ps[n], sym_demangle);
 		n++;
 	}
 	if (n == 1) {
