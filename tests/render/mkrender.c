@@ -78,7 +78,14 @@ static struct profile *known(bool base)
 	struct pf_line l1[] = { { fmain, 10, 0 } }, l2[] = { { fwork, 20, 0 } },
 		       l3[] = { { fcomp, 30, 0 } }, l4[] = { { fhelp, 41, 0 }, { fcomp, 31, 0 } },
 		       l5[] = { { fmem, 0, 0 } }, l6[] = { { fsys, 0, 0 } };
-	uint64_t L1 = profile_add_location(p, 1, 0x401000, l1, 1)->id;
+	uint64_t L1;
+
+	/* Names given as a producer's demangled names (a distinct system
+	 * name): pprof, and kiln like it, would simplify C++-looking names that
+	 * equal their system name at load, dropping the <...> this tests. */
+	for (size_t i = 0; i < p->n_functions; i++)
+		p->functions[i].system_name = profile_str(p, "evil_system_name");
+	L1 = profile_add_location(p, 1, 0x401000, l1, 1)->id;
 	uint64_t L2 = profile_add_location(p, 1, 0x402000, l2, 1)->id;
 	uint64_t L3 = profile_add_location(p, 1, 0x403000, l3, 1)->id;
 	uint64_t L4 = profile_add_location(p, 1, 0x403100, l4, 2)->id;
@@ -102,7 +109,14 @@ static struct profile *evil(void)
 	uint64_t f4 = func(p, "amp&lt;<b>bold</b>\\\"q", "app.c", 9);
 	struct pf_line l1[] = { { f1, 2, 0 } }, l2[] = { { f2, 2, 0 } }, l3[] = { { f3, 10, 0 } },
 		       l4[] = { { f4, 12, 0 } };
-	uint64_t L1 = profile_add_location(p, 1, 0x401000, l1, 1)->id;
+	uint64_t L1;
+
+	/* Names given as a producer's demangled names (a distinct system
+	 * name): pprof, and kiln like it, would simplify C++-looking names that
+	 * equal their system name at load, dropping the <...> this tests. */
+	for (size_t i = 0; i < p->n_functions; i++)
+		p->functions[i].system_name = profile_str(p, "evil_system_name");
+	L1 = profile_add_location(p, 1, 0x401000, l1, 1)->id;
 	uint64_t L2 = profile_add_location(p, 1, 0x402000, l2, 1)->id;
 	uint64_t L3 = profile_add_location(p, 1, 0x403000, l3, 1)->id;
 	uint64_t L4 = profile_add_location(p, 1, 0x404000, l4, 1)->id;
