@@ -283,8 +283,8 @@ static void build_graph(struct rview *v, const struct dot_opts *o, struct rgraph
 
 	memset(res, 0, sizeof(*res));
 	memset(&go, 0, sizeof(go));
-	go.value_index = v->value_index;
-	go.mean = v->mean;
+	go.value_index = v->prep.value_index;
+	go.mean = v->prep.mean;
 	go.drop_negative = v->o->drop_negative;
 	go.edges = true;
 	rgraph_build(g, &v->t, &go, NULL);
@@ -364,7 +364,7 @@ struct dotctx {
 
 static void value_label(const struct dotctx *c, int64_t v, struct kbuf *out)
 {
-	units_add_label(out, v, c->v->sample_unit, c->unit);
+	units_add_label(out, v, c->v->prep.sample_unit, c->unit);
 }
 
 static void pct(struct kbuf *out, int64_t v, int64_t total)
@@ -508,7 +508,7 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 	}
 	if (p->n_mappings > 0 && profile_get_str(p, p->mappings[0].build_id)[0])
 		LINE("Build ID: %s", profile_get_str(p, p->mappings[0].build_id));
-	LINE("Type: %s", c->v->sample_type);
+	LINE("Type: %s", c->v->prep.sample_type);
 	if (p->time_nanos) {
 		struct kbuf tb = KBUF_INIT;
 		add_time(&tb, p->time_nanos);
@@ -518,10 +518,10 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 	if (p->duration_nanos) {
 		struct kbuf a = KBUF_INIT, pc = KBUF_INIT;
 		const char *tu;
-		double tn = units_scale(c->v->total, c->v->sample_unit, "nanoseconds", &tu);
+		double tn = units_scale(c->v->prep.total, c->v->prep.sample_unit, "nanoseconds", &tu);
 		char dur[64], pcb[32];
 		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
-		value_label(c, c->v->total, &a);
+		value_label(c, c->v->prep.total, &a);
 		if (!strcmp(tu, "ns") && tn != 0)
 			kbuf_addf(&pc, "(%s)", units_percent(pcb, (int64_t)tn, p->duration_nanos));
 		LINE("Duration: %s, Total samples = %s %s", dur, a.buf, pc.buf);
@@ -533,19 +533,19 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 	{
 		struct kbuf a = KBUF_INIT, b = KBUF_INIT, pc = KBUF_INIT;
 		value_label(c, flat_sum, &a);
-		value_label(c, c->v->total, &b);
-		pct(&pc, flat_sum, c->v->total);
+		value_label(c, c->v->prep.total, &b);
+		pct(&pc, flat_sum, c->v->prep.total);
 		LINE("Showing nodes accounting for %s, %s of %s total", a.buf, pc.buf, b.buf);
-		if (c->v->total != 0) {
+		if (c->v->prep.total != 0) {
 			if (tr->dropped_nodes) {
 				kbuf_reset(&a);
-				value_label(c, abs64((int64_t)((double)c->v->total * c->v->o->nodefraction)), &a);
+				value_label(c, abs64((int64_t)((double)c->v->prep.total * c->v->o->nodefraction)), &a);
 				LINE("Dropped %zu node%s (cum <= %s)", tr->dropped_nodes,
 				     tr->dropped_nodes > 1 ? "s" : "", a.buf);
 			}
 			if (tr->dropped_edges) {
 				kbuf_reset(&a);
-				value_label(c, abs64((int64_t)((double)c->v->total * c->v->o->edgefraction)), &a);
+				value_label(c, abs64((int64_t)((double)c->v->prep.total * c->v->o->edgefraction)), &a);
 				LINE("Dropped %zu edge%s (freq <= %s)", tr->dropped_edges,
 				     tr->dropped_edges > 1 ? "s" : "", a.buf);
 			}
@@ -582,7 +582,7 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 	struct dotctx c;
 	uint32_t *id_of;
 	double max_flat = 0;
-	int64_t total = v->total;
+	int64_t total = v->prep.total;
 	struct kbuf title = KBUF_INIT, tmp = KBUF_INIT;
 	const struct profile *p = v->p;
 

@@ -281,7 +281,7 @@ void render_flame_svg(const struct ftree *t, const struct flame_opts *o, struct 
 	L.o = o;
 	L.out = out;
 	L.total = t->n[0].value;
-	L.diff = v->diff;
+	L.diff = v->prep.diff;
 	L.scale = L.total > 0 ? inner / (double)L.total : 0;
 	if (L.diff)
 		L.max_delta = max_delta(t);
@@ -314,7 +314,7 @@ void render_flame_svg(const struct ftree *t, const struct flame_opts *o, struct 
 	if (o->subtitle) {
 		esc_xml(out, o->subtitle);
 	} else {
-		esc_xml(out, v->sample_type);
+		esc_xml(out, v->prep.sample_type);
 		kbuf_addf(out, ", total %s", rview_label(v, L.total, lab));
 		if (L.diff)
 			kbuf_addf(out, " (base %s; red grew, blue shrank)",

@@ -61,9 +61,9 @@ void render_speedscope(const struct ftree *t, const char *name, struct kbuf *out
 		nframes++;
 	}
 	kbuf_addstr(out, "]},\"profiles\":[{\"type\":\"sampled\",\"name\":");
-	esc_json_str(out, name && name[0] ? name : t->v->sample_type);
+	esc_json_str(out, name && name[0] ? name : t->v->prep.sample_type);
 	kbuf_addf(out, ",\"unit\":\"%s\",\"startValue\":0,\"endValue\":%" PRId64 ",\"samples\":[",
-		  ss_unit(t->v->sample_unit), t->n[0].value > 0 ? t->n[0].value : 0);
+		  ss_unit(t->v->prep.sample_unit), t->n[0].value > 0 ? t->n[0].value : 0);
 	for (size_t i = 1; i < t->count; i++) {
 		if (t->n[i].self <= 0)
 			continue;
@@ -80,7 +80,7 @@ void render_speedscope(const struct ftree *t, const char *name, struct kbuf *out
 	kbuf_addstr(out, "],\"weights\":[");
 	kbuf_add(out, weights.buf, weights.len);
 	kbuf_addstr(out, "]}],\"name\":");
-	esc_json_str(out, name && name[0] ? name : t->v->sample_type);
+	esc_json_str(out, name && name[0] ? name : t->v->prep.sample_type);
 	kbuf_addstr(out, ",\"activeProfileIndex\":0,\"exporter\":\"kiln " KILN_VERSION "\"}\n");
 	vec_free(&path);
 	kbuf_release(&weights);

@@ -3,10 +3,10 @@
  * aggregation at a granularity) followed by the node table of the report
  * module, which names every frame at that granularity.
  *
- * The pipeline mirrors report_generate() in src/report (which keeps its
- * state private): options come in the same struct report_opts, so a
- * flame graph and a -top of the same command line agree on what is shown
- * and what 100% is.
+ * The pipeline is report_prepare() of src/report, the one report_generate()
+ * runs: options come in the same struct report_opts, so a flame graph and a
+ * -top of the same command line agree on what is shown, what 100% is and
+ * which remarks are printed.
  *
  * Ownership: rview_prepare() takes a profile it may modify (filters work in
  * place) and keeps a pointer to it; the caller still owns the profile and
@@ -26,21 +26,16 @@
 
 struct rview {
 	struct profile *p;          /* filtered and aggregated; not owned */
-	const struct report_opts *o;
-	int value_index;
-	bool mean;
-	char sample_type[128];      /* "cpu", "mean_alloc_space" */
-	const char *sample_unit;    /* e.g. "nanoseconds"; owned by p */
-	int64_t total;              /* pprof's report total (base total for diffs) */
-	bool diff;                  /* samples carry pprof::base=true (-diff_base) */
-	enum report_granularity granularity;
+	const struct report_opts *o; /* not owned; must outlive the view */
+	struct report_prepared prep; /* value, unit, total, diff, granularity; owned */
 	struct rtable t;            /* frame names at the granularity */
 	struct kbuf notes;          /* "Focus expression matched no samples", one per line */
 };
 
 /* Runs the pipeline on p with o. `dflt` is the granularity used when
- * o->granularity is REPORT_G_DEFAULT. Returns 0 or -EINVAL (bad regex,
- * bad sample_index) with err set; v is then released already. */
+ * o->granularity is REPORT_G_DEFAULT; o->format is ignored (a drawing is
+ * not a text report). Returns 0 or -EINVAL (bad regex, bad sample_index,
+ * zero -divide_by) with err set; v is then released already. */
 int rview_prepare(struct rview *v, struct profile *p, const struct report_opts *o,
 		  enum report_granularity dflt, struct kerr *err);
 /* NULL-tolerant; does not free the profile. */

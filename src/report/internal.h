@@ -14,20 +14,11 @@
 struct report {
 	struct profile *p;
 	const struct report_opts *o;
-	struct pf_label_units units;   /* numeric label units */
-	int value_index;
-	bool mean;
-	char sample_type[256];         /* "cpu", "mean_alloc_space" */
-	const char *sample_unit;       /* unit of the selected value, as in the profile */
+	struct report_prepared prep;   /* value, total, granularity, units, symbol */
 	char output_unit[64];          /* "minimum" until a graph report picks one */
-	double ratio;                  /* 1 / divide_by */
-	int64_t total;
 	/* effective options */
 	int nodecount;
 	double nodefraction, edgefraction;
-	enum report_granularity granularity;
-	bool noinlines;
-	struct krx symbol;
 	struct kbuf filters;           /* "focus=…" lines for "Active filters:" */
 	size_t n_filters;
 	struct kbuf *notes;

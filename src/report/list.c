@@ -220,7 +220,7 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 		start = 1;
 	kbuf_addf(out, "ROUTINE ======================== %s in %s\n", name, file);
 	kbuf_addf(out, "%10s %10s (flat, cum) %s of Total\n", report_value_str(r, flat_sum, a),
-		  report_value_str(r, cum_sum, b), units_percent(pct, cum_sum, r->total));
+		  report_value_str(r, cum_sum, b), units_percent(pct, cum_sum, r->prep.total));
 	sf = get_file(rd, file);
 	if (sf->error) {
 		kbuf_addf(out, " Error: %s\n", sf->error);
@@ -263,7 +263,7 @@ int report_list(struct report *r, struct kbuf *out, struct kerr *err)
 	firsts = xmalloc((g.n_nodes + 1) * sizeof(uint32_t));
 	fnodes = xmalloc((g.n_nodes + 1) * sizeof(uint32_t));
 	for (size_t i = 0; i < g.n_nodes; i++)
-		if (krx_match(&r->symbol, rtable_str(&t, t.info[g.nodes[i]].name)))
+		if (krx_match(&r->prep.symbol, rtable_str(&t, t.info[g.nodes[i]].name)))
 			matched[nm++] = g.nodes[i];
 	/* One representative per function name, sorted by name. */
 	for (size_t i = 0; i < nm; i++) {
@@ -293,7 +293,7 @@ int report_list(struct report *r, struct kbuf *out, struct kerr *err)
 		}
 		rd.search = cwd;
 	}
-	kbuf_addf(out, "Total: %s\n", report_value_str(r, r->total, tot));
+	kbuf_addf(out, "Total: %s\n", report_value_str(r, r->prep.total, tot));
 	for (size_t f = 0; f < nf; f++) {
 		uint32_t name = t.info[firsts[f]].name;
 		uint32_t *files;

@@ -30,32 +30,49 @@ void report_opts_init(struct report_opts *o)
 	o->unit = "minimum";
 }
 
+/* One remark a line; a NULL notes drops it (tests and callers that do not
+ * print pprof's stderr). */
+static void add_note(struct kbuf *notes, const char *fmt, va_list ap)
+{
+	if (!notes)
+		return;
+	kbuf_vaddf(notes, fmt, ap);
+	kbuf_addch(notes, '\n');
+}
+
 void report_note(struct report *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!r->notes)
-		return;
 	va_start(ap, fmt);
-	kbuf_vaddf(r->notes, fmt, ap);
+	add_note(r->notes, fmt, ap);
 	va_end(ap);
-	kbuf_addch(r->notes, '\n');
+}
+
+__attribute__((format(printf, 2, 3)))
+static void prep_note(struct kbuf *notes, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_note(notes, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- values and units ---- */
 
 void report_value(const struct report *r, int64_t v, struct kbuf *out)
 {
-	if (r->ratio > 0 && r->ratio != 1)
-		v = (int64_t)((double)v * r->ratio);
-	units_add_label(out, v, r->sample_unit, r->output_unit);
+	if (r->prep.ratio > 0 && r->prep.ratio != 1)
+		v = (int64_t)((double)v * r->prep.ratio);
+	units_add_label(out, v, r->prep.sample_unit, r->output_unit);
 }
 
 const char *report_value_str(const struct report *r, int64_t v, char buf[128])
 {
-	if (r->ratio > 0 && r->ratio != 1)
-		v = (int64_t)((double)v * r->ratio);
-	return units_label(buf, 128, v, r->sample_unit, r->output_unit);
+	if (r->prep.ratio > 0 && r->prep.ratio != 1)
+		v = (int64_t)((double)v * r->prep.ratio);
+	return units_label(buf, 128, v, r->prep.sample_unit, r->output_unit);
 }
 
 static int64_t abs64(int64_t v)
@@ -77,19 +94,19 @@ void report_select_unit(struct report *r, const struct rgraph *g)
 		if (v > 0 && (minv == 0 || v < minv))
 			minv = v;
 	}
-	maxv = r->total;
+	maxv = r->prep.total;
 	if (minv == 0)
 		minv = maxv;
-	if (r->ratio > 0 && r->ratio != 1) {
-		minv = (int64_t)((double)minv * r->ratio);
-		maxv = (int64_t)((double)maxv * r->ratio);
+	if (r->prep.ratio > 0 && r->prep.ratio != 1) {
+		minv = (int64_t)((double)minv * r->prep.ratio);
+		maxv = (int64_t)((double)maxv * r->prep.ratio);
 	}
-	units_scale(minv, r->sample_unit, "minimum", &min_unit);
-	units_scale(maxv, r->sample_unit, "minimum", &max_unit);
+	units_scale(minv, r->prep.sample_unit, "minimum", &min_unit);
+	units_scale(maxv, r->prep.sample_unit, "minimum", &max_unit);
 	unit = min_unit;
 	if (strcmp(min_unit, max_unit) != 0 && minv * 100 < maxv)
-		units_scale(100 * minv, r->sample_unit, "minimum", &unit);
-	snprintf(r->output_unit, sizeof(r->output_unit), "%s", unit[0] ? unit : r->sample_unit);
+		units_scale(100 * minv, r->prep.sample_unit, "minimum", &unit);
+	snprintf(r->output_unit, sizeof(r->output_unit), "%s", unit[0] ? unit : r->prep.sample_unit);
 }
 
 /* ---- header lines ---- */
@@ -137,8 +154,8 @@ void report_profile_labels(const struct report *r, struct kbuf *out)
 		if (c[0] != '#')
 			kbuf_addf(out, "%s\n", c);
 	}
-	if (r->sample_type[0])
-		kbuf_addf(out, "Type: %s\n", r->sample_type);
+	if (r->prep.sample_type[0])
+		kbuf_addf(out, "Type: %s\n", r->prep.sample_type);
 	if (p->time_nanos) {
 		kbuf_addstr(out, "Time: ");
 		add_time(out, p->time_nanos);
@@ -146,11 +163,11 @@ void report_profile_labels(const struct report *r, struct kbuf *out)
 	}
 	if (p->duration_nanos) {
 		const char *tu;
-		double tn = units_scale(r->total, r->sample_unit, "nanoseconds", &tu);
+		double tn = units_scale(r->prep.total, r->prep.sample_unit, "nanoseconds", &tu);
 		char dur[128], pct[32];
 
 		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
-		kbuf_addf(out, "Duration: %s, Total samples = %s ", dur, report_value_str(r, r->total, buf));
+		kbuf_addf(out, "Duration: %s, Total samples = %s ", dur, report_value_str(r, r->prep.total, buf));
 		if (!strcmp(tu, "ns") && tn != 0)
 			kbuf_addf(out, "(%s)", units_percent(pct, (int64_t)tn, p->duration_nanos));
 		kbuf_addch(out, '\n');
@@ -172,16 +189,16 @@ void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_c
 		kbuf_addstr(out, "Active filters:\n");
 		kbuf_add(out, r->filters.buf, r->filters.len);
 	}
-	units_percent(pct, flat_sum, r->total);
+	units_percent(pct, flat_sum, r->prep.total);
 	for (ps = pct; *ps == ' '; ps++)
 		;
 	kbuf_addf(out, "Showing nodes accounting for %s, %s of %s total\n",
-		  report_value_str(r, flat_sum, a), ps, report_value_str(r, r->total, b));
-	if (r->total != 0) {
+		  report_value_str(r, flat_sum, a), ps, report_value_str(r, r->prep.total, b));
+	if (r->prep.total != 0) {
 		if (dropped_nodes > 0)
 			kbuf_addf(out, "Dropped %zu node%s (cum <= %s)\n", dropped_nodes,
 				  dropped_nodes > 1 ? "s" : "",
-				  report_value_str(r, abs64((int64_t)((double)r->total * r->nodefraction)), a));
+				  report_value_str(r, abs64((int64_t)((double)r->prep.total * r->nodefraction)), a));
 		if (g->n_nodes > 0 && g->n_nodes < orig_count)
 			kbuf_addf(out, "Showing top %zu nodes out of %zu\n", g->n_nodes, orig_count);
 	}
@@ -198,8 +215,8 @@ void report_table_opts(const struct report *r, struct rtable_opts *to, bool obj_
 void report_graph_opts(const struct report *r, struct rgraph_opts *go)
 {
 	memset(go, 0, sizeof(*go));
-	go->value_index = r->value_index;
-	go->mean = r->mean;
+	go->value_index = r->prep.value_index;
+	go->mean = r->prep.mean;
 	go->drop_negative = r->o->drop_negative;
 	go->edges = true;
 }
@@ -233,9 +250,11 @@ static int compile_opt(const char *name, const char *value, struct krx *rx, bool
 	return 0;
 }
 
-static int apply_focus(struct report *r, struct kerr *err)
+/* pprof's applyFocus. The regexes are compiled in pprof's order, so the
+ * first bad one named is the one pprof names. */
+static int apply_focus(struct profile *p, const struct report_opts *o,
+		       const struct pf_label_units *units, struct kbuf *notes, struct kerr *err)
 {
-	const struct report_opts *o = r->o;
 	struct krx focus = KRX_INIT, ignore = KRX_INIT, hide = KRX_INIT, show = KRX_INIT,
 		   show_from = KRX_INIT, prune_from = KRX_INIT, tagshow = KRX_INIT,
 		   taghide = KRX_INIT;
@@ -251,53 +270,53 @@ static int apply_focus(struct report *r, struct kerr *err)
 	    (ret = compile_opt("show_from", o->show_from, &show_from, &sf, err)))
 		goto out;
 	if (o->tagfocus && o->tagfocus[0]) {
-		if ((ret = pf_tag_filter_compile(o->tagfocus, &r->units, &tf, &range, err)) < 0)
+		if ((ret = pf_tag_filter_compile(o->tagfocus, units, &tf, &range, err)) < 0)
 			goto out;
 		if (range)
-			report_note(r, "tagfocus:Interpreted '%s' as range, not regexp",
+			prep_note(notes, "tagfocus:Interpreted '%s' as range, not regexp",
 				    strchr(o->tagfocus, '=') ? strchr(o->tagfocus, '=') + 1 : o->tagfocus);
 	}
 	if (o->tagignore && o->tagignore[0]) {
-		if ((ret = pf_tag_filter_compile(o->tagignore, &r->units, &ti, &range, err)) < 0)
+		if ((ret = pf_tag_filter_compile(o->tagignore, units, &ti, &range, err)) < 0)
 			goto out;
 		if (range)
-			report_note(r, "tagignore:Interpreted '%s' as range, not regexp",
+			prep_note(notes, "tagignore:Interpreted '%s' as range, not regexp",
 				    strchr(o->tagignore, '=') ? strchr(o->tagignore, '=') + 1 : o->tagignore);
 	}
 	if ((ret = compile_opt("prune_from", o->prune_from, &prune_from, &pf, err)))
 		goto out;
 
-	profile_filter_by_name(r->p, f ? &focus : NULL, i ? &ignore : NULL, h ? &hide : NULL,
+	profile_filter_by_name(p, f ? &focus : NULL, i ? &ignore : NULL, h ? &hide : NULL,
 			       s ? &show : NULL, &nm);
 	if (f && !nm.focus)
-		report_note(r, "Focus expression matched no samples");
+		prep_note(notes, "Focus expression matched no samples");
 	if (i && !nm.ignore)
-		report_note(r, "Ignore expression matched no samples");
+		prep_note(notes, "Ignore expression matched no samples");
 	if (h && !nm.hide)
-		report_note(r, "Hide expression matched no samples");
+		prep_note(notes, "Hide expression matched no samples");
 	if (s && !nm.show)
-		report_note(r, "Show expression matched no samples");
-	if (sf && !profile_show_from(r->p, &show_from))
-		report_note(r, "ShowFrom expression matched no samples");
+		prep_note(notes, "Show expression matched no samples");
+	if (sf && !profile_show_from(p, &show_from))
+		prep_note(notes, "ShowFrom expression matched no samples");
 	if (tf || ti) {
-		profile_filter_by_tag(r->p, tf, ti, &m1, &m2);
+		profile_filter_by_tag(p, tf, ti, &m1, &m2);
 		if (tf && !m1)
-			report_note(r, "TagFocus expression matched no samples");
+			prep_note(notes, "TagFocus expression matched no samples");
 		if (ti && !m2)
-			report_note(r, "TagIgnore expression matched no samples");
+			prep_note(notes, "TagIgnore expression matched no samples");
 	}
 	if ((ret = compile_opt("tagshow", o->tagshow, &tagshow, &ts, err)) ||
 	    (ret = compile_opt("taghide", o->taghide, &taghide, &th, err)))
 		goto out;
 	if (ts || th) {
-		profile_filter_tags_by_name(r->p, ts ? &tagshow : NULL, th ? &taghide : NULL, &m1, &m2);
+		profile_filter_tags_by_name(p, ts ? &tagshow : NULL, th ? &taghide : NULL, &m1, &m2);
 		if (ts && !m1)
-			report_note(r, "TagShow expression matched no samples");
+			prep_note(notes, "TagShow expression matched no samples");
 		if (th && !m2)
-			report_note(r, "TagHide expression matched no samples");
+			prep_note(notes, "TagHide expression matched no samples");
 	}
 	if (pf)
-		profile_prune_from(r->p, &prune_from);
+		profile_prune_from(p, &prune_from);
 out:
 	krx_free(&focus);
 	krx_free(&ignore);
@@ -314,15 +333,15 @@ out:
 
 /* pprof's computeTotal: sum of |value| (over the diff base's samples only
  * when there are any), divided by the summed value[0] with -mean. */
-static int64_t compute_total(const struct report *r)
+static void compute_total(const struct profile *p, struct report_prepared *rp)
 {
-	const struct profile *p = r->p;
 	int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
 
+	rp->diff = false;
 	for (size_t i = 0; i < p->n_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const int64_t *v = pf_sample_values(p, s);
-		int64_t x = v[r->value_index], d = r->mean ? v[0] : 0;
+		int64_t x = v[rp->value_index], d = rp->mean ? v[0] : 0;
 
 		if (x < 0)
 			x = -x;
@@ -331,20 +350,21 @@ static int64_t compute_total(const struct report *r)
 		if (s->n_lab && profile_sample_has_label(p, s, "pprof::base", "true")) {
 			dtotal += x;
 			ddiv += d;
+			rp->diff = true;
 		}
 	}
 	if (dtotal > 0) {
 		total = dtotal;
 		div = ddiv;
 	}
-	return div != 0 ? total / div : total;
+	rp->total = div != 0 ? total / div : total;
 }
 
-static void aggregate(struct report *r)
+static void aggregate(struct profile *p, const struct report_prepared *rp)
 {
-	bool inl = !r->noinlines, fn = false, file = false, line = false, addr = false;
+	bool inl = !rp->noinlines, fn = false, file = false, line = false, addr = false;
 
-	switch (r->granularity) {
+	switch (rp->granularity) {
 	case REPORT_G_ADDRESSES:
 		if (inl)
 			return;
@@ -363,10 +383,25 @@ static void aggregate(struct report *r)
 		fn = true;
 		break;
 	}
-	profile_aggregate(r->p, inl, fn, file, line, addr);
+	profile_aggregate(p, inl, fn, file, line, addr);
 }
 
-/* pprof's applyCommandOverrides. */
+/* The part of pprof's applyCommandOverrides that decides what the profile
+ * is aggregated at: -list works on lines, -raw and -proto on addresses
+ * with inlined frames kept. */
+static void granularity_overrides(const struct report_opts *o, struct report_prepared *rp)
+{
+	rp->granularity = o->granularity ? o->granularity : REPORT_G_FUNCTIONS;
+	rp->noinlines = o->noinlines;
+	if (o->format == REPORT_LIST)
+		rp->granularity = REPORT_G_LINES;
+	if (o->format == REPORT_PROTO || o->format == REPORT_RAW) {
+		rp->granularity = REPORT_G_ADDRESSES;
+		rp->noinlines = false;
+	}
+}
+
+/* The rest of pprof's applyCommandOverrides: what a graph report trims. */
 static void overrides(struct report *r)
 {
 	const struct report_opts *o = r->o;
@@ -375,15 +410,10 @@ static void overrides(struct report *r)
 	r->nodecount = o->nodecount;
 	r->nodefraction = o->nodefraction;
 	r->edgefraction = o->edgefraction;
-	r->granularity = o->granularity ? o->granularity : REPORT_G_FUNCTIONS;
-	r->noinlines = o->noinlines;
 	switch (o->format) {
 	case REPORT_PEEK:
-		trim = false;
-		break;
 	case REPORT_LIST:
 		trim = false;
-		r->granularity = REPORT_G_LINES;
 		break;
 	case REPORT_TOP:
 		if (r->nodecount == -1)
@@ -393,11 +423,8 @@ static void overrides(struct report *r)
 		if (r->nodecount == -1)
 			r->nodecount = 80;
 	}
-	if (o->format == REPORT_PROTO || o->format == REPORT_RAW) {
+	if (o->format == REPORT_PROTO || o->format == REPORT_RAW)
 		trim = false;
-		r->granularity = REPORT_G_ADDRESSES;
-		r->noinlines = false;
-	}
 	if (!trim) {
 		r->nodecount = 0;
 		r->nodefraction = 0;
@@ -405,33 +432,77 @@ static void overrides(struct report *r)
 	}
 }
 
-static int sample_format(struct report *r, struct kerr *err)
+/* Part of pprof's reportOptions: the value, its type and unit, -divide_by. */
+static int sample_format(const struct profile *p, const struct report_opts *o,
+			 struct report_prepared *rp, struct kerr *err)
 {
-	const struct profile *p = r->p;
-	int idx = profile_sample_index(p, r->o->sample_index, err);
+	int idx = profile_sample_index(p, o->sample_index, err);
 
 	if (idx < 0)
 		return idx;
-	r->value_index = idx;
-	r->mean = r->o->mean;
-	snprintf(r->sample_type, sizeof(r->sample_type), "%s%s", r->mean ? "mean_" : "",
+	rp->value_index = idx;
+	rp->mean = o->mean;
+	snprintf(rp->sample_type, sizeof(rp->sample_type), "%s%s", rp->mean ? "mean_" : "",
 		 profile_get_str(p, p->sample_type[idx].type));
-	r->sample_unit = profile_get_str(p, p->sample_type[idx].unit);
-	if (r->o->divide_by == 0)
+	rp->sample_unit = profile_get_str(p, p->sample_type[idx].unit);
+	if (o->divide_by == 0)
 		return kerr_set(err, -EINVAL, "zero divisor specified");
-	r->ratio = 1 / r->o->divide_by;
+	rp->ratio = 1 / o->divide_by;
 	return 0;
+}
+
+int report_prepare(struct profile *p, const struct report_opts *o, struct report_prepared *rp,
+		   struct kbuf *notes, struct kerr *err)
+{
+	int ret;
+
+	memset(rp, 0, sizeof(*rp));
+	profile_label_units(p, &rp->units);
+	for (size_t i = 0; i < rp->units.n_conflicts; i++)
+		prep_note(notes, "%s", rp->units.conflicts[i]);
+	granularity_overrides(o, rp);
+	if (o->relative_percentages && (ret = apply_focus(p, o, &rp->units, notes, err)) < 0)
+		goto fail;
+	if ((ret = sample_format(p, o, rp, err)) < 0)
+		goto fail;
+	if (o->format == REPORT_PEEK || o->format == REPORT_LIST) {
+		if (!o->symbol) {
+			ret = kerr_set(err, -EINVAL, "this report needs a regular expression");
+			goto fail;
+		}
+		if ((ret = krx_compile(&rp->symbol, o->symbol, false, err)) < 0) {
+			kerr_prefix(err, "parsing argument regexp %s", o->symbol);
+			goto fail;
+		}
+	}
+	compute_total(p, rp);
+	if (!o->relative_percentages && (ret = apply_focus(p, o, &rp->units, notes, err)) < 0)
+		goto fail;
+	aggregate(p, rp);
+	return 0;
+fail:
+	report_prepared_release(rp);
+	return ret;
+}
+
+void report_prepared_release(struct report_prepared *rp)
+{
+	if (!rp)
+		return;
+	krx_free(&rp->symbol);
+	pf_label_units_release(&rp->units);
+	memset(rp, 0, sizeof(*rp));
 }
 
 static int report_proto(struct report *r, struct kbuf *out, struct kerr *err)
 {
 	struct profile *p = r->p;
 
-	if (r->ratio > 0 && r->ratio != 1)
+	if (r->prep.ratio > 0 && r->prep.ratio != 1)
 		for (size_t i = 0; i < p->n_samples; i++) {
 			int64_t *v = (int64_t *)pf_sample_values(p, &p->samples[i]);
 			for (uint32_t k = 0; k < p->samples[i].n_val; k++)
-				v[k] = (int64_t)((double)v[k] * r->ratio);
+				v[k] = (int64_t)((double)v[k] * r->prep.ratio);
 		}
 	return profile_encode_gzip(p, out, err);
 }
@@ -448,13 +519,8 @@ int report_generate(struct profile *p, const struct report_opts *o, struct kbuf 
 	r.notes = notes;
 	kbuf_init(&r.filters);
 	snprintf(r.output_unit, sizeof(r.output_unit), "%s", o->unit ? o->unit : "minimum");
-	profile_label_units(p, &r.units);
-	for (size_t i = 0; i < r.units.n_conflicts; i++)
-		report_note(&r, "%s", r.units.conflicts[i]);
 	overrides(&r);
-	if (o->relative_percentages && (ret = apply_focus(&r, err)) < 0)
-		goto out;
-	if ((ret = sample_format(&r, err)) < 0)
+	if ((ret = report_prepare(p, o, &r.prep, notes, err)) < 0)
 		goto out;
 	add_filter(&r, "focus", o->focus);
 	add_filter(&r, "ignore", o->ignore);
@@ -465,20 +531,6 @@ int report_generate(struct profile *p, const struct report_opts *o, struct kbuf 
 	add_filter(&r, "tagignore", o->tagignore);
 	add_filter(&r, "tagshow", o->tagshow);
 	add_filter(&r, "taghide", o->taghide);
-	if (o->format == REPORT_PEEK || o->format == REPORT_LIST) {
-		if (!o->symbol) {
-			ret = kerr_set(err, -EINVAL, "this report needs a regular expression");
-			goto out;
-		}
-		if ((ret = krx_compile(&r.symbol, o->symbol, false, err)) < 0) {
-			kerr_prefix(err, "parsing argument regexp %s", o->symbol);
-			goto out;
-		}
-	}
-	r.total = compute_total(&r);
-	if (!o->relative_percentages && (ret = apply_focus(&r, err)) < 0)
-		goto out;
-	aggregate(&r);
 	switch (o->format) {
 	case REPORT_TOP:
 		ret = report_top(&r, out, err);
@@ -511,8 +563,7 @@ int report_generate(struct profile *p, const struct report_opts *o, struct kbuf 
 		ret = kerr_set(err, -EINVAL, "unexpected output format");
 	}
 out:
-	krx_free(&r.symbol);
+	report_prepared_release(&r.prep);
 	kbuf_release(&r.filters);
-	pf_label_units_release(&r.units);
 	return ret;
 }

@@ -16,7 +16,9 @@
 
 #include "../base/buf.h"
 #include "../base/err.h"
+#include "../profile/filter.h"
 #include "../profile/profile.h"
+#include "../profile/rx.h"
 
 enum report_format {
 	REPORT_TOP,       /* -top / -text (default) */
@@ -64,6 +66,42 @@ struct report_opts {
 
 /* pprof's defaults. */
 void report_opts_init(struct report_opts *o);
+
+/* What report_prepare() leaves for a renderer: the value selected, pprof's
+ * report total, and the effective granularity the profile was aggregated at.
+ * Strings point into the profile or into this struct; the struct owns
+ * `units` and `symbol` (report_prepared_release() frees them). */
+struct report_prepared {
+	struct pf_label_units units;   /* numeric label units, for tag filters and labels */
+	int value_index;               /* -sample_index, into each sample's values */
+	bool mean;                     /* -mean: values are per value[0] */
+	char sample_type[256];         /* "cpu", "mean_alloc_space" */
+	const char *sample_unit;       /* unit of the value; interned in the profile */
+	double ratio;                  /* 1 / -divide_by */
+	int64_t total;                 /* pprof's computeTotal (the base's, with -diff_base) */
+	bool diff;                     /* some samples carry pprof::base=true (-diff_base) */
+	enum report_granularity granularity; /* after pprof's per-format overrides */
+	bool noinlines;                /* likewise */
+	struct krx symbol;             /* the -peek/-list regex; unset for other formats */
+};
+
+/* Everything a report does before rendering, in pprof's order
+ * (generateRawReport): label units (their conflicts become notes), the
+ * focus/ignore/hide/show/show_from/tag filters and prune_from (before the
+ * total with -relative_percentages, else after it), the sample value,
+ * -divide_by, the -peek/-list regex, the total, then aggregation at the
+ * granularity o and its format ask for. pprof's remarks ("Focus expression
+ * matched no samples", …) are appended to notes, one line each, when notes
+ * is not NULL.
+ *
+ * p is filtered and aggregated in place; rp keeps pointers into it, so p
+ * must outlive rp. o is not kept. Returns 0, or -EINVAL with err set for a
+ * bad regex, sample index or divisor; rp is then released already (releasing
+ * it again is harmless) and p may be partly filtered. */
+int report_prepare(struct profile *p, const struct report_opts *o, struct report_prepared *rp,
+		   struct kbuf *notes, struct kerr *err);
+/* Frees what rp owns and zeroes it; NULL-tolerant. Does not touch the profile. */
+void report_prepared_release(struct report_prepared *rp);
 
 /* Filters, aggregates and renders p into out (p is modified). Returns 0, or
  * -EINVAL for bad options/regexes and "no matches found for regexp"; out

@@ -68,7 +68,7 @@ static void add(struct tagkey **keys, size_t *nk, size_t *capk, const char *key,
 static void scaled(const struct report *r, int64_t v, struct kbuf *out)
 {
 	const char *u;
-	double f = units_scale(v, r->sample_unit, r->output_unit, &u);
+	double f = units_scale(v, r->prep.sample_unit, r->output_unit, &u);
 
 	kbuf_addf(out, "%.1f%s", f, u);
 }
@@ -84,7 +84,7 @@ int report_tags(struct report *r, struct kbuf *out, struct kerr *err)
 	for (size_t i = 0; i < p->n_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const struct pf_label *l = pf_sample_labels(p, s);
-		int64_t w = pf_sample_values(p, s)[r->value_index];
+		int64_t w = pf_sample_values(p, s)[r->prep.value_index];
 
 		for (uint32_t j = 0; j < s->n_lab; j++) {
 			const char *key = profile_get_str(p, l[j].key);
@@ -92,7 +92,7 @@ int report_tags(struct report *r, struct kbuf *out, struct kerr *err)
 				add(&keys, &nk, &capk, key, profile_get_str(p, l[j].str), w);
 			} else {
 				char v[128];
-				units_label(v, sizeof(v), l[j].num, pf_label_unit(&r->units, key),
+				units_label(v, sizeof(v), l[j].num, pf_label_unit(&r->prep.units, key),
 					    r->output_unit);
 				add(&keys, &nk, &capk, key, v, w);
 			}

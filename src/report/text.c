@@ -37,8 +37,8 @@ int report_top(struct report *r, struct kbuf *out, struct kerr *err)
 		}
 		flat_sum += flat;
 		kbuf_addf(out, "%10s %s %s %10s %s  %s%s\n", report_value_str(r, flat, fv),
-			  units_percent(p1, flat, r->total), units_percent(p2, flat_sum, r->total),
-			  report_value_str(r, cum, cv), units_percent(p3, cum, r->total),
+			  units_percent(p1, flat, r->prep.total), units_percent(p2, flat_sum, r->prep.total),
+			  report_value_str(r, cum, cv), units_percent(p3, cum, r->prep.total),
 			  rtable_name(&t, n), inl ? (noinl ? " (partial-inline)" : " (inline)") : "");
 	}
 	rgraph_release(&g);

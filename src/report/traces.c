@@ -42,7 +42,7 @@ static void label_lines(const struct report *r, const struct pf_sample *s, bool 
 				kbuf_addch(&vals, ' ');
 			if (numeric)
 				kbuf_addstr(&vals, units_label(v, sizeof(v), l[j].num,
-							       pf_label_unit(&r->units, key), "auto"));
+							       pf_label_unit(&r->prep.units, key), "auto"));
 			else
 				kbuf_addstr(&vals, profile_get_str(p, l[j].str));
 		}
@@ -75,7 +75,7 @@ int report_traces(struct report *r, struct kbuf *out, struct kerr *err)
 		const struct pf_sample *s = &p->samples[si];
 		const uint64_t *locs = pf_sample_locs(p, s);
 		const int64_t *vals = pf_sample_values(p, s);
-		int64_t v = vals[r->value_index], d = r->mean ? vals[0] : 0;
+		int64_t v = vals[r->prep.value_index], d = r->prep.mean ? vals[0] : 0;
 		bool first = true;
 
 		if (s->n_loc == 0)

@@ -51,7 +51,7 @@ int report_tree(struct report *r, struct kbuf *out, struct kerr *err)
 		char fv[128], cv[128], p1[32], p2[32], p3[32];
 		size_t ne;
 
-		if (peek && !krx_match(&r->symbol, name))
+		if (peek && !krx_match(&r->prep.symbol, name))
 			continue;
 		matched++;
 		kbuf_addf(out, "%s\n", sep);
@@ -60,8 +60,8 @@ int report_tree(struct report *r, struct kbuf *out, struct kerr *err)
 		free(edges);
 		flat_sum += flat;
 		kbuf_addf(out, "%10s %s %s %10s %s                | %s\n", report_value_str(r, flat, fv),
-			  units_percent(p1, flat, r->total), units_percent(p2, flat_sum, r->total),
-			  report_value_str(r, cum, cv), units_percent(p3, cum, r->total), name);
+			  units_percent(p1, flat, r->prep.total), units_percent(p2, flat_sum, r->prep.total),
+			  report_value_str(r, cum, cv), units_percent(p3, cum, r->prep.total), name);
 		edges = rgraph_out_edges(&g, n, &ne);
 		edge_rows(r, &g, edges, ne, cum, false, out);
 		free(edges);

@@ -117,8 +117,8 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 	if (!wv)
 		return view_error(r, &err);
 	memset(&go, 0, sizeof(go));
-	go.value_index = wv->v.value_index;
-	go.mean = wv->v.mean;
+	go.value_index = wv->v.prep.value_index;
+	go.mean = wv->v.prep.mean;
 	go.drop_negative = wv->o.drop_negative;
 	memset(&to, 0, sizeof(to));
 	/* pprof's web Top: nodecount 500 unless given; trimming as set. */
@@ -129,9 +129,9 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 	rview_select_unit(&wv->v, &g, unit);
 	json_type(r);
 	kbuf_addstr(b, "{\"sampleType\":");
-	esc_json_str(b, wv->v.sample_type);
-	kbuf_addf(b, ",\"total\":%" PRId64 ",\"totalLabel\":", wv->v.total);
-	esc_json_str(b, units_label(buf, sizeof(buf), wv->v.total, wv->v.sample_unit, unit));
+	esc_json_str(b, wv->v.prep.sample_type);
+	kbuf_addf(b, ",\"total\":%" PRId64 ",\"totalLabel\":", wv->v.prep.total);
+	esc_json_str(b, units_label(buf, sizeof(buf), wv->v.prep.total, wv->v.prep.sample_unit, unit));
 	kbuf_addf(b, ",\"shown\":%zu,\"of\":%zu,\"dropped\":%zu,", g.n_nodes, res.orig_count,
 		  res.dropped_nodes);
 	add_notes(b, &wv->v);
@@ -143,9 +143,9 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 		kbuf_addstr(b, i ? ",[" : "[");
 		esc_json_str(b, rtable_name(&wv->v.t, n));
 		kbuf_addf(b, ",%" PRId64 ",%" PRId64 ",", flat, cum);
-		esc_json_str(b, units_label(buf, sizeof(buf), flat, wv->v.sample_unit, unit));
+		esc_json_str(b, units_label(buf, sizeof(buf), flat, wv->v.prep.sample_unit, unit));
 		kbuf_addch(b, ',');
-		esc_json_str(b, units_label(buf, sizeof(buf), cum, wv->v.sample_unit, unit));
+		esc_json_str(b, units_label(buf, sizeof(buf), cum, wv->v.prep.sample_unit, unit));
 		kbuf_addch(b, ']');
 	}
 	kbuf_addstr(b, "]}");
@@ -180,13 +180,13 @@ void api_flame(struct web_server *s, const struct web_params *wp, struct web_rep
 	cut = t->n[root].value / FLAME_RESOLUTION;
 	json_type(r);
 	kbuf_addstr(b, "{\"sampleType\":");
-	esc_json_str(b, wv->v.sample_type);
+	esc_json_str(b, wv->v.prep.sample_type);
 	kbuf_addstr(b, ",\"unit\":");
-	esc_json_str(b, wv->v.sample_unit);
+	esc_json_str(b, wv->v.prep.sample_unit);
 	kbuf_addf(b, ",\"total\":%" PRId64 ",\"rootValue\":%" PRId64 ",\"totalLabel\":",
-		  wv->v.total, t->n[0].value);
+		  wv->v.prep.total, t->n[0].value);
 	esc_json_str(b, rview_label(&wv->v, t->n[0].value, buf));
-	kbuf_addf(b, ",\"diff\":%s,", wv->v.diff ? "true" : "false");
+	kbuf_addf(b, ",\"diff\":%s,", wv->v.prep.diff ? "true" : "false");
 	add_notes(b, &wv->v);
 	kbuf_addstr(b, ",\"nodes\":[");
 	vec_push(&stack, root);
@@ -361,8 +361,8 @@ static void source_file(struct web_server *s, const struct web_params *wp, struc
 		return view_error(r, &err);
 	}
 	memset(&go, 0, sizeof(go));
-	go.value_index = wv->v.value_index;
-	go.mean = wv->v.mean;
+	go.value_index = wv->v.prep.value_index;
+	go.mean = wv->v.prep.mean;
 	rgraph_build(&g, &wv->v.t, &go, NULL);
 	rview_select_unit(&wv->v, &g, unit);
 	flat = xcalloc(nlines, sizeof(int64_t));
@@ -394,9 +394,9 @@ static void source_file(struct web_server *s, const struct web_params *wp, struc
 			if (nl)
 				*nl = 0;
 			kbuf_addstr(b, ln > 1 ? ",[" : "[");
-			esc_json_str(b, flat[ln] ? units_label(buf, sizeof(buf), flat[ln], wv->v.sample_unit, unit) : "");
+			esc_json_str(b, flat[ln] ? units_label(buf, sizeof(buf), flat[ln], wv->v.prep.sample_unit, unit) : "");
 			kbuf_addch(b, ',');
-			esc_json_str(b, cum[ln] ? units_label(buf, sizeof(buf), cum[ln], wv->v.sample_unit, unit) : "");
+			esc_json_str(b, cum[ln] ? units_label(buf, sizeof(buf), cum[ln], wv->v.prep.sample_unit, unit) : "");
 			kbuf_addch(b, ',');
 			esc_json_str(b, p);
 			kbuf_addch(b, ']');
