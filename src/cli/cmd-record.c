@@ -297,20 +297,6 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 	return 0;
 }
 
-static bool targets_alive(const struct target *t)
-{
-	for (size_t i = 0; i < t->pids.n; i++)
-		if (kill(t->pids.v[i], 0) == 0 || errno != ESRCH)
-			return true;
-	for (size_t i = 0; i < t->tids.n; i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d", (int)t->tids.v[i]);
-		if (access(path, F_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void print_summary(struct recording *rc, size_t size)
 {
 	const struct recorder_stats *st = &rc->rec.stats;
@@ -402,7 +388,7 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 		session_read(rc->session, false, recorder_record, &rc->rec);
 		builder_warm(rc->builder, &rc->rec, rc->tasks);
 		if (rc->launch.pid <= 0 && !o->target.all_cpus && !o->target.cpus_given &&
-		    (session_ended(rc->session) || !targets_alive(&o->target)))
+		    (session_ended(rc->session) || !target_alive(&o->target)))
 			break;
 	}
 }

@@ -306,20 +306,6 @@ static void refresh(struct top_run *r, double interval)
 	top_hist_decay(t->hist, 7.0 / 8.0);
 }
 
-static bool targets_alive(const struct target *t)
-{
-	for (size_t i = 0; i < t->pids.n; i++)
-		if (kill(t->pids.v[i], 0) == 0 || errno != ESRCH)
-			return true;
-	for (size_t i = 0; i < t->tids.n; i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d", (int)t->tids.v[i]);
-		if (access(path, F_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void top_loop(struct top_run *r, const sigset_t *waitmask)
 {
 	struct top_opts *o = r->o;
@@ -346,7 +332,7 @@ static void top_loop(struct top_run *r, const sigset_t *waitmask)
 		if (r->tui && !top_tui_run_keys(r->tui, &r->t))
 			break;
 		if (r->launch.pid <= 0 && !target_has_cpus(&o->target) && !target_has_command(&o->target) &&
-		    (session_ended(r->session) || !targets_alive(&o->target)))
+		    (session_ended(r->session) || !target_alive(&o->target)))
 			done = true;
 		now = now_s();
 		if (now >= deadline)

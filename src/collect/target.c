@@ -8,9 +8,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/buf.h"
 #include "../base/vec.h"
@@ -268,4 +270,18 @@ void target_release(struct target *t)
 	t->all_cpus = t->cpus_given = false;
 	t->argc = 0;
 	t->argv = NULL;
+}
+
+bool target_alive(const struct target *t)
+{
+	for (size_t i = 0; i < t->pids.n; i++)
+		if (kill(t->pids.v[i], 0) == 0 || errno != ESRCH)
+			return true;
+	for (size_t i = 0; i < t->tids.n; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d", (int)t->tids.v[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
 }

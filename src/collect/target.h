@@ -85,6 +85,11 @@ int target_threads(const struct target *t, struct pid_list *out, struct kerr *er
 
 void target_release(struct target *t);
 
+/* Whether any -p process or -t thread still exists (a process we may not
+ * signal counts as alive; a thread is looked up in /proc, since kill()
+ * cannot name one). record and top stop once none is left. */
+bool target_alive(const struct target *t);
+
 /* CPU list parsing, exposed for sysfs readers and tests. Parses the
  * kernel's list format ("0-3,8-11\n"); appends to out. -EINVAL on
  * malformed text. */

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
@@ -470,24 +469,6 @@ static void node_label(const struct rtable *t, uint32_t n, struct kbuf *out)
 	kbuf_release(&esc);
 }
 
-/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time, as pprof's legend. */
-static void add_time(struct kbuf *out, int64_t ns)
-{
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t sec = (time_t)(ns / 1000000000);
-	struct tm tm;
-	int h;
-
-	if (!localtime_r(&sec, &tm)) {
-		kbuf_addf(out, "%" PRId64, ns);
-		return;
-	}
-	h = tm.tm_hour % 12;
-	kbuf_addf(out, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
-		  h ? h : 12, tm.tm_min, tm.tm_hour >= 12 ? "pm" : "am", tm.tm_zone ? tm.tm_zone : "UTC");
-}
-
 static void legend(struct dotctx *c, const struct trimmed *tr, const char *title,
 		   struct kbuf *out)
 {
@@ -511,7 +492,7 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 	LINE("Type: %s", c->v->prep.sample_type);
 	if (p->time_nanos) {
 		struct kbuf tb = KBUF_INIT;
-		add_time(&tb, p->time_nanos);
+		report_add_time(&tb, p->time_nanos);
 		LINE("Time: %s", tb.buf);
 		kbuf_release(&tb);
 	}

@@ -107,33 +107,9 @@ struct profile *render_profile_copy(const struct profile *p)
 	return c;
 }
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
-
 void rview_select_unit(const struct rview *v, const struct rgraph *g, char unit_out[64])
 {
-	const char *want = v->o->unit && v->o->unit[0] ? v->o->unit : "minimum";
-	const char *min_unit, *max_unit, *unit;
-	int64_t minv = 0, maxv = v->prep.total;
-
-	snprintf(unit_out, 64, "%s", want);
-	if (strcmp(want, "minimum") != 0 || g->n_nodes == 0)
-		return;
-	for (size_t i = 0; i < g->n_nodes; i++) {
-		int64_t x = abs64(rnode_flat(g, g->nodes[i]));
-		if (x == 0)
-			x = abs64(rnode_cum(g, g->nodes[i]));
-		if (x > 0 && (minv == 0 || x < minv))
-			minv = x;
-	}
-	if (minv == 0)
-		minv = maxv;
-	units_scale(minv, v->prep.sample_unit, "minimum", &min_unit);
-	units_scale(maxv, v->prep.sample_unit, "minimum", &max_unit);
-	unit = min_unit;
-	if (strcmp(min_unit, max_unit) != 0 && minv * 100 < maxv)
-		units_scale(100 * minv, v->prep.sample_unit, "minimum", &unit);
-	snprintf(unit_out, 64, "%s", unit[0] ? unit : v->prep.sample_unit);
+	/* Drawings label values without -divide_by, hence ratio 1. */
+	snprintf(unit_out, 64, "%s", v->o->unit && v->o->unit[0] ? v->o->unit : "minimum");
+	report_output_unit(g, v->prep.total, 1, v->prep.sample_unit, unit_out);
 }

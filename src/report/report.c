@@ -80,12 +80,13 @@ static int64_t abs64(int64_t v)
 	return v < 0 ? -v : v;
 }
 
-void report_select_unit(struct report *r, const struct rgraph *g)
+void report_output_unit(const struct rgraph *g, int64_t total, double ratio,
+			const char *sample_unit, char unit[64])
 {
 	int64_t minv = 0, maxv;
-	const char *min_unit, *max_unit, *unit;
+	const char *min_unit, *max_unit, *pick;
 
-	if (strcmp(r->output_unit, "minimum") != 0 || g->n_nodes == 0)
+	if (strcmp(unit, "minimum") != 0 || g->n_nodes == 0)
 		return;
 	for (size_t i = 0; i < g->n_nodes; i++) {
 		int64_t v = abs64(rnode_flat(g, g->nodes[i]));
@@ -94,25 +95,29 @@ void report_select_unit(struct report *r, const struct rgraph *g)
 		if (v > 0 && (minv == 0 || v < minv))
 			minv = v;
 	}
-	maxv = r->prep.total;
+	maxv = total;
 	if (minv == 0)
 		minv = maxv;
-	if (r->prep.ratio > 0 && r->prep.ratio != 1) {
-		minv = (int64_t)((double)minv * r->prep.ratio);
-		maxv = (int64_t)((double)maxv * r->prep.ratio);
+	if (ratio > 0 && ratio != 1) {
+		minv = (int64_t)((double)minv * ratio);
+		maxv = (int64_t)((double)maxv * ratio);
 	}
-	units_scale(minv, r->prep.sample_unit, "minimum", &min_unit);
-	units_scale(maxv, r->prep.sample_unit, "minimum", &max_unit);
-	unit = min_unit;
+	units_scale(minv, sample_unit, "minimum", &min_unit);
+	units_scale(maxv, sample_unit, "minimum", &max_unit);
+	pick = min_unit;
 	if (strcmp(min_unit, max_unit) != 0 && minv * 100 < maxv)
-		units_scale(100 * minv, r->prep.sample_unit, "minimum", &unit);
-	snprintf(r->output_unit, sizeof(r->output_unit), "%s", unit[0] ? unit : r->prep.sample_unit);
+		units_scale(100 * minv, sample_unit, "minimum", &pick);
+	snprintf(unit, 64, "%s", pick[0] ? pick : sample_unit);
+}
+
+void report_select_unit(struct report *r, const struct rgraph *g)
+{
+	report_output_unit(g, r->prep.total, r->prep.ratio, r->prep.sample_unit, r->output_unit);
 }
 
 /* ---- header lines ---- */
 
-/* Go's "Jan 2, 2006 at 3:04pm (MST)" in the local time zone. */
-static void add_time(struct kbuf *out, int64_t ns)
+void report_add_time(struct kbuf *out, int64_t ns)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -158,7 +163,7 @@ void report_profile_labels(const struct report *r, struct kbuf *out)
 		kbuf_addf(out, "Type: %s\n", r->prep.sample_type);
 	if (p->time_nanos) {
 		kbuf_addstr(out, "Time: ");
-		add_time(out, p->time_nanos);
+		report_add_time(out, p->time_nanos);
 		kbuf_addch(out, '\n');
 	}
 	if (p->duration_nanos) {

@@ -103,6 +103,20 @@ int report_prepare(struct profile *p, const struct report_opts *o, struct report
 /* Frees what rp owns and zeroes it; NULL-tolerant. Does not touch the profile. */
 void report_prepared_release(struct report_prepared *rp);
 
+struct rgraph;
+
+/* pprof's selectOutputUnit (-unit=minimum): when unit holds "minimum" and g
+ * has nodes, replaces it with the one unit every value of the report is
+ * printed in, chosen from the smallest nonzero node value and total (both
+ * times ratio, 1 / -divide_by, unless ratio is 0 or 1). Any other unit is
+ * left as asked. sample_unit is the unit of g's values. */
+void report_output_unit(const struct rgraph *g, int64_t total, double ratio,
+			const char *sample_unit, char unit[64]);
+
+/* Appends a profile time (ns since the epoch) the way pprof's legends print
+ * it: Go's "Jan 2, 2006 at 3:04pm (MST)" in the local time zone. */
+void report_add_time(struct kbuf *out, int64_t ns);
+
 /* Filters, aggregates and renders p into out (p is modified). Returns 0, or
  * -EINVAL for bad options/regexes and "no matches found for regexp"; out
  * may then hold a partial report, which pprof would not print. */
