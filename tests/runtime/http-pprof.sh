@@ -90,8 +90,14 @@ grep -q 'lock_site' "$TMP/mutex.txt" || fail "mutex profile lacks lock_site"
 pprof -seconds 1 -raw "$base/heap" >"$TMP/dheap.txt" 2>"$TMP/dheap.err" ||
 	{ cat "$TMP/dheap.err" >&2; fail "delta heap profile"; }
 grep -q grow_cache "$TMP/dheap.txt" && fail "the delta heap profile shows grow_cache"
-pprof -seconds 1 -raw "$base/mutex" >"$TMP/dmutex.txt" 2>&1 || fail "delta mutex profile"
-grep -q lock_site "$TMP/dmutex.txt" || fail "the delta mutex profile lacks lock_site"
+# On a busy machine one thread may hold the lock through a whole short
+# window (glibc mutexes are not fair): allow a few windows.
+found=
+for _ in 1 2 3; do
+	pprof -seconds 1 -raw "$base/mutex" >"$TMP/dmutex.txt" 2>&1 || fail "delta mutex profile"
+	grep -q lock_site "$TMP/dmutex.txt" && { found=1; break; }
+done
+[ -n "$found" ] || fail "the delta mutex profile lacks lock_site"
 http "$base/heap?seconds=1&debug=1" | head -1 | grep -q '^400$' || fail "seconds with debug accepted"
 
 # SIGUSR2 writes a numbered heap snapshot (gperftools style)
