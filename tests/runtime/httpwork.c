@@ -35,10 +35,15 @@ __attribute__((noinline)) void lock_site(void)
 	pthread_mutex_unlock(&m);
 }
 
+/* Between holds each thread pauses briefly: glibc mutexes are not fair,
+ * and a thread that relocks at once can starve the other for longer than
+ * a profile's window, leaving no contention to record in it. */
 static void *contender(void *u)
 {
-	for (;;)
+	for (;;) {
 		lock_site();
+		usleep(500);
+	}
 	return NULL;
 }
 
@@ -51,7 +56,9 @@ int main(int argc, char **argv)
 
 	sink += (uintptr_t)cache;
 	pthread_create(&t, NULL, contender, NULL);
-	while (difftime(time(NULL), start) < limit)
+	while (difftime(time(NULL), start) < limit) {
 		lock_site();
+		usleep(500);
+	}
 	return 0;
 }
