@@ -1,9 +1,15 @@
 /* HTTP fetching of profiles (see fetch.h): one libcurl easy handle per
  * request, the body collected in a kbuf with a size cap, errors mapped to
- * negative errno codes with a one-line message naming the URL. */
+ * negative errno codes with a one-line message naming the URL.
+ *
+ * libcurl is loaded with dlopen() on the first fetch: linked normally it
+ * (with TLS, SSH, LDAP and Kerberos behind it) costs every kiln command
+ * about 5 ms of start-up and several MiB of memory, for a feature only
+ * `kiln report URL` uses. */
 #include "fetch.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +74,48 @@ static void adjust_url(const char *url, int seconds, struct kbuf *u, long *dur)
 	}
 }
 
+/* The libcurl entry points used here. */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *h, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *h);
+	CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *h);
+	const char *(*easy_strerror)(CURLcode c);
+} curl;
+
+static int load_curl(struct kerr *err)
+{
+	void *lib;
+
+	if (curl.easy_init)
+		return 0;
+	lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return kerr_set(err, -ENOENT, "cannot load libcurl to fetch profiles over HTTP "
+				"(install package libcurl4): %s", dlerror());
+#define SYM(field, name) *(void **)&curl.field = dlsym(lib, name)
+	SYM(global_init, "curl_global_init");
+	SYM(easy_setopt, "curl_easy_setopt");
+	SYM(easy_perform, "curl_easy_perform");
+	SYM(easy_getinfo, "curl_easy_getinfo");
+	SYM(easy_cleanup, "curl_easy_cleanup");
+	SYM(easy_strerror, "curl_easy_strerror");
+	SYM(easy_init, "curl_easy_init");
+#undef SYM
+	if (!curl.global_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
+	    !curl.easy_cleanup || !curl.easy_strerror || !curl.easy_init) {
+		curl.easy_init = NULL;
+		return kerr_set(err, -ENOENT, "libcurl.so.4 lacks the functions kiln needs");
+	}
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		curl.easy_init = NULL;
+		return kerr_set(err, -EIO, "cannot initialise libcurl");
+	}
+	return 0;
+}
+
 static int curl_code(CURLcode c)
 {
 	switch (c) {
@@ -86,7 +134,6 @@ static int curl_code(CURLcode c)
 
 int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 {
-	static bool inited;
 	struct kbuf u = KBUF_INIT;
 	struct sink s = { out, out->len, false };
 	char curl_err[CURL_ERROR_SIZE] = "";
@@ -98,33 +145,30 @@ int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8) &&
 	    strncmp(url, "https+insecure://", 17))
 		return kerr_set(err, -EINVAL, "%s: not an http:// or https:// URL", url);
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return kerr_set(err, -EIO, "cannot initialise libcurl");
-		inited = true;
-	}
+	if ((ret = load_curl(err)) < 0)
+		return ret;
 	adjust_url(url, seconds, &u, &dur);
-	if (!(h = curl_easy_init())) {
+	if (!(h = curl.easy_init())) {
 		ret = kerr_set(err, -ENOMEM, "%s: cannot create a curl handle", url);
 		goto release_url;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, u.buf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl.easy_setopt(h, CURLOPT_URL, u.buf);
+	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl.easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	/* A CPU profile takes its seconds to answer; allow a minute more. */
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (dur > 0 ? dur : 0) + 60L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "kiln/" KILN_VERSION);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT, (dur > 0 ? dur : 0) + 60L);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_USERAGENT, "kiln/" KILN_VERSION);
+	curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
 	if (!strncmp(url, "https+insecure://", 17)) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	c = curl_easy_perform(h);
+	c = curl.easy_perform(h);
 	if (s.too_big || c == CURLE_FILESIZE_EXCEEDED) {
 		ret = kerr_set(err, -EFBIG, "%s: response larger than %zu MiB", u.buf,
 			       FETCH_MAX_BYTES >> 20);
@@ -132,10 +176,10 @@ int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 	}
 	if (c != CURLE_OK) {
 		ret = kerr_set(err, curl_code(c), "%s: %s", u.buf,
-			       curl_err[0] ? curl_err : curl_easy_strerror(c));
+			       curl_err[0] ? curl_err : curl.easy_strerror(c));
 		goto cleanup;
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		/* Go's pprof handlers explain errors in a short text body. */
 		size_t len = out->len - s.start;
@@ -149,7 +193,7 @@ int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 		goto cleanup;
 	}
 cleanup:
-	curl_easy_cleanup(h);
+	curl.easy_cleanup(h);
 release_url:
 	kbuf_release(&u);
 	return ret;
