@@ -112,19 +112,13 @@ static int64_t wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Value types, period and comments of the profile for these events. */
+/* Value types, period and comments of the profile for these events. The
+ * type names point into the event list, which outlives this. */
 struct meta_store {
 	struct profile_meta meta;
 	VEC(const char *) types;
-	VEC(char *) owned;              /* event names */
 	VEC(char *) comments;           /* rewritten at each update */
 };
-
-static const char *own(struct meta_store *ms, char *s)
-{
-	vec_push(&ms->owned, s);
-	return s;
-}
 
 static void meta_init(struct meta_store *ms, const struct event_list *evs,
 		      const struct record_opts *o)
@@ -137,7 +131,7 @@ static void meta_init(struct meta_store *ms, const struct event_list *evs,
 			vec_push(&ms->types, "cpu");
 			vec_push(&ms->types, "nanoseconds");
 		} else {
-			vec_push(&ms->types, own(ms, xstrdup(evs->v[i].name)));
+			vec_push(&ms->types, (const char *)evs->v[i].name);
 			vec_push(&ms->types, "count");
 		}
 	}
@@ -150,9 +144,6 @@ static void meta_init(struct meta_store *ms, const struct event_list *evs,
 
 static void meta_release(struct meta_store *ms)
 {
-	for (size_t i = 0; i < ms->owned.n; i++)
-		free(ms->owned.v[i]);
-	vec_free(&ms->owned);
 	vec_free(&ms->types);
 	for (size_t i = 0; i < ms->comments.n; i++)
 		free(ms->comments.v[i]);
