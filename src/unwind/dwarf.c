@@ -145,7 +145,8 @@ found:
 /* Registers the caller sees, besides RSP (= CFA) and RIP (= return). */
 static const unsigned saved_regs[] = { DW_RBP, DW_RBX, DW_R12, DW_R13, DW_R14, DW_R15 };
 
-/* Computes the caller's register value for `regno`; false = unknown. */
+/* Computes the caller's value of `regno` into *next; returns EXPR_OK (the
+ * register may still be unknown: CFI says undefined) or a negative EXPR_*. */
 static int caller_reg(Dwarf_Frame *f, unsigned regno, const struct regset *cur, uint64_t cfa,
 		      const struct stack_mem *mem, struct regset *next)
 {
