@@ -41,6 +41,10 @@ void report_table_opts(const struct report *r, struct rtable_opts *to, bool obj_
 void report_graph_opts(const struct report *r, struct rgraph_opts *go);
 void report_note(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The start of -top, -tree and -peek: the table and the trimmed graph of
+ * the profile (the caller releases both, as after rtable_build and
+ * rgraph_build_trimmed), the output unit chosen, the header labels written. */
+void report_trimmed_graph(struct report *r, struct rtable *t, struct rgraph *g, struct kbuf *out);
 int report_top(struct report *r, struct kbuf *out, struct kerr *err);
 int report_tree(struct report *r, struct kbuf *out, struct kerr *err);
 int report_traces(struct report *r, struct kbuf *out, struct kerr *err);

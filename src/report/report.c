@@ -179,6 +179,21 @@ void report_profile_labels(const struct report *r, struct kbuf *out)
 	}
 }
 
+void report_trimmed_graph(struct report *r, struct rtable *t, struct rgraph *g, struct kbuf *out)
+{
+	struct rtable_opts to;
+	struct rgraph_opts go;
+	struct rtrim_opts tr = { r->nodefraction, r->edgefraction, r->nodecount, r->o->cum };
+	struct rtrim_result res;
+
+	report_table_opts(r, &to, false);
+	rtable_build(t, r->p, &to);
+	report_graph_opts(r, &go);
+	rgraph_build_trimmed(g, t, &go, &tr, &res);
+	report_select_unit(r, g);
+	report_graph_labels(r, g, res.orig_count, res.dropped_nodes, out);
+}
+
 void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_count,
 			 size_t dropped_nodes, struct kbuf *out)
 {

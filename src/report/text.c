@@ -9,19 +9,10 @@ int report_top(struct report *r, struct kbuf *out, struct kerr *err)
 {
 	struct rtable t;
 	struct rgraph g;
-	struct rtable_opts to;
-	struct rgraph_opts go;
-	struct rtrim_opts tr = { r->nodefraction, r->edgefraction, r->nodecount, r->o->cum };
-	struct rtrim_result res;
 	int64_t flat_sum = 0;
 
 	(void)err;
-	report_table_opts(r, &to, false);
-	rtable_build(&t, r->p, &to);
-	report_graph_opts(r, &go);
-	rgraph_build_trimmed(&g, &t, &go, &tr, &res);
-	report_select_unit(r, &g);
-	report_graph_labels(r, &g, res.orig_count, res.dropped_nodes, out);
+	report_trimmed_graph(r, &t, &g, out);
 	kbuf_addf(out, "%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
 	for (size_t i = 0; i < g.n_nodes; i++) {
 		uint32_t n = g.nodes[i];
