@@ -5,14 +5,14 @@ set -euo pipefail
 
 pkgs=(
   # build
-  gcc clang meson ninja-build pkg-config
+  gcc g++ clang meson ninja-build pkg-config
   libelf-dev libdw-dev zlib1g-dev libcapstone-dev libmicrohttpd-dev
   libcurl4-openssl-dev libtraceevent-dev libncurses-dev libiberty-dev
   # fuzzing and sanitizers (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # peers and tools used by tests and benchmarks
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
-  python3 tmux bc time
+  python3 tmux bc time curl valgrind
   # heap profilers bench/heap-overhead compares libkiln with
   libgoogle-perftools-dev heaptrack
   # browser tests of kiln web (headless Chromium driven by playwright-core)
