@@ -60,3 +60,12 @@ check_valid_profile() {
 	pprof -raw "$1" >"$TMP/raw.txt" 2>"$TMP/raw.err" || {
 		cat "$TMP/raw.err" >&2; fail "go tool pprof cannot read $1"; }
 }
+
+# Tracepoints need tracefs: mounts it (as root) where a fresh boot has not.
+# Only a kernel without the mount point truly lacks it.
+need_tracefs() {
+	need_root
+	[ -d /sys/kernel/tracing ] || skip_lacks "tracefs (no /sys/kernel/tracing)"
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing ||
+		fail "cannot mount tracefs on /sys/kernel/tracing"
+}
