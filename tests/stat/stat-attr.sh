@@ -43,11 +43,13 @@ else
 fi
 
 rm -f "$TMP/attr"
-KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat --no-inherit -e page-faults -- true 2>/dev/null
+KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat --no-inherit -e page-faults -- true 2>"$TMP/out" ||
+	fail "stat --no-inherit failed: $(cat "$TMP/out")"
 expect 1 inherit 0 "--no-inherit"
 
 rm -f "$TMP/attr"
-KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat -a -e cpu-clock -- true 2>/dev/null
+KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat -a -e cpu-clock -- true 2>"$TMP/out" ||
+	fail "stat -a failed: $(cat "$TMP/out")"
 ncpu=$(awk 'BEGIN { RS = "" } END { print NR }' "$TMP/attr")
 online=$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' /sys/devices/system/cpu/online)
 [ "$ncpu" = "$online" ] || fail "-a opened $ncpu counters for $online online CPUs"
@@ -56,5 +58,6 @@ expect 1 cpu "$(cut -d, -f1 /sys/devices/system/cpu/online | cut -d- -f1)" "firs
 expect 1 enable_on_exec 0 "-a is enabled by kiln, not by exec"
 
 rm -f "$TMP/attr"
-KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat -D 50 -e task-clock -- true 2>/dev/null
+KILN_TEST_ATTR_FILE="$TMP/attr" "$KILN" stat -D 50 -e task-clock -- true 2>"$TMP/out" ||
+	fail "stat -D 50 failed: $(cat "$TMP/out")"
 expect 1 enable_on_exec 0 "-D enables after the delay"

@@ -6,13 +6,21 @@
 . "$KILN_SRC/tests/lib.sh"
 need_root
 need_cmd perf
+need_cmd python3
 
 norm() { sed -E 's/  \( \+- +[0-9.]+% \)//; s/[0-9][0-9.,]*/N/g; s/[KMG]\/sec/\/sec/; s/ +/ /g; s/ +$//' "$1"; }
 
+# run_both ARGS...: perf stat and kiln stat on the same command; both exit
+# 0 (every command here does) and print something.
+run_both() {
+	perf stat "$@" >"$TMP/perf.out" 2>&1 || fail "perf stat $* exited $?: $(cat "$TMP/perf.out")"
+	"$KILN" stat "$@" >"$TMP/kiln.out" 2>&1 || fail "kiln stat $* exited $?: $(cat "$TMP/kiln.out")"
+	[ -s "$TMP/perf.out" ] || fail "perf stat $* printed nothing: nothing to compare"
+}
+
 compare() {
 	desc=$1; shift
-	perf stat "$@" >"$TMP/perf.out" 2>&1 || true
-	"$KILN" stat "$@" >"$TMP/kiln.out" 2>&1 || true
+	run_both "$@"
 	if ! diff <(norm "$TMP/perf.out") <(norm "$TMP/kiln.out") >"$TMP/diff"; then
 		cat "$TMP/diff" >&2
 		fail "$desc: kiln's lines differ from perf's"
@@ -24,8 +32,7 @@ compare() {
 # have a fixed width (table lines are right-aligned in fixed columns).
 compare_widths() {
 	desc=$1; shift
-	perf stat "$@" >"$TMP/perf.out" 2>&1 || true
-	"$KILN" stat "$@" >"$TMP/kiln.out" 2>&1 || true
+	run_both "$@"
 	# Drop lines whose width depends on a value: rates and metrics keep
 	# their width, counts are right-aligned, so every line qualifies except
 	# the noise column.
@@ -51,16 +58,35 @@ compare "repeat CSV" -x, -r 3 -e task-clock,page-faults -- "$W" pages 100
 compare "repeat JSON" -j -r 3 -e task-clock,page-faults -- "$W" pages 100
 compare "group" -e '{task-clock,page-faults}' -- "$W" pages 100
 compare "group with modifier" -e '{task-clock,page-faults}:u' -- "$W" pages 100
-# 250 ms of wall time: two full intervals and a partial one for both tools.
-compare "interval" -I 100 -e task-clock,page-faults,cycles -- sleep 0.25
-compare_widths "interval" -I 100 -e task-clock,page-faults,cycles -- sleep 0.25
-compare "interval CSV" -x, -I 100 -e task-clock,page-faults -- sleep 0.25
-compare "interval JSON" -j -I 100 -e task-clock,page-faults -- sleep 0.25
+# Interval output: how many intervals a run spans, and which of them find
+# the command asleep (<not counted>), depend on the load, so intervals.py
+# checks what holds at any load (complete lines, the same events in every
+# block, increasing timestamps, no block early, a plausible number of
+# blocks) and compares the header and the kinds of blocks with perf's.
+# sleep 0.6: six full intervals, the first with the command's start, then
+# asleep ones, and a partial one with its exit.
+compare_intervals() { # desc format [--widths] args...
+	desc=$1 format=$2; shift 2
+	widths=
+	[ "$1" = --widths ] && { widths=--widths; shift; }
+	run_both "$@"
+	python3 "$KILN_SRC/tests/stat/intervals.py" "$format" 0.1 3 "$TMP/perf.out" "$TMP/kiln.out" \
+		$widths >"$TMP/check" || {
+		cat "$TMP/check" >&2
+		paste -d'\n' "$TMP/perf.out" "$TMP/kiln.out" >&2
+		fail "$desc: kiln's interval output differs from perf's"
+	}
+	note "$desc: same layout, $(grep -c . "$TMP/kiln.out") lines"
+}
+compare_intervals "interval" table --widths -I 100 -e task-clock,page-faults,cycles -- sleep 0.6
+compare_intervals "interval CSV" csv -x, -I 100 -e task-clock,page-faults -- sleep 0.6
+compare_intervals "interval JSON" json -j -I 100 -e task-clock,page-faults -- sleep 0.6
 compare "system-wide" -a -e cpu-clock,context-switches -- "$W" sleeps 20
 compare "CPU list" -C 0 -e cpu-clock -- "$W" sleeps 20
 # Every PMU event from sysfs here (msr/tsc/, power/energy-*/ with their
 # sysfs unit and scale, ...), system-wide as such PMUs count.
-pmu_events=$("$KILN" list pmu | awk '{ print $1 }' | paste -sd, -)
+"$KILN" list pmu >"$TMP/pmu" || fail "kiln list pmu"
+pmu_events=$(awk '{ print $1 }' "$TMP/pmu" | paste -sd, -)
 if [ -n "$pmu_events" ]; then
 	compare "PMU events" -a -e "$pmu_events" -- sleep 0.1
 	compare_widths "PMU events" -a -e "$pmu_events" -- sleep 0.1
@@ -71,6 +97,7 @@ fi
 # -p with a command as the timer: "process id 'N'" header, no user/sys.
 "$W" spin 3000 &
 spinner=$!
+at_exit "kill $spinner 2>/dev/null"
 compare "process id" -p $spinner -e task-clock,context-switches -- sleep 0.2
 kill $spinner; wait $spinner 2>/dev/null
 compare "null run" -n -- "$W" pages 10
