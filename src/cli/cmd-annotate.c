@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input-limits.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/vec.h"
@@ -218,9 +219,11 @@ int cmd_annotate(int argc, const char **argv)
 		{ OPT_BOOL, 0, "no-source", &o.no_source, NULL, "do not interleave source lines" },
 		{ OPT_BOOL, 'n', "show-nr-samples", &o.show_count, NULL, "show sample counts too" },
 		{ OPT_STRING, 0, "sample_index", &o.sample_index, "NAME|N", "value to count (default: samples)" },
+		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
+	struct profile_decode_opts in_opts;
 	struct profile *p = NULL;
 	struct symbolizer *sym = NULL;
 	struct bins bins = { NULL, 0, 0 };
@@ -249,7 +252,8 @@ int cmd_annotate(int argc, const char **argv)
 	}
 	if (!o.input)
 		o.input = "kiln.pb.gz";
-	if (profile_read_file(o.input, NULL, &p, &err) < 0) {
+	in_opts = cli_decode_opts();
+	if (profile_read_file(o.input, &in_opts, &p, &err) < 0) {
 		cli_error("annotate: %s", err.msg);
 		return 1;
 	}

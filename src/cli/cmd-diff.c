@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input-limits.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/hashmap.h"
@@ -278,7 +279,8 @@ static void print_table(struct table *t, const struct diff_opts *o, const char *
 		if (strlen(strtab_get(&t->strs, r->dso)) > wdso)
 			wdso = strlen(strtab_get(&t->strs, r->dso));
 	}
-	qsort(t->rows.v, t->rows.n, sizeof(*t->rows.v), row_cmp);
+	if (t->rows.n > 1) /* rows.v is NULL when neither profile has samples */
+		qsort(t->rows.v, t->rows.n, sizeof(*t->rows.v), row_cmp);
 
 	kbuf_addf(out, "# Event '%s'\n#\n", event);
 	if (n_names > 2) {
@@ -368,9 +370,11 @@ int cmd_diff(int argc, const char **argv)
 		{ OPT_STRING, 's', "sort", &o.sort, "KEYS", "keys: comm, dso, sym (default dso,sym)" },
 		{ OPT_STRING, 0, "sample_index", &o.sample_index, "NAME|N", "value compared (default: the profile's default type)" },
 		{ OPT_CALLBACK, 0, "percent-limit", &o.percent_limit, "PCT", "hide symbols under PCT percent in every profile", set_limit },
+		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
+	struct profile_decode_opts in_opts;
 	struct kbuf out = KBUF_INIT;
 	struct profile **ps = NULL;
 	struct table t;
@@ -394,8 +398,9 @@ int cmd_diff(int argc, const char **argv)
 		goto out;
 	}
 	ps = xcalloc((size_t)n, sizeof(*ps));
+	in_opts = cli_decode_opts();
 	for (int i = 0; i < n; i++) {
-		if (profile_read_file(argv[i], NULL, &ps[i], &err) < 0) {
+		if (profile_read_file(argv[i], &in_opts, &ps[i], &err) < 0) {
 			cli_error("diff: %s", err.msg);
 			goto out;
 		}

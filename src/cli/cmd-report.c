@@ -17,6 +17,7 @@
 #include "../base/buf.h"
 #include "../profile/decode.h"
 #include "../profile/names.h"
+#include "input-limits.h"
 #include "../symbols/symbols.h"
 #include "../profile/encode.h"
 #include "../profile/filter.h"
@@ -129,6 +130,7 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 		    struct kerr *err)
 {
 	struct profile **ps;
+	struct profile_decode_opts dopts = cli_decode_opts();
 	int ret = 0;
 	size_t n = 0;
 
@@ -136,9 +138,9 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 	ps = xcalloc(srcs->n + 1, sizeof(*ps));
 	for (size_t i = 0; i < srcs->n; i++) {
 		if (is_url(srcs->v[i]))
-			ret = fetch_profile(srcs->v[i], url_seconds, &ps[n], err);
+			ret = fetch_profile(srcs->v[i], url_seconds, &dopts, &ps[n], err);
 		else
-			ret = profile_read_file(srcs->v[i], NULL, &ps[n], err);
+			ret = profile_read_file(srcs->v[i], &dopts, &ps[n], err);
 		if (ret < 0)
 			goto out;
 		profile_add_fake_mapping(ps[n]);
@@ -303,6 +305,7 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", add_to_list, false },
 		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", add_to_list, false },
 		{ OPT_INT, 0, "seconds", &url_seconds, "N", "duration asked of URL sources (CPU profiles)", NULL, false },
+		CLI_MAX_MEMORY_OPTION,
 		{ OPT_BOOL, 0, "normalize", &c.normalize, NULL, "scale to the base's total before subtracting", NULL, false },
 		{ OPT_STRING, 0, "source_path", &r->source_path, "DIRS", "where -list looks for sources (':'-separated)", NULL, false },
 		{ OPT_STRING, 0, "trim_path", &r->trim_path, "PREFIXES", "prefixes removed from source paths", NULL, false },

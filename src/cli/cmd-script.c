@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input-limits.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../disasm/disasm.h"
@@ -280,9 +281,11 @@ int cmd_script(int argc, const char **argv)
 		{ OPT_STRING, 'F', "fields", &fields, "FIELDS", "fields to print (see above)" },
 		{ OPT_BOOL, 'G', "hide-call-graph", &hide_chain, NULL, "only the leaf frame, on the sample's line" },
 		{ OPT_BOOL, 0, "folded", &folded, NULL, "folded stacks: root;...;leaf count" },
+		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
+	struct profile_decode_opts in_opts;
 	struct kbuf out = KBUF_INIT;
 	struct profile *p = NULL;
 	struct script sc;
@@ -309,7 +312,8 @@ int cmd_script(int argc, const char **argv)
 		cli_error("script: %s", err.msg);
 		return 1;
 	}
-	if (profile_read_file(input ? input : "kiln.pb.gz", NULL, &p, &err) < 0) {
+	in_opts = cli_decode_opts();
+	if (profile_read_file(input ? input : "kiln.pb.gz", &in_opts, &p, &err) < 0) {
 		cli_error("script: %s", err.msg);
 		return 1;
 	}

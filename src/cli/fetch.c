@@ -199,14 +199,15 @@ release_url:
 	return ret;
 }
 
-int fetch_profile(const char *url, int seconds, struct profile **out, struct kerr *err)
+int fetch_profile(const char *url, int seconds, const struct profile_decode_opts *opts,
+		  struct profile **out, struct kerr *err)
 {
 	struct kbuf body = KBUF_INIT;
 	int ret;
 
 	*out = NULL;
 	ret = fetch_url(url, seconds, &body, err);
-	if (ret == 0 && (ret = profile_decode(body.buf, body.len, NULL, out, err)) < 0)
+	if (ret == 0 && (ret = profile_decode(body.buf, body.len, opts, out, err)) < 0)
 		kerr_prefix(err, "%s", url);
 	kbuf_release(&body);
 	return ret;

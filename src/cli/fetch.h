@@ -11,6 +11,7 @@
 
 #include "../base/buf.h"
 #include "../base/err.h"
+#include "../profile/decode.h"
 #include "../profile/profile.h"
 
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
@@ -22,8 +23,10 @@
  * names the URL and the cause. `out` may hold a partial body on error. */
 int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err);
 
-/* fetch_url, then decodes the body as profile.proto (gzip or raw). *out is
- * the caller's (profile_free()); NULL on error. */
-int fetch_profile(const char *url, int seconds, struct profile **out, struct kerr *err);
+/* fetch_url, then decodes the body as profile.proto (gzip or raw) with
+ * `opts` (may be NULL). *out is the caller's (profile_free()); NULL on
+ * error. */
+int fetch_profile(const char *url, int seconds, const struct profile_decode_opts *opts,
+		  struct profile **out, struct kerr *err);
 
 #endif

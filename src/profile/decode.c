@@ -28,6 +28,7 @@ struct src {
 	size_t pos, len;
 	uint64_t base;            /* stream offset of buf[0] */
 	uint64_t max;             /* cap on the uncompressed size */
+	uint64_t max_memory;      /* cap on the decoded profile; 0 = none */
 	bool eof;                 /* nothing beyond buf[len] */
 
 	unsigned char *win;       /* owned window (stream inputs) */
@@ -290,14 +291,69 @@ struct dec {
 	struct profile *p;
 	size_t n_file_strings;
 	bool have_time;
+	uint64_t max_memory; /* 0 = no bound */
 };
+
+/* The part of a profile that takes the most memory, for the message that
+ * says why a profile was refused. */
+static const char *largest_part(const struct profile *p, size_t *count)
+{
+	struct { const char *name; size_t bytes, n; } parts[] = {
+		{ "samples", p->cap_samples * sizeof(*p->samples), p->n_samples },
+		{ "sample locations", p->cap_sample_locs * sizeof(*p->sample_locs), p->n_sample_locs },
+		{ "sample values", p->cap_sample_values * sizeof(*p->sample_values), p->n_sample_values },
+		{ "labels", p->cap_sample_labels * sizeof(*p->sample_labels), p->n_sample_labels },
+		{ "mappings", p->cap_mappings * sizeof(*p->mappings), p->n_mappings },
+		{ "locations", p->cap_locations * sizeof(*p->locations), p->n_locations },
+		{ "lines", p->cap_lines * sizeof(*p->lines), p->n_lines },
+		{ "functions", p->cap_functions * sizeof(*p->functions), p->n_functions },
+		{ "strings", p->strings.arena.total + p->strings.cap * sizeof(*p->strings.v),
+		  p->strings.n },
+	};
+	size_t best = 0;
+
+	for (size_t i = 1; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (parts[i].bytes > parts[best].bytes)
+			best = i;
+	*count = parts[best].n;
+	return parts[best].name;
+}
+
+/* Fails when `extra` more bytes would take the profile past max_memory. */
+static int dec_room(const struct dec *d, size_t extra, struct kerr *err)
+{
+	size_t n;
+	const char *what;
+
+	if (!d->max_memory || profile_memory(d->p) + extra <= d->max_memory)
+		return 0;
+	what = largest_part(d->p, &n);
+	return kerr_set(err, -E2BIG,
+			"the profile needs more than %llu MiB of memory to load (%zu %s so far); "
+			"--max-memory SIZE raises the limit",
+			(unsigned long long)(d->max_memory >> 20), n, what);
+}
+
+/* dec_room() for growing a pool of `elem`-byte entries from `cap` to hold
+ * `need`, with the capacity xgrow() will pick. */
+static int dec_room_grow(const struct dec *d, size_t cap, size_t need, size_t elem,
+			 struct kerr *err)
+{
+	size_t c = cap < 8 ? 8 : cap;
+
+	if (need <= cap || !d->max_memory)
+		return 0;
+	while (c < need)
+		c *= 2;
+	return dec_room(d, (c - cap) * elem, err);
+}
 
 /* Repeated 64-bit integers, packed or not, appended to a pool (`n`/`cap`
  * updated). Pool offsets are 32-bit, so pools stop at UINT32_MAX entries.
  * A macro because the pools are uint64_t or int64_t. */
 #define DEFINE_REPEATED(name, T)                                                  \
-static int name(struct rd *r, const struct field *f, T **pool, size_t *n,        \
-		size_t *cap, struct kerr *err)                                    \
+static int name(const struct dec *d, struct rd *r, const struct field *f,        \
+		T **pool, size_t *n, size_t *cap, struct kerr *err)               \
 {                                                                                 \
 	struct rd sub = f->sub;                                                   \
 	size_t most;                                                              \
@@ -306,6 +362,8 @@ static int name(struct rd *r, const struct field *f, T **pool, size_t *n,       
 	if (f->wt == PB_VARINT) {                                                 \
 		if (*n >= UINT32_MAX)                                             \
 			return rd_fail(r, err, "profile too large (more than 2^32 entries in a pool)"); \
+		if (dec_room_grow(d, *cap, *n + 1, sizeof(**pool), err) < 0)      \
+			return -E2BIG;                                            \
 		*pool = xgrow(*pool, cap, *n + 1, sizeof(**pool));                \
 		(*pool)[(*n)++] = (T)f->v;                                        \
 		return 0;                                                         \
@@ -317,6 +375,8 @@ static int name(struct rd *r, const struct field *f, T **pool, size_t *n,       
 		return 0;                                                         \
 	if (*n + most > UINT32_MAX)                                               \
 		return rd_fail(&sub, err, "profile too large (more than 2^32 entries in a pool)"); \
+	if (dec_room_grow(d, *cap, *n + most, sizeof(**pool), err) < 0)           \
+		return -E2BIG;                                                    \
 	*pool = xgrow(*pool, cap, *n + most, sizeof(**pool));                     \
 	out = *pool + *n;                                                         \
 	while (sub.p < sub.end) {                                                 \
@@ -388,11 +448,11 @@ static int dec_sample(struct dec *d, struct rd *r, struct kerr *err)
 			return ret;
 		switch (f.num) {
 		case 1:
-			ret = repeated_u64(r, &f, &p->sample_locs, &p->n_sample_locs,
+			ret = repeated_u64(d, r, &f, &p->sample_locs, &p->n_sample_locs,
 					   &p->cap_sample_locs, err);
 			break;
 		case 2:
-			ret = repeated_i64(r, &f, &p->sample_values, &p->n_sample_values,
+			ret = repeated_i64(d, r, &f, &p->sample_values, &p->n_sample_values,
 					   &p->cap_sample_values, err);
 			break;
 		case 3: {
@@ -408,6 +468,9 @@ static int dec_sample(struct dec *d, struct rd *r, struct kerr *err)
 					ret = rd_fail(r, err, "profile too large (more than 2^32 labels)");
 					break;
 				}
+				if ((ret = dec_room_grow(d, p->cap_sample_labels,
+							 p->n_sample_labels + 1, sizeof(l), err)) < 0)
+					break;
 				p->sample_labels = xgrow(p->sample_labels, &p->cap_sample_labels,
 							 p->n_sample_labels + 1, sizeof(l));
 				p->sample_labels[p->n_sample_labels++] = l;
@@ -422,6 +485,8 @@ static int dec_sample(struct dec *d, struct rd *r, struct kerr *err)
 	}
 	if (p->n_samples >= UINT32_MAX)
 		return rd_fail(r, err, "profile too large (more than 2^32 samples)");
+	if ((ret = dec_room_grow(d, p->cap_samples, p->n_samples + 1, sizeof(*s), err)) < 0)
+		return ret;
 	p->samples = xgrow(p->samples, &p->cap_samples, p->n_samples + 1, sizeof(*s));
 	s = &p->samples[p->n_samples++];
 	s->loc_off = (uint32_t)loc0;
@@ -460,6 +525,8 @@ static int dec_mapping(struct dec *d, struct rd *r, struct kerr *err)
 		case 10: m.has_inline_frames = f.v != 0; break;
 		}
 	}
+	if ((ret = dec_room_grow(d, d->p->cap_mappings, d->p->n_mappings + 1, sizeof(m), err)) < 0)
+		return ret;
 	d->p->mappings = xgrow(d->p->mappings, &d->p->cap_mappings, d->p->n_mappings + 1, sizeof(m));
 	d->p->mappings[d->p->n_mappings++] = m;
 	return 0;
@@ -507,6 +574,8 @@ static int dec_location(struct dec *d, struct rd *r, struct kerr *err)
 				return ret;
 			if (p->n_lines >= UINT32_MAX)
 				return rd_fail(r, err, "profile too large (more than 2^32 lines)");
+			if ((ret = dec_room_grow(d, p->cap_lines, p->n_lines + 1, sizeof(ln), err)) < 0)
+				return ret;
 			p->lines = xgrow(p->lines, &p->cap_lines, p->n_lines + 1, sizeof(ln));
 			p->lines[p->n_lines++] = ln;
 			continue;
@@ -524,6 +593,8 @@ static int dec_location(struct dec *d, struct rd *r, struct kerr *err)
 	}
 	l.line_off = (uint32_t)line0;
 	l.n_line = (uint32_t)(p->n_lines - line0);
+	if ((ret = dec_room_grow(d, p->cap_locations, p->n_locations + 1, sizeof(l), err)) < 0)
+		return ret;
 	p->locations = xgrow(p->locations, &p->cap_locations, p->n_locations + 1, sizeof(l));
 	p->locations[p->n_locations++] = l;
 	return 0;
@@ -551,6 +622,9 @@ static int dec_function(struct dec *d, struct rd *r, struct kerr *err)
 		case 5: fn.start_line = (int64_t)f.v; break;
 		}
 	}
+	if ((ret = dec_room_grow(d, d->p->cap_functions, d->p->n_functions + 1, sizeof(fn),
+				 err)) < 0)
+		return ret;
 	d->p->functions = xgrow(d->p->functions, &d->p->cap_functions, d->p->n_functions + 1,
 				sizeof(fn));
 	d->p->functions[d->p->n_functions++] = fn;
@@ -568,6 +642,9 @@ static int dec_top(struct dec *d, struct rd *r, struct field *f, struct kerr *er
 	case 1:
 		if (f->wt != PB_LEN)
 			return rd_fail(r, err, "wire type mismatch in sample_type");
+		if ((ret = dec_room_grow(d, p->cap_sample_type, p->n_sample_type + 1,
+					 sizeof(*p->sample_type), err)) < 0)
+			return ret;
 		p->sample_type = xgrow(p->sample_type, &p->cap_sample_type, p->n_sample_type + 1,
 				       sizeof(*p->sample_type));
 		memset(&p->sample_type[p->n_sample_type], 0, sizeof(*p->sample_type));
@@ -595,6 +672,12 @@ static int dec_top(struct dec *d, struct rd *r, struct field *f, struct kerr *er
 		}
 		if (n > UINT32_MAX || p->strings.n >= UINT32_MAX)
 			return rd_fail(r, err, "string table too large");
+		/* The table grows by doubling too: a check per string would cost
+		 * a sum per string, so long strings are checked each and short
+		 * ones every 4096 (each costs < 64 bytes more than it reads). */
+		if ((n >= 4096 || (p->strings.n & 4095) == 0) &&
+		    (ret = dec_room(d, n + 4096 * 64, err)) < 0)
+			return ret;
 		strtab_append(&p->strings, (const char *)f->sub.p, n);
 		return 0;
 	}
@@ -604,7 +687,7 @@ static int dec_top(struct dec *d, struct rd *r, struct field *f, struct kerr *er
 		memset(&p->period_type, 0, sizeof(p->period_type));
 		return dec_value_type(&f->sub, &p->period_type, err);
 	case 13:
-		return repeated_i64(r, f, &p->comments, &p->n_comments,
+		return repeated_i64(d, r, f, &p->comments, &p->n_comments,
 				    &p->cap_comments, err);
 	case 7: case 8: case 9: case 10: case 12: case 14: case 15:
 		if ((ret = want_varint(r, f, err)) < 0)
@@ -637,7 +720,7 @@ static int dec_top(struct dec *d, struct rd *r, struct field *f, struct kerr *er
 
 static int decode_stream(struct src *s, struct profile *p, struct kerr *err)
 {
-	struct dec d = { p, 0, false };
+	struct dec d = { p, 0, false, s->max_memory };
 	int ret;
 
 	for (;;) {
@@ -668,6 +751,9 @@ static int decode_stream(struct src *s, struct profile *p, struct kerr *err)
 				n = 0; /* the value is inside HEADER_MAX */
 			}
 			hdr = (size_t)(r.p - r.start);
+			/* The window holds one whole top-level field. */
+			if ((ret = dec_room(&d, hdr + n, err)) < 0)
+				return ret;
 			if (n > s->max || r.base + hdr + n > s->max)
 				return kerr_set(err, -EBADMSG,
 						"corrupt profile at byte %llu: field length %llu exceeds the size limit",
@@ -857,6 +943,7 @@ int profile_decode(const void *data, size_t n, const struct profile_decode_opts 
 	memset(&s, 0, sizeof(s));
 	s.fd = -1;
 	s.max = cap_of(opts);
+	s.max_memory = opts ? opts->max_memory : 0;
 	if (n >= 2 && ((const unsigned char *)data)[0] == 0x1f &&
 	    ((const unsigned char *)data)[1] == 0x8b) {
 		if ((ret = src_init_gz(&s, err)) < 0)
@@ -902,6 +989,7 @@ int profile_decode_fd(int fd, const struct profile_decode_opts *opts,
 	memset(&s, 0, sizeof(s));
 	s.fd = fd;
 	s.max = cap_of(opts);
+	s.max_memory = opts ? opts->max_memory : 0;
 	while (got < 2) {
 		ssize_t r = read(fd, magic + got, 2 - got);
 		if (r == 0)

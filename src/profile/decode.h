@@ -15,7 +15,8 @@
  * straight into the profile's columnar pools, so memory is the profile
  * itself. Truncated or corrupt input returns -EBADMSG with one line naming
  * the byte offset (in the uncompressed stream, or in the compressed input
- * for gzip errors); decompressed data beyond the cap returns -EFBIG.
+ * for gzip errors); decompressed data beyond the cap returns -EFBIG, a
+ * profile needing more memory than opts->max_memory -E2BIG.
  *
  * The returned profile is indexed (profile_index() done) and owned by the
  * caller (profile_free()). On error *out is left NULL. */
@@ -33,8 +34,16 @@
  * 32-bit pool offsets can address, while stopping gzip bombs early. */
 #define PROFILE_DECODE_MAX_DEFAULT ((uint64_t)4 << 30)
 
+/* max_memory bounds what decoding may allocate: the profile's arrays,
+ * strings and indexes (profile_memory()) and the read window. A small
+ * compressed file can describe billions of empty samples, each of which
+ * takes more room decoded than encoded; past the bound decoding stops with
+ * -E2BIG and one line naming the largest part ("samples", "strings", …).
+ * Where the bound comes from (a share of RAM, an option) is the caller's
+ * policy. */
 struct profile_decode_opts {
-	uint64_t max_size; /* cap on uncompressed bytes; 0 = the default */
+	uint64_t max_size;   /* cap on uncompressed bytes; 0 = the default */
+	uint64_t max_memory; /* cap on memory, in bytes; 0 = none */
 };
 
 /* Decodes `n` bytes at `data`. opts may be NULL. */

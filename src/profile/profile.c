@@ -17,6 +17,27 @@ struct profile *profile_new(void)
 	return p;
 }
 
+size_t profile_memory(const struct profile *p)
+{
+	/* An id index holds a key and a value per slot at load <= 1/2. */
+	const size_t index_per_entry = 4 * sizeof(uint64_t);
+	size_t n = sizeof(*p);
+
+	n += p->cap_sample_type * sizeof(*p->sample_type);
+	n += p->cap_samples * sizeof(*p->samples);
+	n += p->cap_sample_locs * sizeof(*p->sample_locs);
+	n += p->cap_sample_values * sizeof(*p->sample_values);
+	n += p->cap_sample_labels * sizeof(*p->sample_labels);
+	n += p->cap_mappings * (sizeof(*p->mappings) + index_per_entry);
+	n += p->cap_locations * (sizeof(*p->locations) + index_per_entry);
+	n += p->cap_lines * sizeof(*p->lines);
+	n += p->cap_functions * (sizeof(*p->functions) + index_per_entry);
+	n += p->cap_comments * sizeof(*p->comments);
+	n += p->strings.arena.total + p->strings.cap * sizeof(*p->strings.v) +
+	     p->strings.nslots * sizeof(*p->strings.slots);
+	return n;
+}
+
 void profile_free(struct profile *p)
 {
 	if (!p)

@@ -103,6 +103,12 @@ struct profile {
 	struct u64map mapping_ix, location_ix, function_ix;
 };
 
+/* Bytes the profile's arrays, strings and indexes take (capacities, not
+ * lengths: what the allocator handed out). Indexes not built yet are
+ * counted as they will be, so a reader can bound a profile before
+ * profile_index() runs. */
+size_t profile_memory(const struct profile *p);
+
 /* Returns a new empty profile (string table holds ""). Never NULL. */
 struct profile *profile_new(void);
 /* NULL-tolerant. */
