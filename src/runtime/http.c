@@ -25,6 +25,7 @@
 
 #include "../base/buf.h"
 #include "../profile/encode.h"
+#include "httparg.h"
 #include "kiln.h"
 #include "rt.h"
 
@@ -99,15 +100,8 @@ static enum MHD_Result send_profile(struct MHD_Connection *c, struct profile *p,
 /* An integer query parameter; `dflt` when absent, -1 when malformed. */
 static long arg_long(struct MHD_Connection *c, const char *name, long dflt)
 {
-	const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-	char *end;
-	long v;
-
-	if (!s || !*s)
-		return dflt;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return (errno || *end || v < 0) ? -1 : v;
+	return rt_http_arg_value(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name),
+				 dflt);
 }
 
 static void sleep_seconds(long s)
@@ -227,23 +221,8 @@ static enum MHD_Result serve_cmdline(struct MHD_Connection *c)
 static enum MHD_Result serve_symbol(struct MHD_Connection *c, struct request *r)
 {
 	struct kbuf b = KBUF_INIT;
-	char *s = r->body.buf, *end;
 
-	kbuf_addstr(&b, "num_symbols: 1\n");
-	while (*s) {
-		unsigned long long a = strtoull(s, &end, 0);
-		if (end == s)
-			break;
-		size_t mark = b.len;
-		kbuf_addf(&b, "%#llx ", a);
-		if (!rt_symbolize_name((uintptr_t)a, &b, false))
-			b.len = mark, b.buf[mark] = '\0';
-		else
-			kbuf_addch(&b, '\n');
-		s = end;
-		while (*s == '+' || *s == ' ')
-			s++;
-	}
+	rt_http_symbol_reply(r->body.buf, rt_symbolize_name, &b);
 	return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
 }
 
