@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,12 +301,12 @@ pid_t tasks_pid_of(struct tasks *t, pid_t tid)
 
 /* --- /proc synthesis --- */
 
-static void read_comm(pid_t pid, pid_t tid, char *buf, size_t n)
+static void read_comm(const char *proc, pid_t pid, pid_t tid, char *buf, size_t n)
 {
-	char path[64];
+	char path[PATH_MAX];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	snprintf(path, sizeof(path), "%s/%d/task/%d/comm", proc, (int)pid, (int)tid);
 	buf[0] = '\0';
 	f = fopen(path, "re");
 	if (!f)
@@ -315,12 +316,12 @@ static void read_comm(pid_t pid, pid_t tid, char *buf, size_t n)
 	fclose(f);
 }
 
-static int synth_maps(struct tasks *t, pid_t pid)
+static int synth_maps(struct tasks *t, const char *proc, pid_t pid)
 {
-	char path[64], line[4096 + 256];
+	char path[PATH_MAX], line[4096 + 256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	snprintf(path, sizeof(path), "%s/%d/maps", proc, (int)pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -345,17 +346,17 @@ static int synth_maps(struct tasks *t, pid_t pid)
 	return 0;
 }
 
-int tasks_synthesize_pid(struct tasks *t, pid_t pid, struct kerr *err)
+int tasks_synthesize_pid_at(struct tasks *t, const char *proc, pid_t pid, struct kerr *err)
 {
-	char path[64], comm[64];
+	char path[PATH_MAX], comm[64];
 	DIR *d;
 	struct dirent *de;
 	int ret;
 
-	ret = synth_maps(t, pid);
+	ret = synth_maps(t, proc, pid);
 	if (ret)
 		return kerr_set(err, -ESRCH, "process %d does not exist", (int)pid);
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	snprintf(path, sizeof(path), "%s/%d/task", proc, (int)pid);
 	d = opendir(path);
 	if (!d)
 		return kerr_set(err, -ESRCH, "process %d does not exist", (int)pid);
@@ -365,11 +366,16 @@ int tasks_synthesize_pid(struct tasks *t, pid_t pid, struct kerr *err)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		tid = (pid_t)atoi(de->d_name);
-		read_comm(pid, tid, comm, sizeof(comm));
+		read_comm(proc, pid, tid, comm, sizeof(comm));
 		tasks_comm(t, pid, tid, comm, false);
 	}
 	closedir(d);
 	return 0;
+}
+
+int tasks_synthesize_pid(struct tasks *t, pid_t pid, struct kerr *err)
+{
+	return tasks_synthesize_pid_at(t, "/proc", pid, err);
 }
 
 int tasks_synthesize_all(struct tasks *t, struct kerr *err)

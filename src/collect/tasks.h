@@ -46,6 +46,9 @@ void tasks_exit(struct tasks *t, pid_t pid, pid_t tid);
 /* Reads /proc/PID/{comm,maps,task/} of a running process into the table
  * (perf's "synthesized" events). Returns 0, or -ESRCH when it is gone. */
 int tasks_synthesize_pid(struct tasks *t, pid_t pid, struct kerr *err);
+/* The same from `proc` instead of /proc: a copy of its files (tests, the
+ * fuzz target tests/fuzz/fuzz-procmaps.c). */
+int tasks_synthesize_pid_at(struct tasks *t, const char *proc, pid_t pid, struct kerr *err);
 /* The same for every process on the system (for -a). */
 int tasks_synthesize_all(struct tasks *t, struct kerr *err);
 
