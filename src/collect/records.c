@@ -72,7 +72,10 @@ int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t re
 	}
 	if (st & PERF_SAMPLE_RAW) {
 		uint32_t size;
-		if (take(&c, &size, 4) || take(&c, NULL, size))
+		/* The kernel pads raw data so that the fields after it stay
+		 * 8-byte aligned (regs are read in place); a size that does not
+		 * comes from a corrupt file. */
+		if (take(&c, &size, 4) || ((uint64_t)size + 4) % 8 || take(&c, NULL, size))
 			return -EINVAL;
 	}
 	if (st & PERF_SAMPLE_BRANCH_STACK)

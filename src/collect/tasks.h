@@ -52,6 +52,10 @@ int tasks_synthesize_pid_at(struct tasks *t, const char *proc, pid_t pid, struct
 /* The same for every process on the system (for -a). */
 int tasks_synthesize_all(struct tasks *t, struct kerr *err);
 
+/* The functions returning a struct cmap * below point into the table:
+ * valid until the next call that adds mappings (tasks_mmap,
+ * tasks_kernel_map); an id stays valid, and so do its strings. */
+
 /* The mapping containing addr in process pid at present, or NULL. */
 const struct cmap *tasks_find_map(struct tasks *t, pid_t pid, uint64_t addr);
 /* The process's main executable as mapped now: its lowest file-backed
