@@ -139,6 +139,8 @@ int session_open(const struct session_opts *o, struct session **out, struct kerr
 	VEC(pid_t) targets = VEC_INIT;
 	int ret = 0;
 
+	/* First, so that session_close() can destroy it on any failure. */
+	pthread_mutex_init(&s->lock, NULL);
 	if (!cpus) {
 		ret = cpus_online(&online, err);
 		if (ret)
@@ -169,7 +171,6 @@ int session_open(const struct session_opts *o, struct session **out, struct kerr
 		ret = kerr_set(err, -ESRCH, "nothing to record: every target thread has exited");
 		goto out_fail;
 	}
-	pthread_mutex_init(&s->lock, NULL);
 	s->pfds = xcalloc(s->rings.n, sizeof(*s->pfds));
 	s->n_pfds = s->rings.n;
 	for (size_t i = 0; i < s->rings.n; i++) {
@@ -187,17 +188,19 @@ out_fail:
 	return ret;
 }
 
+/* Safe on any state session_open() leaves behind, complete or not. */
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
+	/* The reader walks the rings and polls the fds: it goes first. */
+	session_stop_reader(s);
 	for (size_t i = 0; i < s->rings.n; i++)
 		ring_close(&s->rings.v[i]);
 	vec_free(&s->rings);
 	for (size_t i = 0; i < s->fds.n; i++)
 		close(s->fds.v[i]);
 	vec_free(&s->fds);
-	session_stop_reader(s);
 	for (size_t i = 0; i < s->queue.n; i++)
 		free(s->queue.v[i].rec);
 	vec_free(&s->queue);

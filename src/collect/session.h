@@ -44,7 +44,8 @@ struct session;
 /* Opens every event; nothing counts until session_enable() (or, for a child,
  * its exec). Returns 0 or -errno with a message naming the event. */
 int session_open(const struct session_opts *o, struct session **out, struct kerr *err);
-void session_close(struct session *s); /* NULL-tolerant */
+/* Stops the reader thread, then unmaps and closes everything. NULL-tolerant. */
+void session_close(struct session *s);
 
 int session_enable(struct session *s);
 int session_disable(struct session *s);
