@@ -36,7 +36,11 @@
 
 static const char record_usage[] =
 	"kiln record [options] [--] CMD [ARGS]\n"
-	"   or: kiln record [options] -p PID[,PID...] | -t TID | -a [-C CPUS]";
+	"   or: kiln record [options] -p PID[,PID...] | -t TID | -a [-C CPUS]\n"
+	"\n"
+	"-o names a file, replaced atomically; a character device (/dev/null), a\n"
+	"FIFO or a Unix socket is written in place, once at the end; a symbolic\n"
+	"link is followed.";
 
 /* Set from signal handlers; the loop polls them. */
 static volatile sig_atomic_t stop_signal;
@@ -251,6 +255,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
+	struct stat st;
 	int n;
 
 	cb_opts = o;
@@ -285,6 +290,10 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		cli_error("record: -m needs a power of two, not %d", o->mmap_pages);
 		return -1;
 	}
+	/* A device, FIFO or socket is written in place: only the final
+	 * profile, or a reader would get one profile per checkpoint. */
+	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))
+		o->checkpoint = 0;
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /* profile.proto encoder. Field order and conventions follow pprof's own
  * writer so files compare byte-for-byte in spirit: labels sorted by key with
  * strings first, default_sample_type always present, repeated scalars
- * packed. */
+ * packed. Also the one writer of output files (see write_file_atomic() in
+ * encode.h): atomic for regular files, in place for devices, FIFOs and
+ * sockets, which a rename would destroy. */
 #include "encode.h"
 
 #include <errno.h>
@@ -9,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -217,13 +222,57 @@ static int write_all(int fd, const char *data, size_t n)
 	return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t n, struct kerr *err)
+/* Writes to what is already there, for what is not a regular file: a
+ * character device (/dev/null), a FIFO or a Unix stream socket. Renaming
+ * over those would replace the node itself with a regular file. */
+static int write_in_place(const char *path, mode_t mode, const void *data, size_t n,
+			  struct kerr *err)
+{
+	int fd, ret;
+
+	if (S_ISSOCK(mode)) {
+		struct sockaddr_un sa;
+
+		if (strlen(path) >= sizeof(sa.sun_path))
+			return kerr_set(err, -ENAMETOOLONG, "cannot connect to socket '%s': %s",
+					path, strerror(ENAMETOOLONG));
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		strcpy(sa.sun_path, path);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return kerr_set(err, -errno, "cannot create a socket: %s", strerror(errno));
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			ret = kerr_set(err, -errno, "cannot connect to socket '%s': %s", path,
+				       strerror(errno));
+			close(fd);
+			return ret;
+		}
+	} else {
+		/* No O_TRUNC: it means nothing for these, or something odd. A
+		 * FIFO's open waits for a reader, as a shell redirection does. */
+		do
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0)
+			return kerr_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+	}
+	ret = write_all(fd, data, n);
+	if (close(fd) < 0 && !ret && errno != EINTR)
+		ret = -errno;
+	if (ret)
+		kerr_set(err, ret, "cannot write '%s': %s", path, strerror(-ret));
+	return ret;
+}
+
+/* Temporary file in the same folder (so rename() is atomic), fsync,
+ * rename over `path`, which is a regular file or missing. */
+static int write_renamed(const char *path, const void *data, size_t n, struct kerr *err)
 {
 	struct kbuf tmp = KBUF_INIT;
 	int fd, ret;
 
-	/* Same folder, so rename() is atomic; pid-unique so two writers of
-	 * one path do not share a temporary. */
+	/* pid-unique, so two writers of one path do not share a temporary. */
 	kbuf_addf(&tmp, "%s.tmp.%d", path, (int)getpid());
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -249,6 +298,83 @@ out_unlink:
 	unlink(tmp.buf);
 out_buf:
 	kbuf_release(&tmp);
+	return ret;
+}
+
+/* The name a dangling symbolic link points to, through a chain of links
+ * (relative targets are relative to the link's folder). Caller frees.
+ * Returns NULL with errno set (ELOOP past 40 links). */
+static char *dangling_target(const char *path)
+{
+	char *cur = xstrdup(path);
+
+	for (int depth = 0; depth < 40; depth++) {
+		struct kbuf next = KBUF_INIT;
+		struct stat st;
+		char link[4096];
+		ssize_t len;
+
+		if (lstat(cur, &st) < 0) {
+			if (errno == ENOENT)
+				return cur;
+			goto fail;
+		}
+		if (!S_ISLNK(st.st_mode))
+			return cur;
+		len = readlink(cur, link, sizeof(link) - 1);
+		if (len < 0)
+			goto fail;
+		link[len] = '\0';
+		if (link[0] != '/') {
+			const char *slash = strrchr(cur, '/');
+			if (slash)
+				kbuf_add(&next, cur, (size_t)(slash - cur) + 1);
+		}
+		kbuf_addstr(&next, link);
+		free(cur);
+		cur = kbuf_detach(&next, NULL);
+	}
+	errno = ELOOP;
+fail:
+	free(cur);
+	return NULL;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t n, struct kerr *err)
+{
+	struct stat st, lst;
+	char *real;
+	int ret;
+
+	if (lstat(path, &lst) < 0) {
+		if (errno != ENOENT)
+			return kerr_set(err, -errno, "cannot write '%s': %s", path, strerror(errno));
+		return write_renamed(path, data, n, err);
+	}
+	if (!S_ISLNK(lst.st_mode)) {
+		st = lst;
+	} else if (stat(path, &st) < 0) {
+		/* A dangling link: create the file it names, as open() would. */
+		if (errno != ENOENT || !(real = dangling_target(path)))
+			return kerr_set(err, -errno, "cannot write '%s': %s", path, strerror(errno));
+		ret = write_renamed(real, data, n, err);
+		free(real);
+		return ret;
+	}
+	if (S_ISDIR(st.st_mode))
+		return kerr_set(err, -EISDIR, "cannot write '%s': %s", path, strerror(EISDIR));
+	if (S_ISBLK(st.st_mode))
+		return kerr_set(err, -EINVAL, "not writing to '%s': it is a block device", path);
+	if (!S_ISREG(st.st_mode))
+		return write_in_place(path, st.st_mode, data, n, err);
+	if (!S_ISLNK(lst.st_mode))
+		return write_renamed(path, data, n, err);
+	/* A link to a regular file: the file is replaced, the link stays. */
+	real = realpath(path, NULL);
+	if (!real)
+		return kerr_set(err, -errno, "cannot resolve '%s': %s", path, strerror(errno));
+	ret = write_renamed(real, data, n, err);
+	free(real);
 	return ret;
 }
 

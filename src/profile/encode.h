@@ -14,11 +14,21 @@ int profile_encode_gzip(const struct profile *p, struct kbuf *out, struct kerr *
 /* gzip-compresses `n` bytes of `data` onto out with the given zlib level. */
 int gzip_compress(const void *data, size_t n, int level, struct kbuf *out,
 		  struct kerr *err);
-/* Writes the gzip encoding to `path` atomically: a temporary file in the same
- * folder, fsync, rename. On failure the old file (if any) is untouched and no
- * temporary is left behind. Returns 0 or -errno. */
+/* Writes the gzip encoding to `path` with write_file_atomic(). */
 int profile_write_file(const struct profile *p, const char *path, struct kerr *err);
-/* The same atomic write for any bytes. */
+/* Writes `n` bytes to `path`, by what `path` names:
+ *  - a regular file or nothing: atomically, through a temporary file in the
+ *    same folder, fsync and rename; on failure the old file is untouched
+ *    and no temporary is left behind;
+ *  - a character device (/dev/null), a FIFO or a Unix stream socket: in
+ *    place (opened, or connected to, and written), as perf and a shell
+ *    redirection do; the node itself is never replaced. A FIFO's open
+ *    waits for a reader;
+ *  - a symbolic link is followed: what it points to is written by these
+ *    rules and the link stays a link (a dangling link creates the file
+ *    it names, as open(O_CREAT) would);
+ *  - a block device or a folder: refused.
+ * Returns 0 or -errno with err set. */
 int write_file_atomic(const char *path, const void *data, size_t n, struct kerr *err);
 
 #endif
