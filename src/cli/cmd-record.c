@@ -36,8 +36,11 @@
 
 static const char record_usage[] =
 	"kiln record [options] [--] CMD [ARGS]\n"
-	"   or: kiln record [options] -p PID[,PID...] | -t TID | -a [-C CPUS]\n"
+	"   or: kiln record [options] -p PID[,PID...] | -t TID | -a [-C CPUS] [-- CMD [ARGS]]\n"
 	"\n"
+	"With -p, -t, -a or -C a command sets how long to record: those targets\n"
+	"are recorded while it runs (the command itself only system-wide), and\n"
+	"kiln exits with its status, as 'perf record -a -- sleep 5'.\n"
 	"-o names a file, replaced atomically; a character device (/dev/null), a\n"
 	"FIFO or a Unix socket is written in place, once at the end; a symbolic\n"
 	"link is followed.";
@@ -266,7 +269,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		cli_error("record: %s", err.msg);
 		return -1;
 	}
-	if (target_finish(&o->target, n, argv, 0, &err) < 0) {
+	if (target_finish(&o->target, n, argv, TARGET_COMMAND_AS_TIMER, &err) < 0) {
 		cli_error("record: %s", err.msg);
 		return -1;
 	}
@@ -423,12 +426,7 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 	}
 	rc->start_wall = wall_ns();
 	rc->start_mono = now_s();
-	if (rc->launch.pid > 0) {
-		ret = launch_start(&rc->launch, err);
-		*exec_failed = ret < 0;
-		return ret;
-	}
-	return session_enable(rc->session);
+	return recording_start(&o->target, rc->session, &rc->launch, exec_failed, err);
 }
 
 int cmd_record(int argc, const char **argv)

@@ -31,10 +31,12 @@
 #include "top.h"
 
 static const char top_usage[] =
-	"kiln top [options] [-a | -p PID | -t TID | -- CMD [ARGS]]\n"
+	"kiln top [options] [-a | -p PID | -t TID] [-- CMD [ARGS]]\n"
 	"\n"
 	"Live view of the functions taking the most samples, refreshed every\n"
 	"-d seconds, older samples fading by 7/8 at each refresh (as perf top).\n"
+	"A command is watched until it exits; with -a, -C, -p or -t it only\n"
+	"sets how long to watch those.\n"
 	"On a terminal it is interactive (press h for keys); --stdio prints a\n"
 	"snapshot per refresh instead.";
 
@@ -162,7 +164,8 @@ static int parse_options(int argc, const char **argv, struct top_opts *o)
 	n = options_parse(argc, argv, opts, top_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
 	if (n == OPTIONS_HELP)
 		return 1;
-	if (n < 0 || target_finish(&o->target, n, argv, TARGET_DEFAULT_ALL_CPUS, &err) < 0) {
+	if (n < 0 || target_finish(&o->target, n, argv,
+				   TARGET_DEFAULT_ALL_CPUS | TARGET_COMMAND_AS_TIMER, &err) < 0) {
 		cli_error("top: %s", err.msg);
 		return -1;
 	}
@@ -447,18 +450,18 @@ int cmd_top(int argc, const char **argv)
 		r.rec.unwind = unwind_sample;
 		r.rec.unwind_ctx = r.unwinder;
 	}
-	if (r.launch.pid > 0) {
-		ret = launch_start(&r.launch, &err);
-		if (ret < 0) {
+	{
+		bool exec_failed;
+		ret = recording_start(&o.target, r.session, &r.launch, &exec_failed, &err);
+		if (ret < 0 && exec_failed) {
 			top_tui_end(r.tui);
 			r.tui = NULL;
 			cli_error("%s", err.msg);
 			exit_code = ret == -ENOENT ? 127 : 126;
 			goto out_session;
 		}
-	} else if ((ret = session_enable(r.session)) < 0) {
-		kerr_set(&err, ret, "cannot enable the events: %s", strerror(-ret));
-		goto fail;
+		if (ret < 0)
+			goto fail;
 	}
 	child_changed = 1;
 	top_loop(&r, &waitmask);

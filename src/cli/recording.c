@@ -116,15 +116,21 @@ int recording_open(const struct target *t, const struct event_list *evs,
 		if (!so.mmap_pages)
 			so.mmap_pages = 512; /* 8 KiB stack copies fill rings fast */
 	}
+	/* A command with -a/-C/-p/-t is the timer (perf record -a -- sleep 5):
+	 * it runs while those targets are recorded, not recorded itself
+	 * unless system-wide. Forked first, so the -a snapshot of /proc
+	 * knows it. */
+	if (target_has_command(t)) {
+		ret = launch_prepare(l, (const char *const *)t->argv, err);
+		if (ret < 0)
+			return ret;
+	}
 	if (target_has_cpus(t)) {
 		so.system_wide = true;
 		so.cpus = t->cpus.v;
 		so.n_cpus = t->cpus.n;
 		tasks_synthesize_all(tasks, NULL);
-	} else if (target_has_command(t)) {
-		ret = launch_prepare(l, (const char *const *)t->argv, err);
-		if (ret < 0)
-			return ret;
+	} else if (!t->pids.n && !t->tids.n) {
 		so.child = l->pid;
 	} else {
 		ret = target_threads(t, &tids, err);
@@ -140,6 +146,27 @@ int recording_open(const struct target *t, const struct event_list *evs,
 	ret = session_open(&so, out, err);
 	free(tids.v);
 	return ret;
+}
+
+int recording_start(const struct target *t, struct session *s, struct launch *l,
+		    bool *exec_failed, struct kerr *err)
+{
+	int ret;
+
+	*exec_failed = false;
+	/* A command alone is enabled by its exec (enable_on_exec); every
+	 * other target now, before a timer command starts. */
+	if (l->pid <= 0 || target_has_cpus(t) || t->pids.n || t->tids.n) {
+		ret = session_enable(s);
+		if (ret < 0)
+			return kerr_set(err, ret, "cannot enable the events: %s", strerror(-ret));
+	}
+	if (l->pid > 0) {
+		ret = launch_start(l, err);
+		*exec_failed = ret < 0;
+		return ret;
+	}
+	return 0;
 }
 
 void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset_t *block,

@@ -39,13 +39,21 @@ struct recording_params {
 	size_t mmap_pages;     /* 0 = the session's default */
 };
 
-/* Opens the events on the target. For a command, the child is forked and
- * waits in *l until launch_start(); for -p/-t/-a the processes' current
- * mappings are read into tasks. Nothing counts until session_enable() (or
- * the child's exec). */
+/* Opens the events on the target. A command is forked and waits in *l
+ * until recording_start(); for -p/-t/-a the processes' current mappings
+ * are read into tasks. With -p/-t/-a/-C a command only sets how long to
+ * record (it is recorded itself only system-wide). Nothing counts until
+ * recording_start(). On failure the caller still releases *l. */
 int recording_open(const struct target *t, const struct event_list *evs,
 		   const struct recording_params *rp, struct tasks *tasks, struct launch *l,
 		   struct session **out, struct kerr *err);
+
+/* Starts counting: enables the events, then lets the command (if any)
+ * exec; a command alone is enabled by its exec. Returns 0 or -errno with
+ * err set; *exec_failed tells that the command could not be run (err then
+ * says "cannot run 'X': ..."; -ENOENT means it was not found). */
+int recording_start(const struct target *t, struct session *s, struct launch *l,
+		    bool *exec_failed, struct kerr *err);
 
 /* Installs the handlers for SIGINT/SIGTERM/SIGHUP (on_stop) and SIGCHLD
  * (on_child) and blocks those signals; *block gets them and *waitmask the
