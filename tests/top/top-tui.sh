@@ -9,12 +9,7 @@ need_cmd tmux
 wl=$(workload cpu-split)
 sock="$TMP/tmux.sock"
 "$wl" 30 & wpid=$!
-cleanup() {
-	tmux -S "$sock" kill-server 2>/dev/null
-	kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+at_exit "tmux -S '$sock' kill-server 2>/dev/null; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null"
 
 screen() { tmux -S "$sock" capture-pane -p -t kt; }
 # Waits up to 15 s for a pattern on the screen.
@@ -45,6 +40,7 @@ wait_for '^ *[0-9.]+%' || fail "list back after help"
 
 # The selected row is the first one; d keeps its shared object only.
 sel=$(grep -E '^ +[0-9.]+%' "$TMP/screen.txt" | head -1 | awk '{ print $2 }')
+[ -n "$sel" ] || { cat "$TMP/screen.txt" >&2; fail "no row to select"; }
 note "selected shared object: $sel"
 tmux -S "$sock" send-keys -t kt d
 wait_for 'zoomed into' || fail "d: no zoom message"
