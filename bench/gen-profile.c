@@ -8,7 +8,9 @@
  * to 48 from main, all distinct (a hash set rejects repeats). Two sample
  * types, samples/count and cpu/nanoseconds, as Go's CPU profiles have.
  *
- * usage: gen-profile OUT.pb.gz N_STACKS [SEED] */
+ * usage: gen-profile OUT.pb.gz N_STACKS [SEED [N_FUNCS]]
+ * (N_FUNCS defaults to 3,000; bench/list-speed asks for 100,000, spread
+ * over 400 files as the default is) */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 #include "profile/encode.h"
 #include "profile/profile.h"
 
-#define N_FUNCS 3000
+#define DEFAULT_FUNCS 3000
 #define SITES 8        /* locations per function */
 #define CALLEES 6      /* functions each function may call */
 
@@ -34,7 +36,8 @@ static uint64_t next(void)
 
 int main(int argc, char **argv)
 {
-	static uint32_t callees[N_FUNCS][CALLEES];
+	uint32_t (*callees)[CALLEES];
+	size_t n_funcs = DEFAULT_FUNCS, spread;
 	struct profile *p;
 	struct kerr err = KERR_INIT;
 	struct u64map seen = U64MAP_INIT;
@@ -43,13 +46,25 @@ int main(int argc, char **argv)
 	char name[64], file[64];
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: gen-profile OUT.pb.gz N_STACKS [SEED]\n");
+		fprintf(stderr, "usage: gen-profile OUT.pb.gz N_STACKS [SEED [N_FUNCS]]\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
 	rng = argc > 3 ? strtoull(argv[3], NULL, 10) : 0x2545F4914F6CDD1DULL;
 	if (!rng)
 		rng = 1;
+	if (argc > 4)
+		n_funcs = strtoull(argv[4], NULL, 10);
+	if (n_funcs < 2 || n_funcs > 10000000) {
+		fprintf(stderr, "gen-profile: N_FUNCS must be 2..10000000\n");
+		return 2;
+	}
+	spread = n_funcs <= DEFAULT_FUNCS ? 400 : n_funcs / 24;
+	callees = calloc(n_funcs, sizeof(*callees));
+	if (!callees) {
+		fprintf(stderr, "gen-profile: out of memory\n");
+		return 1;
+	}
 	p = profile_new();
 	profile_add_sample_type(p, "samples", "count");
 	profile_add_sample_type(p, "cpu", "nanoseconds");
@@ -66,20 +81,21 @@ int main(int argc, char **argv)
 		m->build_id = profile_str(p, "0123456789abcdef0123456789abcdef");
 		m->has_functions = m->has_filenames = m->has_line_numbers = m->has_inline_frames = true;
 	}
-	for (int f = 0; f < N_FUNCS; f++) {
+	for (size_t f = 0; f < n_funcs; f++) {
 		struct pf_function *fn = profile_add_function(p);
-		snprintf(name, sizeof(name), f ? "service/pkg%02d.Func%04d" : "main.main", f % 40, f);
-		snprintf(file, sizeof(file), "/src/service/pkg%02d/file%03d.go", f % 40, f % 400);
+		snprintf(name, sizeof(name), f ? "service/pkg%02zu.Func%04zu" : "main.main", f % 40, f);
+		snprintf(file, sizeof(file), "/src/service/pkg%02zu/file%03zu.go", f % 40, f % 400);
 		fn->name = profile_str(p, name);
 		fn->system_name = fn->name;
 		fn->filename = profile_str(p, file);
-		fn->start_line = 10 + f % 500;
-		/* A layered graph: callees sit a little deeper in the order. */
+		fn->start_line = 10 + (int64_t)(f % 500);
+		/* A layered graph: callees sit a little deeper in the order,
+		 * far enough apart that walks of depth 48 reach every function. */
 		for (int c = 0; c < CALLEES; c++)
-			callees[f][c] = (uint32_t)((f + 1 + next() % 400) % N_FUNCS);
+			callees[f][c] = (uint32_t)((f + 1 + next() % spread) % n_funcs);
 	}
 	/* Location (f, site) has id f * SITES + site + 1. */
-	for (int f = 0; f < N_FUNCS; f++) {
+	for (size_t f = 0; f < n_funcs; f++) {
 		for (int s = 0; s < SITES; s++) {
 			struct pf_line ln[3];
 			size_t nl = 1;
@@ -88,7 +104,7 @@ int main(int argc, char **argv)
 				/* inlined helpers: innermost first, f's own frame last */
 				nl = 2 + next() % 2;
 				for (size_t k = 0; k + 1 < nl; k++)
-					ln[k] = (struct pf_line){ next() % N_FUNCS + 1, 5 + next() % 90, 0 };
+					ln[k] = (struct pf_line){ next() % n_funcs + 1, 5 + next() % 90, 0 };
 				ln[nl - 1] = (struct pf_line){ (uint64_t)f + 1, 12 + f % 500 + s * 3, 0 };
 			}
 			profile_add_location(p, 1, 0x400000 + (uint64_t)f * 0x1000 + (uint64_t)s * 16,
@@ -130,5 +146,6 @@ int main(int argc, char **argv)
 		made, rejected, p->n_locations, p->n_functions);
 	u64map_release(&seen);
 	profile_free(p);
+	free(callees);
 	return 0;
 }

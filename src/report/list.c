@@ -2,7 +2,13 @@
  * regex and each of its source files, the file's lines from the function's
  * start (or first sampled line - 5) to the last sampled line + 5, with flat
  * and cum per line. Sources are found from the profile's file names, with
- * -trim_path and the -source_path directories (and their parents). */
+ * -trim_path and the -source_path directories (and their parents).
+ *
+ * Workload: `-list .` on a profile of 100,000 functions matches every node
+ * of a line-granularity table (about a million). The matched nodes are
+ * grouped by (function, file) with one sort on string ranks, and files are
+ * read once each through a map keyed by the table's interned file index,
+ * so the report costs O(n log n) in nodes plus the lines printed. */
 #include "internal.h"
 
 #include <errno.h>
@@ -12,6 +18,7 @@
 #include <unistd.h>
 
 #include "../base/alloc.h"
+#include "../base/hashmap.h"
 #include "../base/units.h"
 #include "paths.h"
 
@@ -25,9 +32,31 @@ struct srcfile {
 
 struct reader {
 	const char *search, *trim;
+	const struct report_opts *o;  /* source_check */
 	struct srcfile *files;
 	size_t n, cap;
+	struct u64map by_file;        /* table file index -> files[] index */
 };
+
+/* Opens a candidate path, asking source_check first (kiln web restricts
+ * -list to its source roots, and must not even open a FIFO a profile
+ * names). A refusal sets *error once and errno to EACCES. */
+static FILE *try_open(const struct reader *rd, const char *path, char **error)
+{
+	struct kerr e = KERR_INIT;
+	int rc;
+
+	if (rd->o->source_check && (rc = rd->o->source_check(rd->o->source_check_ctx, path, &e)) < 0) {
+		if (rc == -EACCES && !*error) {
+			struct kbuf b = KBUF_INIT;
+			kbuf_addf(&b, "open %s: %s", path, e.msg);
+			*error = kbuf_detach(&b, NULL);
+		}
+		errno = -rc;
+		return NULL;
+	}
+	return fopen(path, "r");
+}
 
 static FILE *open_source(const struct reader *rd, const char *path, char **error)
 {
@@ -37,8 +66,8 @@ static FILE *open_source(const struct reader *rd, const char *path, char **error
 
 	path_trim(&trimmed, path, rd->trim, rd->search);
 	if (trimmed.buf[0] == '/') {
-		f = fopen(trimmed.buf, "r");
-		if (!f) {
+		f = try_open(rd, trimmed.buf, error);
+		if (!f && !*error) {
 			struct kbuf e = KBUF_INIT;
 			kbuf_addf(&e, "open %s: %s", trimmed.buf, strerror(errno));
 			/* Go's messages are lower case. */
@@ -61,7 +90,7 @@ static FILE *open_source(const struct reader *rd, const char *path, char **error
 			kbuf_addf(&joined, "%s/%s", d.buf, trimmed.buf);
 			path_clean(&name, joined.buf);
 			kbuf_release(&joined);
-			f = fopen(name.buf, "r");
+			f = try_open(rd, name.buf, error);
 			if (f)
 				break;
 			/* filepath.Dir(dir): clean of everything before the last slash. */
@@ -86,28 +115,43 @@ static FILE *open_source(const struct reader *rd, const char *path, char **error
 			break;
 		dir = end + 1;
 	}
-	if (!f) {
+	if (!f && !*error) {
 		struct kbuf e = KBUF_INIT;
 		kbuf_addf(&e, "could not find file %s on path %s", trimmed.buf, rd->search);
 		*error = kbuf_detach(&e, NULL);
 	}
 out:
+	if (f && *error) {
+		/* a refused candidate, then one allowed further up the path */
+		free(*error);
+		*error = NULL;
+	}
 	kbuf_release(&trimmed);
 	kbuf_release(&name);
 	return f;
 }
 
-static struct srcfile *get_file(struct reader *rd, const char *path)
+/* The file of table string `file_ix` if it was read already, else NULL. */
+static struct srcfile *find_file(const struct reader *rd, uint32_t file_ix)
+{
+	uint64_t v;
+
+	return u64map_get(&rd->by_file, file_ix, &v) ? &rd->files[v] : NULL;
+}
+
+/* The file of table string `file_ix` (text `path`), read on first use. */
+static struct srcfile *get_file(struct reader *rd, uint32_t file_ix, const char *path)
 {
 	struct srcfile *sf;
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0, lcap = 0;
 	ssize_t len;
+	bool added;
+	uint64_t *slot = u64map_slot(&rd->by_file, file_ix, rd->n, &added);
 
-	for (size_t i = 0; i < rd->n; i++)
-		if (!strcmp(rd->files[i].path, path))
-			return &rd->files[i];
+	if (!added)
+		return &rd->files[*slot];
 	rd->files = xgrow(rd->files, &rd->cap, rd->n + 1, sizeof(*rd->files));
 	sf = &rd->files[rd->n++];
 	memset(sf, 0, sizeof(*sf));
@@ -142,47 +186,54 @@ static void reader_release(struct reader *rd)
 		free(rd->files[i].error);
 	}
 	free(rd->files);
+	u64map_release(&rd->by_file);
 }
 
-/* ---- ordering ---- */
+/* ---- grouping ---- */
 
-struct ord_ctx {
-	struct rtable *t;
-	bool by_file;
-	struct kbuf a, b;
+/* A matched node with the ranks of its function name and file among the
+ * matched nodes' strings (rank order = strcmp order; interned strings are
+ * equal exactly when their indices are), and its place in the match order,
+ * which keeps the sort stable. */
+struct lnode {
+	uint32_t name_rank, file_rank, seq, node;
 };
 
-static void sprint_info(const struct rtable *t, uint32_t n, struct kbuf *b)
+static int lnode_cmp(const void *x, const void *y)
 {
-	const struct rinfo *i = &t->info[n];
+	const struct lnode *a = x, *b = y;
 
-	kbuf_reset(b);
-	kbuf_addf(b, "{%s %s %llu %s %lld %lld %s}", rtable_str(t, i->name), rtable_str(t, i->orig_name),
-		  (unsigned long long)i->address, rtable_str(t, i->file), (long long)i->start_line,
-		  (long long)i->lineno, rtable_str(t, i->objfile));
+	if (a->name_rank != b->name_rank)
+		return a->name_rank < b->name_rank ? -1 : 1;
+	if (a->file_rank != b->file_rank)
+		return a->file_rank < b->file_rank ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int ord_cmp(const void *x, const void *y, void *arg)
+static int str_ix_cmp(const void *x, const void *y, void *arg)
 {
-	struct ord_ctx *c = arg;
-	uint32_t l = *(const uint32_t *)x, r = *(const uint32_t *)y;
-	const struct rinfo *a = &c->t->info[l], *b = &c->t->info[r];
-	int s;
+	const struct rtable *t = arg;
 
-	if (c->by_file) {
-		s = strcmp(rtable_str(c->t, a->file), rtable_str(c->t, b->file));
-		if (s)
-			return s;
-		if (a->start_line != b->start_line)
-			return a->start_line < b->start_line ? -1 : 1;
-	} else {
-		s = strcmp(rtable_str(c->t, a->name), rtable_str(c->t, b->name));
-		if (s)
-			return s;
-	}
-	sprint_info(c->t, l, &c->a);
-	sprint_info(c->t, r, &c->b);
-	return strcmp(c->a.buf, c->b.buf);
+	return strcmp(rtable_str(t, *(const uint32_t *)x), rtable_str(t, *(const uint32_t *)y));
+}
+
+/* rank[ix] for every string index used in ids[0..n): 0-based, strcmp
+ * order. rank must be zeroed and sized for the table's strings. */
+static void rank_strings(const struct rtable *t, const uint32_t *ids, size_t n, uint32_t *rank)
+{
+	uint32_t *distinct = xmalloc((n + 1) * sizeof(uint32_t));
+	size_t nd = 0;
+
+	/* rank doubles as the "seen" mark (1) until ranks are assigned */
+	for (size_t i = 0; i < n; i++)
+		if (!rank[ids[i]]) {
+			rank[ids[i]] = 1;
+			distinct[nd++] = ids[i];
+		}
+	qsort_r(distinct, nd, sizeof(uint32_t), str_ix_cmp, (void *)t);
+	for (size_t i = 0; i < nd; i++)
+		rank[distinct[i]] = (uint32_t)i;
+	free(distinct);
 }
 
 static void value_or_dot(const struct report *r, int64_t v, char buf[128])
@@ -195,9 +246,10 @@ static void value_or_dot(const struct report *r, int64_t v, char buf[128])
 
 /* One ROUTINE block: nodes `fns` (all of one function and file). */
 static void print_file(struct report *r, struct rgraph *g, struct reader *rd, const char *name,
-		       const char *file, const uint32_t *fns, size_t n, struct kbuf *out)
+		       uint32_t file_ix, const uint32_t *fns, size_t n, struct kbuf *out)
 {
 	const struct rinfo *i0 = &g->t->info[fns[0]];
+	const char *file = rtable_str(g->t, file_ix);
 	int64_t flat_sum = 0, cum_sum = 0, start, end;
 	char a[128], b[128], pct[32];
 	struct srcfile *sf;
@@ -221,7 +273,12 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 	kbuf_addf(out, "ROUTINE ======================== %s in %s\n", name, file);
 	kbuf_addf(out, "%10s %10s (flat, cum) %s of Total\n", report_value_str(r, flat_sum, a),
 		  report_value_str(r, cum_sum, b), units_percent(pct, cum_sum, r->prep.total));
-	sf = get_file(rd, file);
+	/* pprof reads a file on the first line it prints from it: a routine
+	 * whose range is empty (start past end) shows an error only if an
+	 * earlier routine tried the file. */
+	sf = start <= end ? get_file(rd, file_ix, file) : find_file(rd, file_ix);
+	if (!sf)
+		return;
 	if (sf->error) {
 		kbuf_addf(out, " Error: %s\n", sf->error);
 		return;
@@ -248,41 +305,48 @@ int report_list(struct report *r, struct kbuf *out, struct kerr *err)
 	struct rtable_opts to;
 	struct rgraph_opts go;
 	struct reader rd;
-	struct ord_ctx oc;
-	uint32_t *matched, *fnodes, *firsts;
-	size_t nm = 0, nf = 0;
+	struct lnode *ln = NULL;
+	uint32_t *ids = NULL, *rank = NULL, *fnodes = NULL;
+	size_t nm = 0;
 	char cwd[4096], tot[128];
 	int ret = 0;
 
+	memset(&rd, 0, sizeof(rd));
 	report_table_opts(r, &to, true);
 	rtable_build(&t, r->p, &to);
 	report_graph_opts(r, &go);
 	go.edges = false;
 	rgraph_build(&g, &t, &go, NULL);
-	matched = xmalloc((g.n_nodes + 1) * sizeof(uint32_t));
-	firsts = xmalloc((g.n_nodes + 1) * sizeof(uint32_t));
-	fnodes = xmalloc((g.n_nodes + 1) * sizeof(uint32_t));
+	ln = xmalloc((g.n_nodes + 1) * sizeof(*ln));
 	for (size_t i = 0; i < g.n_nodes; i++)
-		if (krx_match(&r->prep.symbol, rtable_str(&t, t.info[g.nodes[i]].name)))
-			matched[nm++] = g.nodes[i];
-	/* One representative per function name, sorted by name. */
-	for (size_t i = 0; i < nm; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < nf && !seen; k++)
-			seen = t.info[firsts[k]].name == t.info[matched[i]].name;
-		if (!seen)
-			firsts[nf++] = matched[i];
-	}
-	memset(&oc, 0, sizeof(oc));
-	oc.t = &t;
-	kbuf_init(&oc.a);
-	kbuf_init(&oc.b);
-	qsort_r(firsts, nf, sizeof(uint32_t), ord_cmp, &oc);
-	if (nf == 0) {
+		if (krx_match(&r->prep.symbol, rtable_str(&t, t.info[g.nodes[i]].name))) {
+			ln[nm].node = g.nodes[i];
+			ln[nm].seq = (uint32_t)nm;
+			nm++;
+		}
+	if (nm == 0) {
 		ret = kerr_set(err, -EINVAL, "no matches found for regexp: %s", r->o->symbol);
 		goto out;
 	}
-	memset(&rd, 0, sizeof(rd));
+	/* Functions in name order, each one's files in file order, each
+	 * (function, file)'s nodes in match order: pprof's order, where the
+	 * first node of a function or file represents it. */
+	ids = xmalloc(nm * sizeof(uint32_t));
+	rank = xcalloc(t.strs.n + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nm; i++)
+		ids[i] = t.info[ln[i].node].name;
+	rank_strings(&t, ids, nm, rank);
+	for (size_t i = 0; i < nm; i++)
+		ln[i].name_rank = rank[ids[i]];
+	memset(rank, 0, (t.strs.n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < nm; i++)
+		ids[i] = t.info[ln[i].node].file;
+	rank_strings(&t, ids, nm, rank);
+	for (size_t i = 0; i < nm; i++)
+		ln[i].file_rank = rank[ids[i]];
+	qsort(ln, nm, sizeof(*ln), lnode_cmp);
+
+	rd.o = r->o;
 	rd.trim = r->o->trim_path ? r->o->trim_path : "";
 	if (r->o->source_path && r->o->source_path[0]) {
 		rd.search = r->o->source_path;
@@ -293,47 +357,35 @@ int report_list(struct report *r, struct kbuf *out, struct kerr *err)
 		}
 		rd.search = cwd;
 	}
+	fnodes = xmalloc(nm * sizeof(uint32_t));
 	kbuf_addf(out, "Total: %s\n", report_value_str(r, r->prep.total, tot));
-	for (size_t f = 0; f < nf; f++) {
-		uint32_t name = t.info[firsts[f]].name;
-		uint32_t *files;
-		size_t nfn = 0, nfile = 0;
+	for (size_t a = 0; a < nm;) {
+		uint32_t name = t.info[ln[a].node].name;
+		size_t z = a;
+		bool any_file = false;
 
-		/* This function's nodes with a file, one representative per file. */
-		files = xmalloc((nm + 1) * sizeof(uint32_t));
-		for (size_t i = 0; i < nm; i++) {
-			bool seen = false;
-			if (t.info[matched[i]].name != name || !t.info[matched[i]].file)
+		while (z < nm && ln[z].name_rank == ln[a].name_rank)
+			z++;
+		for (size_t b = a; b < z;) {
+			uint32_t file = t.info[ln[b].node].file;
+			size_t nfn = 0;
+
+			while (b < z && t.info[ln[b].node].file == file)
+				fnodes[nfn++] = ln[b++].node;
+			if (!file)
 				continue;
-			for (size_t k = 0; k < nfile && !seen; k++)
-				seen = t.info[files[k]].file == t.info[matched[i]].file;
-			if (!seen)
-				files[nfile++] = matched[i];
+			any_file = true;
+			print_file(r, &g, &rd, rtable_str(&t, name), file, fnodes, nfn, out);
 		}
-		if (nfile == 0) {
+		if (!any_file)
 			kbuf_addf(out, "No source information for %s\n", rtable_str(&t, name));
-			free(files);
-			continue;
-		}
-		oc.by_file = true;
-		qsort_r(files, nfile, sizeof(uint32_t), ord_cmp, &oc);
-		oc.by_file = false;
-		for (size_t k = 0; k < nfile; k++) {
-			uint32_t file = t.info[files[k]].file;
-			nfn = 0;
-			for (size_t i = 0; i < nm; i++)
-				if (t.info[matched[i]].name == name && t.info[matched[i]].file == file)
-					fnodes[nfn++] = matched[i];
-			print_file(r, &g, &rd, rtable_str(&t, name), rtable_str(&t, file), fnodes, nfn, out);
-		}
-		free(files);
+		a = z;
 	}
-	reader_release(&rd);
 out:
-	kbuf_release(&oc.a);
-	kbuf_release(&oc.b);
-	free(matched);
-	free(firsts);
+	reader_release(&rd);
+	free(ln);
+	free(ids);
+	free(rank);
 	free(fnodes);
 	rgraph_release(&g);
 	rtable_release(&t);

@@ -62,6 +62,12 @@ struct report_opts {
 	bool drop_negative;
 	const char *source_path;       /* -list: where to look for sources; NULL = cwd */
 	const char *trim_path;
+	/* -list inside a server (kiln web): a source file that exists is read
+	 * only if source_check(source_check_ctx, path, err) returns 0 for the
+	 * path about to be opened; otherwise "open PATH: <err>" is shown in
+	 * its place. NULL: every file may be read. */
+	int (*source_check)(void *ctx, const char *path, struct kerr *err);
+	void *source_check_ctx;
 };
 
 /* pprof's defaults. */
