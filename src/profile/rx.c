@@ -3,6 +3,8 @@
 #include "rx.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../base/buf.h"
@@ -20,11 +22,61 @@ static void bracket_escape(struct kbuf *out, char c)
 	}
 }
 
-static void translate(const char *in, struct kbuf *out, int *cflags)
-{
-	const char *p = in;
-	bool bracket = false;
+/* RE2's (and Go's) limits, which pprof's patterns obey: counted
+ * repetition up to 1000, also multiplied through nested groups, and groups
+ * nested up to 1000 deep. glibc takes more but expands counted repetition
+ * into copies ("(a{1000}){1000}" does not compile in minutes) and recurses
+ * per group, so patterns from kiln web's URLs must stay within them. */
+#define MAX_REPEAT 1000
+#define MAX_DEPTH 1000
 
+/* Reads "{n}", "{n,}", "{n,m}" (or glibc's "{,m}") at p. Returns the
+ * length, 0 when p starts no counted repetition; *count is the count that
+ * matters for size (m, else n), -1 when a number is too large. */
+static size_t counted_repeat(const char *p, long *count, bool *bad_order)
+{
+	const char *q = p + 1;
+	long n = 0, m = -1;
+	int digits = 0;
+
+	*bad_order = false;
+	for (; *q >= '0' && *q <= '9'; q++, digits++)
+		n = n < 100000 ? n * 10 + (*q - '0') : 100000;
+	if (*q == ',') {
+		int mdigits = 0;
+
+		m = 0;
+		for (q++; *q >= '0' && *q <= '9'; q++, mdigits++)
+			m = m < 100000 ? m * 10 + (*q - '0') : 100000;
+		if (!mdigits)
+			m = -1; /* "{n,}": unbounded */
+		else if (!digits)
+			digits = 1; /* "{,m}" */
+	} else {
+		m = n;
+	}
+	if (!digits || *q != '}')
+		return 0;
+	if (m >= 0 && m < n)
+		*bad_order = true;
+	*count = m >= 0 ? m : n;
+	return (size_t)(q + 1 - p);
+}
+
+/* Translates RE2 syntax `in` to POSIX ERE in `out`. Returns 0, or
+ * -EINVAL with the reason in err for what RE2 refuses and glibc would
+ * run slowly or too deep: backreferences, stacked repetition operators,
+ * repetition counts or nesting beyond RE2's limits. */
+static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr *err)
+{
+	/* Per open group, the largest product of counts inside it. */
+	uint16_t inner[MAX_DEPTH + 1];
+	const char *p = in;
+	bool bracket = false, repeated = false;
+	size_t depth = 0;
+	long atom = 1; /* product of counts of the last atom (a group: its inner) */
+
+	inner[0] = 1;
 	if (strncmp(p, "(?i)", 4) == 0) {
 		*cflags |= REG_ICASE;
 		p += 4;
@@ -51,6 +103,38 @@ static void translate(const char *in, struct kbuf *out, int *cflags)
 				bracket = false;
 			continue;
 		}
+		if (c == '*' || c == '+' || c == '?' || c == '{') {
+			size_t len = 1;
+			long count = 0;
+			bool bad_order = false;
+
+			if (c == '{' && !(len = counted_repeat(p, &count, &bad_order))) {
+				kbuf_addstr(out, "\\{"); /* not a repetition: literal, as in RE2 */
+				atom = 1;
+				repeated = false;
+				continue;
+			}
+			if (repeated)
+				return kerr_set(err, -EINVAL, "invalid nested repetition operator `%.*s`",
+						(int)len, p);
+			if (c == '{') {
+				if (bad_order || count > MAX_REPEAT || atom * count > MAX_REPEAT)
+					return kerr_set(err, -EINVAL, "invalid repeat count `%.*s`",
+							(int)len, p);
+				if (count > 0)
+					atom *= count;
+				if (atom > inner[depth])
+					inner[depth] = (uint16_t)atom;
+			}
+			kbuf_add(out, p, len);
+			p += len - 1;
+			if (p[1] == '?')
+				p++; /* lazy quantifier: same match/no-match answer */
+			repeated = true;
+			continue;
+		}
+		repeated = false;
+		atom = 1;
 		switch (c) {
 		case '[':
 			kbuf_addch(out, c);
@@ -68,6 +152,9 @@ static void translate(const char *in, struct kbuf *out, int *cflags)
 				break;
 			}
 			c = *++p;
+			if (c >= '1' && c <= '9')
+				return kerr_set(err, -EINVAL, "invalid escape sequence `\\%c` (RE2 has "
+						"no backreferences)", c);
 			if (c == 'd')
 				kbuf_addstr(out, "[0-9]");
 			else if (c == 'D')
@@ -86,19 +173,26 @@ static void translate(const char *in, struct kbuf *out, int *cflags)
 			}
 			break;
 		case '(':
+			if (depth == MAX_DEPTH)
+				return kerr_set(err, -EINVAL, "expression nests too deeply");
+			inner[++depth] = 1;
 			kbuf_addch(out, c);
 			if (p[1] == '?' && p[2] == ':')
 				p += 2;
 			break;
-		case '*': case '+': case '?': case '}':
+		case ')':
 			kbuf_addch(out, c);
-			if (p[1] == '?')
-				p++; /* lazy quantifier: same match/no-match answer */
+			if (depth) {
+				atom = inner[depth--];
+				if (atom > inner[depth])
+					inner[depth] = (uint16_t)atom;
+			}
 			break;
 		default:
 			kbuf_addch(out, c);
 		}
 	}
+	return 0;
 }
 
 int krx_compile(struct krx *rx, const char *pattern, bool full, struct kerr *err)
@@ -107,7 +201,10 @@ int krx_compile(struct krx *rx, const char *pattern, bool full, struct kerr *err
 	int cflags = REG_EXTENDED | REG_NOSUB, r;
 
 	rx->set = false;
-	translate(pattern, &body, &cflags);
+	if (translate(pattern, &body, &cflags, err) < 0) {
+		kbuf_release(&body);
+		return kerr_prefix(err, "invalid regular expression '%s'", pattern);
+	}
 	if (full)
 		kbuf_addf(&re, "^(%s)$", body.buf);
 	else

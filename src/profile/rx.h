@@ -12,8 +12,11 @@
  *                      laziness cannot change the answer)
  *   \A \z           -> ^ $
  * Not available: other (?flags), \p{…} Unicode classes, \Q…\E, Unicode-aware
- * character classes (matching is on bytes). Matching is unanchored search,
- * as Go's MatchString. */
+ * character classes (matching is on bytes). Refused, as RE2 refuses them
+ * (glibc would take minutes or its stack): backreferences (\1), stacked
+ * repetition operators (a**, a{2}{3}), counts over 1000, also multiplied
+ * through nested groups ((a{100}){100}), groups nested over 1000 deep.
+ * Matching is unanchored search, as Go's MatchString. */
 #ifndef KILN_PROFILE_RX_H
 #define KILN_PROFILE_RX_H
 
