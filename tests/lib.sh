@@ -69,3 +69,15 @@ need_tracefs() {
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing ||
 		fail "cannot mount tracefs on /sys/kernel/tracing"
 }
+
+# Waits up to 20 s for process PID to hold a perf_event descriptor: kiln
+# installs its signal handlers before it opens events, so a signal sent
+# after this is handled, however slowly a loaded machine started kiln.
+wait_perf_fds() {
+	for _ in $(seq 200); do
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:\[perf_event\]' && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}

@@ -23,15 +23,16 @@ check_valid_profile "$out"
 # -a limited to CPU 0 with -C: every sample says cpu 0.
 out="$TMP/c0.pb.gz"
 kiln_record --timestamps -a -C 0 --duration 0.5 -o "$out" || fail "record -a -C 0"
-pprof -tags "$out" 2>/dev/null > "$TMP/tags"
+pprof -tags "$out" 2>/dev/null > "$TMP/tags" || fail "pprof -tags (-C 0)"
 cpus=$(awk '/^ *cpu:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {print $NF}' "$TMP/tags" | sort -u)
 [ "$cpus" = "0cpu" ] || [ "$cpus" = "0" ] || { cat "$TMP/tags" >&2; fail "-C 0 gave cpus: $cpus"; }
 
 # -t: one thread only.
 tid=$(ls /proc/$wpid/task | sort -n | sed -n 2p)
+[ -n "$tid" ] || fail "the threads workload has no second thread"
 out="$TMP/t.pb.gz"
 kiln_record -g -t "$tid" --duration 0.5 -o "$out" || fail "record -t"
-pprof -tags "$out" 2>/dev/null > "$TMP/tags"
+pprof -tags "$out" 2>/dev/null > "$TMP/tags" || fail "pprof -tags (-t)"
 tids=$(awk '/^ *tid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {n++} END {print n+0}' "$TMP/tags")
 [ "$tids" -eq 1 ] || { cat "$TMP/tags" >&2; fail "-t recorded $tids threads"; }
 kill $wpid 2>/dev/null; wait $wpid 2>/dev/null

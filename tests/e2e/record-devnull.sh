@@ -39,6 +39,7 @@ ls | grep -q '\.tmp\.' && fail "temporary file left behind"
 
 kiln_record -o a.pb.gz -- "$(workload hotloop)" 0.2 || fail "record a profile"
 check_valid_profile a.pb.gz
+[ "$(pprof_counts a.pb.gz | cum_of hot_loop)" -gt 0 ] || fail "a.pb.gz holds no samples of hot_loop"
 
 # report -proto -o DEVICE, and another report written with -o.
 "$KILN" report -proto -o null a.pb.gz 2>err || { cat err >&2; fail "report -proto -o <char device>"; }

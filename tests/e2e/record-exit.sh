@@ -3,14 +3,20 @@
 # a non-zero exit and no output file.
 . "$KILN_SRC/tests/lib.sh"
 need_root
+need_cmd go
 
-cd "$TMP"
-"$KILN" record -q -o a.pb.gz -- "$(workload exitcode)" 3; rc=$?
+cd "$TMP" || fail "cd $TMP"
+# The command works for a while (cpu-split), then fails: the profile keeps
+# that work.
+work="'$(workload cpu-split)' 0.3 && exec '$(workload exitcode)'"
+"$KILN" record -q -o a.pb.gz -- sh -c "$work 3"; rc=$?
 [ "$rc" -eq 3 ] || fail "exit status 3 became $rc"
 [ -s a.pb.gz ] || fail "no profile after a failing command"
-"$KILN" record -q -o b.pb.gz -- "$(workload exitcode)" -9; rc=$?
+[ "$(pprof_counts a.pb.gz | cum_of hot_a)" -gt 0 ] || fail "the profile of a failing command lost its samples"
+"$KILN" record -q -o b.pb.gz -- sh -c "$work -9"; rc=$?
 [ "$rc" -eq 137 ] || fail "SIGKILLed command gave $rc, expected 137"
 [ -s b.pb.gz ] || fail "no profile after the command was killed"
+[ "$(pprof_counts b.pb.gz | cum_of hot_a)" -gt 0 ] || fail "the profile of a killed command lost its samples"
 
 "$KILN" record -o c.pb.gz -- ./no-such-command 2>err; rc=$?
 [ "$rc" -eq 127 ] || fail "missing command gave $rc, expected 127"

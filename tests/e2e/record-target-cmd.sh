@@ -10,7 +10,11 @@ need_cmd go
 cd "$TMP"
 "$(workload threads)" 60 & wpid=$!
 at_exit "kill $wpid 2>/dev/null"
-sleep 0.3
+# Its two threads, however long a loaded machine takes to start them.
+for _ in $(seq 100); do
+	[ "$(ls /proc/$wpid/task | wc -l)" -ge 3 ] && break
+	sleep 0.1
+done
 tids=$(ls /proc/$wpid/task | sort -n)
 [ "$(echo "$tids" | wc -l)" -ge 3 ] || fail "the threads workload has no threads"
 tid=$(echo "$tids" | sed -n 2p)
@@ -54,7 +58,7 @@ timeout 20 "$KILN" record -q -t "$tid" --timestamps -o t.pb.gz -- sleep 1 2>err;
 [ "$rc" -ne 124 ] || fail "record -t -- sleep 1 did not stop when sleep exited"
 [ "$rc" -eq 0 ] || { cat err >&2; fail "record -t TID -- sleep 1 exited $rc"; }
 check_valid_profile t.pb.gz
-pprof -tags t.pb.gz 2>/dev/null > tags
+pprof -tags t.pb.gz 2>/dev/null > tags || fail "pprof -tags t.pb.gz"
 seen=$(awk '/^ *tid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {print $NF}' tags | sort -u)
 [ -n "$seen" ] || { cat tags >&2; fail "-t -- sleep: no samples"; }
 [ "$seen" = "$tid" ] || { cat tags >&2; fail "-t $tid recorded threads: $seen"; }
@@ -62,6 +66,9 @@ seen=$(awk '/^ *tid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {print $NF}' t
 # SIGINT still stops cleanly: a valid profile, the command goes too.
 "$KILN" record -q -a -o i.pb.gz -- sleep 31.7 & kpid=$!
 at_exit "kill -KILL $kpid 2>/dev/null"
+# Before its handler is set, SIGINT is ignored in a background job: wait
+# for the events (opened after the handler), not a guessed start-up time.
+wait_perf_fds $kpid || fail "record -a -- sleep never opened its events"
 sleep 1
 kill -INT $kpid
 timeout 20 tail --pid=$kpid -f /dev/null || fail "record -a -- sleep ignored SIGINT"

@@ -23,7 +23,7 @@ kiln_record -g -o "$out" -- "$(workload forker)" 1 || fail "record forker"
 pprof_counts "$out" > "$TMP/c"
 [ "$(share_of parent_work < "$TMP/c")" -ge 25 ] || fail "parent_work missing"
 [ "$(share_of child_work < "$TMP/c")" -ge 25 ] || fail "child_work (forked child) missing"
-pprof -tags "$out" > "$TMP/tags" 2>/dev/null
+pprof -tags "$out" > "$TMP/tags" 2>/dev/null || fail "pprof -tags (forker)"
 pids=$(awk '/^ *pid:/ {f=1; next} f && /^ *[a-z]+:/ {f=0} f && NF {n++} END {print n+0}' "$TMP/tags")
 [ "$pids" -ge 2 ] || { cat "$TMP/tags" >&2; fail "expected 2 pids, got $pids"; }
 # --no-inherit: the forked child is not followed.

@@ -1,26 +1,17 @@
 # Ctrl-C: in -a and -p modes kiln stat prints what it counted so far and
 # exits 0; with a command, SIGINT goes to the command and the counts are
-# still printed. Signals are sent once kiln has its counters open (it
-# installs its handler before), never after a fixed guess at start-up time,
-# so a loaded machine gives the same result.
+# still printed. Signals are sent once kiln has its counters open
+# (wait_perf_fds), never after a fixed guess at start-up time, so a loaded
+# machine gives the same result.
 . "$KILN_SRC/tests/lib.sh"
 need_root
 
-# Waits up to 20 s for PID to hold a perf_event descriptor.
-wait_counting() {
-	for _ in $(seq 200); do
-		ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:\[perf_event\]' && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 online=$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' /sys/devices/system/cpu/online)
 
 "$KILN" stat -a -e cpu-clock,context-switches >"$TMP/a.out" 2>&1 &
 k=$!
 at_exit "kill $k 2>/dev/null"
-wait_counting $k || fail "kiln stat -a never opened its counters: $(cat "$TMP/a.out")"
+wait_perf_fds $k || fail "kiln stat -a never opened its counters: $(cat "$TMP/a.out")"
 t0=$(date +%s.%N)
 sleep 0.5
 kill -INT $k
@@ -41,7 +32,7 @@ at_exit "kill $w 2>/dev/null"
 "$KILN" stat -p $w -e task-clock >"$TMP/p.out" 2>&1 &
 k=$!
 at_exit "kill $k 2>/dev/null"
-wait_counting $k || fail "kiln stat -p never opened its counters: $(cat "$TMP/p.out")"
+wait_perf_fds $k || fail "kiln stat -p never opened its counters: $(cat "$TMP/p.out")"
 sleep 0.5
 kill -INT $k
 wait $k; rc=$?
@@ -56,7 +47,7 @@ in_range "$ms" 50 20000 || fail "-p task-clock $ms msec of a spinning process ov
 setsid "$KILN" stat -e task-clock -- "$STAT_WORK" spin 20000 >"$TMP/c.out" 2>&1 &
 k=$!
 at_exit "kill -KILL -- -$k 2>/dev/null"
-wait_counting $k || fail "kiln stat -- CMD never opened its counters: $(cat "$TMP/c.out")"
+wait_perf_fds $k || fail "kiln stat -- CMD never opened its counters: $(cat "$TMP/c.out")"
 # The counters start at the command's exec.
 for _ in $(seq 200); do
 	c=$(pgrep -P $k -x stat-work) && break
