@@ -137,8 +137,22 @@ async function main() {
 	const evil = await ctx.newPage();
 	const evilErrors = [];
 	evil.on("dialog", (d) => { evilErrors.push("dialog"); d.dismiss(); });
-	for (const v of ["top", "flamegraph", "graph", "peek?re=script", "source?re=.", "source"]) {
+	// Each view must have drawn the names first: a view that failed to
+	// load would run no script either.
+	const drawn = {
+		"top": () => document.querySelector("#top-table tbody tr") !== null &&
+			document.body.textContent.includes("window.__pwned=1"),
+		"flamegraph": () => document.body.dataset.flameReady === "1" &&
+			!!window.kilnFlame.frame("<script>window.__pwned=1</script>"),
+		"graph": () => { const g = document.querySelector("#graph-box svg"); return !!g && g.textContent.includes("__pwned=1"); },
+		"peek?re=script": () => document.querySelector("#peek-box").textContent.includes("window.__pwned=1"),
+		"source?re=.": () => document.querySelector("#source-box").textContent.includes("ROUTINE"),
+		"source": () => document.querySelector("#source-files a") !== null,
+	};
+	for (const [v, fn] of Object.entries(drawn)) {
 		await evil.goto(evilURL + v);
+		const shown = await evil.waitForFunction(fn, null, { timeout: 20000 }).then(() => true, () => false);
+		check(shown, "evil profile, " + v + ": the view drew the profile");
 		await evil.waitForTimeout(v === "graph" ? 1500 : 400);
 		const pwned = await evil.evaluate(() => window.__pwned);
 		check(pwned === undefined, "evil profile, " + v + ": no script ran");
