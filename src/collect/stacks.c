@@ -83,8 +83,10 @@ struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const cha
 			e = &s->entries[s->slots[j] - 1];
 			if (entry_eq(s, e, pid, tid, c, frames, n_frames)) {
 				int64_t *v = s->values + e->value_off;
+				/* Saturated: periods from a file can be anything. */
 				for (size_t k = 0; k < s->n_values; k++)
-					v[k] += vals[k];
+					if (__builtin_add_overflow(v[k], vals[k], &v[k]))
+						v[k] = vals[k] < 0 ? INT64_MIN : INT64_MAX;
 				return e;
 			}
 			j = (j + 1) & (s->n_slots - 1);

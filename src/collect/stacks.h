@@ -51,7 +51,7 @@ void stacks_init(struct stacks *s, size_t n_values, int per_sample);
 void stacks_release(struct stacks *s);
 
 /* Adds `vals` (n_values of them) to the entry for this stack, creating it
- * if new. Returns the entry. */
+ * if new; sums saturate at INT64_MIN/INT64_MAX. Returns the entry. */
 struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const char *comm,
 			       const struct stack_frame *frames, size_t n_frames,
 			       const int64_t *vals, uint64_t time, uint32_t cpu);
