@@ -41,7 +41,7 @@ int main(void)
 	struct event_list l = EVENT_LIST_INIT;
 	struct kerr err = KERR_INIT;
 	struct kbuf dump = KBUF_INIT;
-	int fds[3], fd = mkstemp(path);
+	int fds[3] = { -1, -1, -1 }, fd = mkstemp(path);
 
 	if (fd < 0)
 		return 99;
