@@ -1,9 +1,13 @@
-/* Unit tests for the base module: buffers, vectors, maps, interning, arena. */
+/* Unit tests for the base module: buffers, vectors, maps, interning, arena,
+ * and the total number conversions of num.h at their edges. */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/hashmap.h"
+#include "base/num.h"
 #include "base/strtab.h"
 #include "base/vec.h"
 #include "check.h"
@@ -101,8 +105,45 @@ static void test_arena(void)
 	arena_release(&a);
 }
 
+static void test_num(void)
+{
+	/* volatile: the values come from a profile, not from constants. */
+	volatile int64_t min = INT64_MIN, max = INT64_MAX;
+	volatile double nan_ = NAN, big = 4.1801e19, inf = INFINITY;
+
+	CHECK(mag64(min) == UINT64_C(9223372036854775808));
+	CHECK(mag64(max) == (uint64_t)INT64_MAX);
+	CHECK(mag64(-5) == 5 && mag64(5) == 5 && mag64(0) == 0);
+	CHECK_EQ(go_abs64(min), INT64_MIN); /* as Go's -x wraps */
+	CHECK_EQ(go_abs64(-max), INT64_MAX);
+	CHECK_EQ(go_abs64(-7), 7);
+	CHECK_EQ(go_add64(max, 1), INT64_MIN);
+	CHECK_EQ(go_add64(min, -1), INT64_MAX);
+	CHECK_EQ(go_add64(40, 2), 42);
+	CHECK_EQ(go_mul64(max, 2), -2);
+	CHECK_EQ(go_mul64(min, -1), INT64_MIN);
+	CHECK_EQ(go_div64(min, -1), INT64_MIN);
+	CHECK_EQ(go_div64(-7, 2), -3);
+	CHECK_EQ(f64_to_i64(big), INT64_MAX);
+	CHECK_EQ(f64_to_i64(-big), INT64_MIN);
+	CHECK_EQ(f64_to_i64(inf), INT64_MAX);
+	CHECK_EQ(f64_to_i64(-inf), INT64_MIN);
+	CHECK_EQ(f64_to_i64(nan_), 0);
+	CHECK_EQ(f64_to_i64(9223372036854775808.0), INT64_MAX); /* 2^63 */
+	CHECK_EQ(f64_to_i64(-9223372036854775808.0), INT64_MIN);
+	CHECK_EQ(f64_to_i64(9223372036854774784.0), 9223372036854774784LL); /* largest below */
+	CHECK_EQ(f64_to_i64(-2.9), -2);
+	CHECK_EQ(f64_to_i64(2.9), 2);
+	CHECK(f64_to_u64(big) == UINT64_MAX);
+	CHECK(f64_to_u64(18446744073709551616.0) == UINT64_MAX);
+	CHECK(f64_to_u64(18446744073709549568.0) == UINT64_C(18446744073709549568));
+	CHECK(f64_to_u64(-1.5) == 0 && f64_to_u64(nan_) == 0);
+	CHECK(f64_to_u64(3.7) == 3);
+}
+
 int main(void)
 {
+	test_num();
 	test_buf();
 	test_vec();
 	test_map();
