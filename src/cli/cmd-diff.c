@@ -19,6 +19,7 @@
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/strtab.h"
 #include "../base/vec.h"
 #include "../profile/decode.h"
@@ -181,8 +182,8 @@ static int tally(struct table *t, const struct diff_opts *o, const struct profil
 
 		if (is_base && col > 0)
 			continue;
-		if (is_base)
-			v = -v;
+		if (is_base) /* undoes the negation of the base's values */
+			v = neg_sat64(v);
 		if (is_base)
 			t->base_total += v;
 		else

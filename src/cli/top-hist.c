@@ -13,6 +13,7 @@
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/strtab.h"
 #include "../base/vec.h"
 #include "symkeys.h"
@@ -514,7 +515,8 @@ void top_view_build(struct top_hist *h, const struct top_view_opts *o, struct to
 			continue;
 		b.rows.v[kept++] = *r;
 	}
-	qsort_r(b.rows.v, kept, sizeof(*b.rows.v), row_cmp, (void *)&o->children);
+	if (kept > 1) /* b.rows.v is NULL before the first sample */
+		qsort_r(b.rows.v, kept, sizeof(*b.rows.v), row_cmp, (void *)&o->children);
 	v->rows = b.rows.v;
 	v->n_rows = kept;
 	vec_free(&b.stamp);
@@ -700,7 +702,7 @@ void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg
 			if (a->frame != frame || a->file != files.v[k])
 				continue;
 			x.file_offset = a->off;
-			x.value = (int64_t)(a->s + 0.5);
+			x.value = f64_to_i64(a->s + 0.5);
 			bid = strtab_get(&h->strs, a->build_id);
 			vec_push(&hits, x);
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../base/alloc.h"
+#include "../base/num.h"
 #include "internal.h"
 
 static bool not_supported_errno(int code)
@@ -189,7 +190,7 @@ void counter_value_scale(struct counter_value *v)
 	if (v->run == 0)
 		v->val = 0;
 	else if (v->run < v->ena)
-		v->val = (uint64_t)((double)v->val * v->ena / v->run);
+		v->val = f64_to_u64((double)v->val * v->ena / v->run);
 }
 
 void counters_close(struct counters *c)

@@ -14,6 +14,7 @@
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/units.h"
 #include "dedup.h"
 
@@ -520,7 +521,7 @@ int profile_scale_n(struct profile *p, const double *ratios, size_t n, struct ke
 
 		for (uint32_t k = 0; k < s->n_val && k < n; k++) {
 			if (ratios[k] != 1) {
-				v[k] = (int64_t)round((double)v[k] * ratios[k]);
+				v[k] = f64_to_i64(round((double)v[k] * ratios[k]));
 				keep = keep || v[k] != 0;
 			}
 		}
@@ -636,7 +637,7 @@ int profile_unify_units(struct profile *const *ps, size_t n, struct kerr *err)
 		for (size_t i = 0; i < n; i++) {
 			const char *u;
 			double v = units_scale(ps[i]->period, profile_get_str(ps[i], ps[i]->period_type.unit), c, &u);
-			ps[i]->period = (int64_t)v;
+			ps[i]->period = f64_to_i64(v);
 			ps[i]->period_type.unit = profile_str(ps[i], c);
 		}
 		free(c);

@@ -15,15 +15,11 @@
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/units.h"
 #include "../base/vec.h"
 #include "escape.h"
 #include "render.h"
-
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
 
 /* ---- entropy order (graph.go: entropyScore, Nodes.Sort(EntropyOrder)) ---- */
 
@@ -35,17 +31,17 @@ static double edge_entropy(const struct rgraph *g, const uint32_t *list, uint32_
 	for (uint32_t i = 0; i < cnt; i++) {
 		int64_t w = g->edges[list[i]].weight;
 		if (w > 0)
-			total += abs64(w);
+			total = go_add64(total, w);
 	}
 	if (total == 0)
 		return 0;
 	for (uint32_t i = 0; i < cnt; i++) {
-		double frac = (double)abs64(g->edges[list[i]].weight) / (double)total;
+		double frac = (double)go_abs64(g->edges[list[i]].weight) / (double)total;
 		if (frac > 0)
 			score += -frac * log2(frac);
 	}
 	if (self > 0) {
-		double frac = (double)abs64(self) / (double)total;
+		double frac = (double)go_abs64(self) / (double)total;
 		score += -frac * log2(frac);
 	}
 	return score;
@@ -60,7 +56,7 @@ static int entropy_cmp(const void *a, const void *b, void *arg)
 {
 	const struct esort *c = arg;
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	int64_t x = abs64(c->score[l]), y = abs64(c->score[r]);
+	int64_t x = go_abs64(c->score[l]), y = go_abs64(c->score[r]);
 	int s;
 
 	if (x != y)
@@ -68,8 +64,8 @@ static int entropy_cmp(const void *a, const void *b, void *arg)
 	s = strcmp(rtable_name(c->g->t, l), rtable_name(c->g->t, r));
 	if (s)
 		return s;
-	x = abs64(c->g->flat[l]);
-	y = abs64(c->g->flat[r]);
+	x = go_abs64(c->g->flat[l]);
+	y = go_abs64(c->g->flat[r]);
 	if (x != y)
 		return x > y ? -1 : 1;
 	return l < r ? -1 : l > r;
@@ -92,7 +88,7 @@ static void sort_entropy(struct rgraph *g)
 			score++;
 		else
 			score += edge_entropy(g, g->adj + g->out_off[n], g->out_cnt[n], g->flat[n]);
-		c.score[n] = (int64_t)(score * (double)g->cum[n]) + g->flat[n];
+		c.score[n] = go_add64(f64_to_i64(score * (double)g->cum[n]), g->flat[n]);
 	}
 	qsort_r(g->nodes, g->n_nodes, sizeof(*g->nodes), entropy_cmp, &c);
 	free(c.score);
@@ -255,7 +251,7 @@ static uint8_t *count_tags(struct rview *v, const uint8_t *kept, int64_t cutoff)
 	}
 	for (size_t i = 0; i < tags.n; i++) {
 		const struct tag_entry *e = &tags.v[i];
-		if (e->flat != 0 && (abs64(e->flat) >= cutoff || abs64(e->cum) >= cutoff) &&
+		if (e->flat != 0 && (go_abs64(e->flat) >= cutoff || go_abs64(e->cum) >= cutoff) &&
 		    count[e->node] < 4)
 			count[e->node]++;
 	}
@@ -288,13 +284,13 @@ static void build_graph(struct rview *v, const struct dot_opts *o, struct rgraph
 	go.edges = true;
 	rgraph_build(g, &v->t, &go, NULL);
 	for (size_t i = 0; i < g->n_nodes; i++)
-		total += g->flat[g->nodes[i]];
-	node_cut = abs64((int64_t)((double)total * nf));
-	edge_cut = abs64((int64_t)((double)total * ef));
+		total = go_add64(total, g->flat[g->nodes[i]]);
+	node_cut = go_abs64(f64_to_i64((double)total * nf));
+	edge_cut = go_abs64(f64_to_i64((double)total * ef));
 	if (node_cut > 0) {
 		size_t n_kept = 0;
 		for (size_t i = 0; i < g->n_nodes; i++)
-			if (abs64(g->cum[g->nodes[i]]) >= node_cut) {
+			if (go_abs64(g->cum[g->nodes[i]]) >= node_cut) {
 				kept[g->nodes[i]] = 1;
 				n_kept++;
 			}
@@ -342,7 +338,7 @@ static int edge_cmp(const void *x, const void *y, void *arg)
 {
 	struct rgraph *g = arg;
 	const struct redge *a = &g->edges[*(const uint32_t *)x], *b = &g->edges[*(const uint32_t *)y];
-	int64_t wa = abs64(a->weight), wb = abs64(b->weight);
+	int64_t wa = go_abs64(a->weight), wb = go_abs64(b->weight);
 	int s;
 
 	if (wa != wb)
@@ -504,7 +500,7 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
 		value_label(c, c->v->prep.total, &a);
 		if (!strcmp(tu, "ns") && tn != 0)
-			kbuf_addf(&pc, "(%s)", units_percent(pcb, (int64_t)tn, p->duration_nanos));
+			kbuf_addf(&pc, "(%s)", units_percent(pcb, f64_to_i64(tn), p->duration_nanos));
 		LINE("Duration: %s, Total samples = %s %s", dur, a.buf, pc.buf);
 		kbuf_release(&a);
 		kbuf_release(&pc);
@@ -520,13 +516,13 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 		if (c->v->prep.total != 0) {
 			if (tr->dropped_nodes) {
 				kbuf_reset(&a);
-				value_label(c, abs64((int64_t)((double)c->v->prep.total * c->v->o->nodefraction)), &a);
+				value_label(c, go_abs64(f64_to_i64((double)c->v->prep.total * c->v->o->nodefraction)), &a);
 				LINE("Dropped %zu node%s (cum <= %s)", tr->dropped_nodes,
 				     tr->dropped_nodes > 1 ? "s" : "", a.buf);
 			}
 			if (tr->dropped_edges) {
 				kbuf_reset(&a);
-				value_label(c, abs64((int64_t)((double)c->v->prep.total * c->v->o->edgefraction)), &a);
+				value_label(c, go_abs64(f64_to_i64((double)c->v->prep.total * c->v->o->edgefraction)), &a);
 				LINE("Dropped %zu edge%s (freq <= %s)", tr->dropped_edges,
 				     tr->dropped_edges > 1 ? "s" : "", a.buf);
 			}
@@ -582,7 +578,7 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 
 	id_of = xcalloc(v->t.n + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < g.n_nodes; i++) {
-		double f = (double)abs64(rnode_flat(&g, g.nodes[i]));
+		double f = (double)go_abs64(rnode_flat(&g, g.nodes[i]));
 		id_of[g.nodes[i]] = (uint32_t)i + 1;
 		if (f > max_flat)
 			max_flat = f;
@@ -591,7 +587,7 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 		uint32_t n = g.nodes[i];
 		int64_t flat = rnode_flat(&g, n), cum = rnode_cum(&g, n);
 		int font = 8;
-		double score = total ? (double)cum / (double)abs64(total) : 0;
+		double score = total ? (double)cum / (double)go_abs64(total) : 0;
 
 		kbuf_addf(out, "N%zu [label=\"", i + 1);
 		node_label(&v->t, n, out);
@@ -612,8 +608,9 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 			pct(out, cum, total);
 			kbuf_addch(out, ')');
 		}
-		if (max_flat != 0 && flat != 0 && (double)abs64(flat) <= max_flat)
-			font += (int)ceil(16.0 * sqrt((double)abs64(flat) / max_flat));
+		/* pprof's abs64(INT64_MIN) is negative, and the root NaN. */
+		if (max_flat != 0 && flat != 0 && (double)go_abs64(flat) <= max_flat)
+			font += (int)f64_to_i64(ceil(16.0 * sqrt((double)go_abs64(flat) / max_flat)));
 		kbuf_addf(out, "\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", i + 1, font);
 		esc_dot(out, rtable_name(&v->t, n));
 		kbuf_addf(out, " (%s)\" color=\"", tmp.buf);
@@ -633,7 +630,8 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 					vec_push(&es, outs[k]);
 			free(outs);
 		}
-		qsort_r(es.v, es.n, sizeof(*es.v), edge_cmp, &g);
+		if (es.n > 1) /* es.v is NULL without edges */
+			qsort_r(es.v, es.n, sizeof(*es.v), edge_cmp, &g);
 		for (size_t i = 0; i < es.n; i++) {
 			const struct redge *e = &g.edges[es.v[i]];
 			int64_t w = redge_weight(e);
@@ -643,14 +641,16 @@ void render_dot(struct rview *v, const struct dot_opts *o, struct kbuf *out)
 			kbuf_addf(out, "N%" PRIu32 " -> N%" PRIu32 " [label=\" %s%s\"", id_of[e->src],
 				  id_of[e->dst], tmp.buf, e->inline_ ? "\\n (inline)" : "");
 			if (total != 0) {
-				int64_t wt = 1 + (abs64(w * 100 / total) < 100 ? abs64(w * 100 / total) : 100);
-				int64_t pw = 1 + (abs64(w * 5 / total) < 5 ? abs64(w * 5 / total) : 5);
+				int64_t w100 = go_abs64(go_div64(go_mul64(w, 100), total));
+				int64_t w5 = go_abs64(go_div64(go_mul64(w, 5), total));
+				int64_t wt = 1 + (w100 < 100 ? w100 : 100);
+				int64_t pw = 1 + (w5 < 5 ? w5 : 5);
 				if (wt > 1)
 					kbuf_addf(out, " weight=%" PRId64, wt);
 				if (pw > 1)
 					kbuf_addf(out, " penwidth=%" PRId64, pw);
 				kbuf_addstr(out, " color=\"");
-				dot_color(out, (double)w / (double)abs64(total), false);
+				dot_color(out, (double)w / (double)go_abs64(total), false);
 				kbuf_addch(out, '"');
 			}
 			for (int k = 0; k < 2; k++) {

@@ -17,6 +17,7 @@
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/units.h"
 #include "../base/vec.h"
 #include "escape.h"
@@ -59,6 +60,17 @@ struct layout {
 	struct flame_stats st;
 };
 
+/* value - base, saturated to [-INT64_MAX, INT64_MAX] so that its magnitude
+ * fits an int64_t too (profile values are untrusted). */
+static int64_t delta(int64_t value, int64_t base)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(value, base, &d) || d == INT64_MIN)
+		return value > base ? INT64_MAX : -INT64_MAX;
+	return d;
+}
+
 static void frame_colour(const struct layout *L, const struct item *it, int rgb[3])
 {
 	const struct ftree *t = L->t;
@@ -73,7 +85,7 @@ static void frame_colour(const struct layout *L, const struct item *it, int rgb[
 	if (L->diff) {
 		/* flamegraph.pl's color_scale: white at no change, full red or
 		 * blue at the largest change of any frame. */
-		int64_t d = it->value - it->base;
+		int64_t d = delta(it->value, it->base);
 		rgb[0] = rgb[1] = rgb[2] = 255;
 		if (L->max_delta > 0 && d > 0)
 			rgb[1] = rgb[2] = (int)(210 * (double)(L->max_delta - d) / (double)L->max_delta);
@@ -153,9 +165,9 @@ static void draw(struct layout *L, const struct item *it)
 	kbuf_addf(b, " (%s, ", rview_label(v, it->value, lab));
 	add_pct(b, it->value, L->total);
 	if (L->diff && it->node != NONE) {
-		int64_t d = it->value - it->base;
+		int64_t d = delta(it->value, it->base);
 		kbuf_addf(b, "; base %s, change %s%s", rview_label(v, it->base, num),
-			  d > 0 ? "+" : d < 0 ? "-" : "", rview_label(v, d < 0 ? -d : d, lab));
+			  d > 0 ? "+" : d < 0 ? "-" : "", rview_label(v, (int64_t)mag64(d), lab));
 	}
 	kbuf_addf(b, ")</title><rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
 		     "fill=\"rgb(%d,%d,%d)\"/>",
@@ -178,9 +190,7 @@ static int64_t max_delta(const struct ftree *t)
 	int64_t m = 0;
 
 	for (size_t i = 1; i < t->count; i++) {
-		int64_t d = t->n[i].value - t->n[i].base;
-		if (d < 0)
-			d = -d;
+		int64_t d = (int64_t)mag64(delta(t->n[i].value, t->n[i].base));
 		if (d > m)
 			m = d;
 	}

@@ -70,7 +70,8 @@ void render_folded(const struct ftree *t, struct kbuf *out)
 	}
 	/* qsort has no context argument in C11; the buffer is fixed by now. */
 	sort_base = text.buf;
-	qsort(lines.v, lines.n, sizeof(*lines.v), line_cmp);
+	if (lines.n > 1) /* lines.v is NULL for an empty profile */
+		qsort(lines.v, lines.n, sizeof(*lines.v), line_cmp);
 	sort_base = NULL;
 	for (size_t i = 0; i < lines.n; i++) {
 		kbuf_add(out, text.buf + lines.v[i].off, lines.v[i].len);

@@ -9,6 +9,7 @@
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/vec.h"
 
 #define NONE UINT32_MAX
@@ -104,8 +105,8 @@ void ftree_build(struct ftree *t, struct rview *v)
 
 		if (w == 0)
 			continue;
-		if (base)
-			w = -w;
+		if (base) /* undoes the negation of the base's values */
+			w = neg_sat64(w);
 		for (uint32_t i = s->n_loc; i-- > 0;) {
 			size_t li = profile_location_index(p, locs[i]);
 			const uint32_t *nodes;

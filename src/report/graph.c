@@ -14,6 +14,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/num.h"
 #include "../profile/dedup.h"
 #include "paths.h"
 
@@ -415,11 +416,6 @@ void rgraph_release(struct rgraph *g)
 
 /* ---- sorting ---- */
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
-
 struct sort_ctx {
 	struct rgraph *g;
 	bool cum;
@@ -435,15 +431,15 @@ static int node_cmp(const void *x, const void *y, void *arg)
 	int s;
 
 	/* pprof compares the raw Flat/Cum fields, not the mean values. */
-	lv = abs64(c->cum ? g->cum[l] : g->flat[l]);
-	rv = abs64(c->cum ? g->cum[r] : g->flat[r]);
+	lv = go_abs64(c->cum ? g->cum[l] : g->flat[l]);
+	rv = go_abs64(c->cum ? g->cum[r] : g->flat[r]);
 	if (lv != rv)
 		return lv > rv ? -1 : 1;
 	s = strcmp(rtable_name(g->t, l), rtable_name(g->t, r));
 	if (s)
 		return s;
-	lv = abs64(c->cum ? g->flat[l] : g->cum[l]);
-	rv = abs64(c->cum ? g->flat[r] : g->cum[r]);
+	lv = go_abs64(c->cum ? g->flat[l] : g->cum[l]);
+	rv = go_abs64(c->cum ? g->flat[r] : g->cum[r]);
 	if (lv != rv)
 		return lv > rv ? -1 : 1;
 	info_sprint(g->t, l, &c->a);
@@ -475,7 +471,7 @@ size_t rgraph_trim_edges(struct rgraph *g, int64_t cutoff)
 	/* pprof walks the in-edges of the graph's nodes only. */
 	for (size_t i = 0; i < g->n_edges; i++) {
 		struct redge *e = &g->edges[i];
-		if (!e->removed && in_graph[e->dst] && abs64(e->weight) < cutoff) {
+		if (!e->removed && in_graph[e->dst] && go_abs64(e->weight) < cutoff) {
 			e->removed = true;
 			dropped++;
 		}
@@ -527,7 +523,7 @@ static int edge_cmp(const void *x, const void *y, void *arg)
 	int s;
 
 	if (l->weight != r->weight) {
-		int64_t a = abs64(l->weight), b = abs64(r->weight);
+		int64_t a = go_abs64(l->weight), b = go_abs64(r->weight);
 		if (a != b)
 			return a > b ? -1 : 1;
 	}
@@ -574,15 +570,15 @@ void rgraph_build_trimmed(struct rgraph *g, struct rtable *t, const struct rgrap
 	memset(res, 0, sizeof(*res));
 	rgraph_build(g, t, &nodes_only, NULL);
 	for (size_t i = 0; i < g->n_nodes; i++)
-		total += g->flat[g->nodes[i]];
-	node_cutoff = abs64((int64_t)((double)total * to->node_fraction));
-	edge_cutoff = abs64((int64_t)((double)total * to->edge_fraction));
+		total = go_add64(total, g->flat[g->nodes[i]]);
+	node_cutoff = go_abs64(f64_to_i64((double)total * to->node_fraction));
+	edge_cutoff = go_abs64(f64_to_i64((double)total * to->edge_fraction));
 	if (node_cutoff > 0) {
 		size_t n_kept = 0;
 		kept = xcalloc(t->n + 1, 1);
 		for (size_t i = 0; i < g->n_nodes; i++) {
 			uint32_t n = g->nodes[i];
-			if (abs64(g->cum[n]) >= node_cutoff) {
+			if (go_abs64(g->cum[n]) >= node_cutoff) {
 				kept[n] = 1;
 				n_kept++;
 			}

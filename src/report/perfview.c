@@ -244,7 +244,8 @@ static uint32_t *sorted_children(const struct pv *v, uint32_t node, size_t *n, i
 		c = xgrow(c, &cap, *n + 1, sizeof(*c));
 		c[(*n)++] = k;
 	}
-	qsort_r(c, *n, sizeof(*c), trie_cmp, (void *)v);
+	if (*n > 1) /* c is NULL for a leaf */
+		qsort_r(c, *n, sizeof(*c), trie_cmp, (void *)v);
 	return c;
 }
 

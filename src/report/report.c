@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../base/num.h"
 #include "../base/units.h"
 #include "../profile/encode.h"
 #include "../profile/merge.h"
@@ -64,20 +65,15 @@ static void prep_note(struct kbuf *notes, const char *fmt, ...)
 void report_value(const struct report *r, int64_t v, struct kbuf *out)
 {
 	if (r->prep.ratio > 0 && r->prep.ratio != 1)
-		v = (int64_t)((double)v * r->prep.ratio);
+		v = f64_to_i64((double)v * r->prep.ratio);
 	units_add_label(out, v, r->prep.sample_unit, r->output_unit);
 }
 
 const char *report_value_str(const struct report *r, int64_t v, char buf[128])
 {
 	if (r->prep.ratio > 0 && r->prep.ratio != 1)
-		v = (int64_t)((double)v * r->prep.ratio);
+		v = f64_to_i64((double)v * r->prep.ratio);
 	return units_label(buf, 128, v, r->prep.sample_unit, r->output_unit);
-}
-
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
 }
 
 void report_output_unit(const struct rgraph *g, int64_t total, double ratio,
@@ -89,9 +85,9 @@ void report_output_unit(const struct rgraph *g, int64_t total, double ratio,
 	if (strcmp(unit, "minimum") != 0 || g->n_nodes == 0)
 		return;
 	for (size_t i = 0; i < g->n_nodes; i++) {
-		int64_t v = abs64(rnode_flat(g, g->nodes[i]));
+		int64_t v = go_abs64(rnode_flat(g, g->nodes[i]));
 		if (v == 0)
-			v = abs64(rnode_cum(g, g->nodes[i]));
+			v = go_abs64(rnode_cum(g, g->nodes[i]));
 		if (v > 0 && (minv == 0 || v < minv))
 			minv = v;
 	}
@@ -99,14 +95,14 @@ void report_output_unit(const struct rgraph *g, int64_t total, double ratio,
 	if (minv == 0)
 		minv = maxv;
 	if (ratio > 0 && ratio != 1) {
-		minv = (int64_t)((double)minv * ratio);
-		maxv = (int64_t)((double)maxv * ratio);
+		minv = f64_to_i64((double)minv * ratio);
+		maxv = f64_to_i64((double)maxv * ratio);
 	}
 	units_scale(minv, sample_unit, "minimum", &min_unit);
 	units_scale(maxv, sample_unit, "minimum", &max_unit);
 	pick = min_unit;
-	if (strcmp(min_unit, max_unit) != 0 && minv * 100 < maxv)
-		units_scale(100 * minv, sample_unit, "minimum", &pick);
+	if (strcmp(min_unit, max_unit) != 0 && go_mul64(minv, 100) < maxv)
+		units_scale(go_mul64(minv, 100), sample_unit, "minimum", &pick);
 	snprintf(unit, 64, "%s", pick[0] ? pick : sample_unit);
 }
 
@@ -174,7 +170,7 @@ void report_profile_labels(const struct report *r, struct kbuf *out)
 		units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds", "auto");
 		kbuf_addf(out, "Duration: %s, Total samples = %s ", dur, report_value_str(r, r->prep.total, buf));
 		if (!strcmp(tu, "ns") && tn != 0)
-			kbuf_addf(out, "(%s)", units_percent(pct, (int64_t)tn, p->duration_nanos));
+			kbuf_addf(out, "(%s)", units_percent(pct, f64_to_i64(tn), p->duration_nanos));
 		kbuf_addch(out, '\n');
 	}
 }
@@ -218,7 +214,7 @@ void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_c
 		if (dropped_nodes > 0)
 			kbuf_addf(out, "Dropped %zu node%s (cum <= %s)\n", dropped_nodes,
 				  dropped_nodes > 1 ? "s" : "",
-				  report_value_str(r, abs64((int64_t)((double)r->prep.total * r->nodefraction)), a));
+				  report_value_str(r, go_abs64(f64_to_i64((double)r->prep.total * r->nodefraction)), a));
 		if (g->n_nodes > 0 && g->n_nodes < orig_count)
 			kbuf_addf(out, "Showing top %zu nodes out of %zu\n", g->n_nodes, orig_count);
 	}
@@ -363,13 +359,12 @@ static void compute_total(const struct profile *p, struct report_prepared *rp)
 		const int64_t *v = pf_sample_values(p, s);
 		int64_t x = v[rp->value_index], d = rp->mean ? v[0] : 0;
 
-		if (x < 0)
-			x = -x;
-		total += x;
-		div += d;
+		x = go_abs64(x);
+		total = go_add64(total, x);
+		div = go_add64(div, d);
 		if (s->n_lab && profile_sample_has_label(p, s, "pprof::base", "true")) {
-			dtotal += x;
-			ddiv += d;
+			dtotal = go_add64(dtotal, x);
+			ddiv = go_add64(ddiv, d);
 			rp->diff = true;
 		}
 	}
@@ -377,7 +372,7 @@ static void compute_total(const struct profile *p, struct report_prepared *rp)
 		total = dtotal;
 		div = ddiv;
 	}
-	rp->total = div != 0 ? total / div : total;
+	rp->total = div != 0 ? go_div64(total, div) : total;
 }
 
 static void aggregate(struct profile *p, const struct report_prepared *rp)
@@ -522,7 +517,7 @@ static int report_proto(struct report *r, struct kbuf *out, struct kerr *err)
 		for (size_t i = 0; i < p->n_samples; i++) {
 			int64_t *v = (int64_t *)pf_sample_values(p, &p->samples[i]);
 			for (uint32_t k = 0; k < p->samples[i].n_val; k++)
-				v[k] = (int64_t)((double)v[k] * r->prep.ratio);
+				v[k] = f64_to_i64((double)v[k] * r->prep.ratio);
 		}
 	return profile_encode_gzip(p, out, err);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/num.h"
 #include "../base/units.h"
 #include "tabwriter.h"
 
@@ -21,17 +22,12 @@ struct tagkey {
 	size_t n, cap;
 };
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
-
 static int val_cmp(const void *a, const void *b)
 {
 	const struct tagval *x = a, *y = b;
 
-	if (x->flat != y->flat && abs64(x->flat) != abs64(y->flat))
-		return abs64(x->flat) > abs64(y->flat) ? -1 : 1;
+	if (x->flat != y->flat && go_abs64(x->flat) != go_abs64(y->flat))
+		return go_abs64(x->flat) > go_abs64(y->flat) ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -56,7 +52,7 @@ static void add(struct tagkey **keys, size_t *nk, size_t *capk, const char *key,
 	}
 	for (size_t i = 0; i < k->n; i++)
 		if (!strcmp(k->vals[i].name, val)) {
-			k->vals[i].flat += w;
+			k->vals[i].flat = go_add64(k->vals[i].flat, w);
 			return;
 		}
 	k->vals = xgrow(k->vals, &k->cap, k->n + 1, sizeof(*k->vals));
@@ -98,13 +94,14 @@ int report_tags(struct report *r, struct kbuf *out, struct kerr *err)
 			}
 		}
 	}
-	qsort(keys, nk, sizeof(*keys), key_cmp);
+	if (nk > 1) /* keys is NULL without labels, and qsort's base must not be */
+		qsort(keys, nk, sizeof(*keys), key_cmp);
 	for (size_t i = 0; i < nk; i++) {
 		struct tagkey *k = &keys[i];
 		int64_t total = 0;
 
 		for (size_t j = 0; j < k->n; j++)
-			total += k->vals[j].flat;
+			total = go_add64(total, k->vals[j].flat);
 		qsort(k->vals, k->n, sizeof(*k->vals), val_cmp);
 		kbuf_addf(&text, "%s:\t Total ", k->key);
 		scaled(r, total, &text);

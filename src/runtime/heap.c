@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../base/buf.h"
+#include "../base/num.h"
 #include "kiln.h"
 #include "rt.h"
 
@@ -69,7 +70,7 @@ static int64_t next_interval(void)
 	if (heap_rate <= 1)
 		return 0;
 	u = (double)((rt_random() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
-	return (int64_t)(-log(u) * (double)heap_rate);
+	return f64_to_i64(-log(u) * (double)heap_rate);
 }
 
 static bool live_grow(void)
@@ -241,8 +242,8 @@ static void scale_heap_sample(int64_t count, int64_t size, long rate, int64_t *o
 	}
 	avg = (double)size / (double)count;
 	scale = 1.0 / (1.0 - exp(-avg / (double)rate));
-	*oc = (int64_t)((double)count * scale);
-	*os = (int64_t)((double)size * scale);
+	*oc = f64_to_i64((double)count * scale);
+	*os = f64_to_i64((double)size * scale);
 }
 
 int rt_heap_snapshot(struct rt_buckets *out)

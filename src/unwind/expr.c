@@ -96,7 +96,7 @@ int expr_eval(const Dwarf_Op *ops, size_t n, const struct regset *regs, uint64_t
 			break;
 		case DW_OP_neg:
 			POP(a);
-			PUSH((uint64_t)-(int64_t)a);
+			PUSH(0 - a); /* two's complement, defined for INT64_MIN too */
 			break;
 		case DW_OP_not:
 			POP(a);

@@ -7,7 +7,8 @@
  *    binary, a shared library, the kernel), three-deep inline chains,
  *    mutual recursion, string and numeric labels with units, comments,
  *    address-only frames, non-dense ids and repeated strings. `variant`
- *    shifts mapping addresses (ASLR) and values, for merges and diffs. */
+ *    shifts mapping addresses (ASLR) and values, for merges and diffs;
+ *  - fixture_edges(): two samples with chosen values and labels. */
 #ifndef KILN_TESTS_REPORT_FIXTURES_H
 #define KILN_TESTS_REPORT_FIXTURES_H
 
@@ -185,6 +186,50 @@ static inline struct profile *fixture_rich(int variant)
 				lab[nlab++] = (struct pf_label){ rkey, 0, s[i].req, bytes };
 			profile_add_sample(p, s[i].locs, s[i].n, v, 2, lab, nlab);
 		}
+	}
+	profile_index(p);
+	return p;
+}
+
+/* main -> A and main -> B in x.c, sample type cpu in `unit`: a sample on
+ * A of value `a` with labels kind=big and bytes=a (in bytes), and when b is
+ * not 0, one on B of value b with kind=small and bytes=b. For values at
+ * the edges of int64_t. */
+static inline struct profile *fixture_edges(const char *unit, int64_t duration, int64_t a, int64_t b)
+{
+	struct profile *p = profile_new();
+	struct pf_line l = { 0, 0, 0 };
+	struct pf_label lab[2];
+	uint64_t stack[2];
+
+	profile_add_sample_type(p, "cpu", unit);
+	p->period_type.type = profile_str(p, "cpu");
+	p->period_type.unit = profile_str(p, unit);
+	p->period = 1;
+	p->duration_nanos = duration;
+	l.function_id = fx_func(p, "main", "x.c", 0);
+	l.line = 1;
+	profile_add_location(p, 0, 0x1000, &l, 1);
+	l.function_id = fx_func(p, "A", "x.c", 0);
+	l.line = 2;
+	profile_add_location(p, 0, 0x2000, &l, 1);
+	l.function_id = fx_func(p, "B", "x.c", 0);
+	l.line = 3;
+	profile_add_location(p, 0, 0x3000, &l, 1);
+	memset(lab, 0, sizeof(lab));
+	lab[0].key = profile_str(p, "kind");
+	lab[1].key = profile_str(p, "bytes");
+	lab[1].num_unit = profile_str(p, "bytes");
+	stack[1] = 1;
+	stack[0] = 2;
+	lab[0].str = profile_str(p, "big");
+	lab[1].num = a;
+	profile_add_sample(p, stack, 2, &a, 1, lab, 2);
+	if (b) {
+		stack[0] = 3;
+		lab[0].str = profile_str(p, "small");
+		lab[1].num = b;
+		profile_add_sample(p, stack, 2, &b, 1, lab, 2);
 	}
 	profile_index(p);
 	return p;

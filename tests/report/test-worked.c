@@ -2,7 +2,11 @@
  * builder and rendered by the report module into a buffer: the rows and
  * header lines the reference records from go tool pprof, for -top and its
  * variants (-cum, -lines, -noinlines, -nodefraction, -focus, -sample_index,
- * -diff_base, -base), plus the graph API on its own (edges, inline flags). */
+ * -diff_base, -base), plus the graph API on its own (edges, inline flags).
+ * Also values at the edges of int64_t, where C's arithmetic is undefined
+ * (these fail under -Db_sanitize=undefined if it comes back) and pprof's
+ * own output, recorded from go tool pprof 1.19, is what kiln must print. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +15,7 @@
 #include "profile/filter.h"
 #include "profile/merge.h"
 #include "report/graph.h"
+#include "report/perfview.h"
 #include "report/report.h"
 
 enum base_mode { NO_BASE, DIFF_BASE, BASE };
@@ -212,10 +217,157 @@ static void test_graph_api(void)
 	profile_free(p);
 }
 
+/* The report of p (freed) with o, or NULL when report_generate fails. */
+static char *report_of(struct profile *p, const struct report_opts *o)
+{
+	struct kbuf out = KBUF_INIT, notes = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+	int ret = report_generate(p, o, &out, &notes, &err);
+
+	if (ret < 0)
+		fprintf(stderr, "report failed: %s\n", err.msg);
+	profile_free(p);
+	kbuf_release(&notes);
+	if (ret < 0) {
+		check_failures++;
+		kbuf_release(&out);
+		return NULL;
+	}
+	return kbuf_detach(&out, NULL);
+}
+
+static void test_int64_edges(void)
+{
+	struct report_opts o;
+	char *t;
+
+	/* 11611392 hours are 4.18e19 ns, past INT64_MAX: the percentage of the
+	 * duration converted a double out of range (report.c:177, found by
+	 * fuzz-profile). pprof prints this on amd64 and arm64 alike. */
+	report_opts_init(&o);
+	t = report_of(fixture_edges("hours", 111, 11611392, 0), &o);
+	if (t)
+		has_line(t, "Duration: 111ns, Total samples = 11611392hrs (8309344177346644992.00%)");
+	free(t);
+
+	/* The same scaled by -divide_by past INT64_MAX saturates (pprof on
+	 * amd64 prints INT64_MIN, on arm64 INT64_MAX). */
+	report_opts_init(&o);
+	o.divide_by = 1e-15;
+	t = report_of(fixture_edges("count", 1000000000, 11611392, 0), &o);
+	if (t)
+		has_line(t, "Showing nodes accounting for 9223372036854775808, 100% of "
+			    "9223372036854775808 total");
+	free(t);
+
+	/* INT64_MIN, whose negation C leaves undefined and Go wraps to itself:
+	 * the total (computeTotal's |v|), then pprof's abs64() in the cutoff. */
+	report_opts_init(&o);
+	t = report_of(fixture_edges("nanoseconds", 1000000000, INT64_MIN, 0), &o);
+	if (t) {
+		has_line(t, "Duration: 1s, Total samples = -9223372036.85s (922337203685.48%)");
+		has_line(t, "Dropped 2 nodes (cum <= 12810.24hrs)");
+	}
+	free(t);
+
+	/* ... in the output unit's choice and the node order (|flat| with
+	 * abs64(INT64_MIN) < 0): gcc once took it for positive and printed
+	 * seconds. */
+	report_opts_init(&o);
+	o.nodefraction = 0;
+	t = report_of(fixture_edges("nanoseconds", 1000000000, INT64_MIN, 5), &o);
+	if (t)
+		rows(t, "       5ns 5.4e-17% 5.4e-17%        5ns 5.4e-17%  B\n"
+			"         0     0% 5.4e-17% -9223372036854775808ns   100%  main\n"
+			"-9223372036854775808ns   100%   100% -9223372036854775808ns   100%  A\n");
+	free(t);
+
+	/* ... and in -tags, sorted by |value| (tags.c). */
+	report_opts_init(&o);
+	o.format = REPORT_TAGS;
+	t = report_of(fixture_edges("nanoseconds", 1000000000, INT64_MIN, 5), &o);
+	if (t)
+		CHECK_STR(t, " bytes: Total -2562047.8hrs\n"
+			     "                 5.0ns: 5B\n"
+			     "        -9223372036.9s: -9223372036854775808B\n"
+			     "\n"
+			     " kind: Total -2562047.8hrs\n"
+			     "                5.0ns: small\n"
+			     "       -9223372036.9s: big\n"
+			     "\n");
+	free(t);
+}
+
+/* profile_scale() past INT64_MAX (-diff_base's -1 of INT64_MAX, a huge
+ * ratio) saturates instead of converting out of range (merge.c). */
+static void test_scale_edges(void)
+{
+	struct profile *p = fixture_edges("count", 0, 3, INT64_MAX);
+
+	profile_scale(p, -1);
+	CHECK_EQ(pf_sample_values(p, &p->samples[0])[0], -3);
+	CHECK_EQ(pf_sample_values(p, &p->samples[1])[0], INT64_MIN); /* -2^63 is exact */
+	profile_scale(p, 1e30);
+	CHECK_EQ(pf_sample_values(p, &p->samples[0])[0], INT64_MIN);
+	CHECK_EQ(pf_sample_values(p, &p->samples[1])[0], INT64_MIN);
+	profile_scale(p, -1e30);
+	CHECK_EQ(pf_sample_values(p, &p->samples[0])[0], INT64_MAX);
+	profile_free(p);
+}
+
+/* A profile without samples, or without labels: the reports sort empty
+ * lists, whose NULL base qsort must not be given even for 0 elements. */
+static void test_empty(void)
+{
+	static const enum report_format formats[] = { REPORT_TOP, REPORT_TREE, REPORT_TRACES,
+						      REPORT_RAW, REPORT_TAGS };
+	struct report_opts o;
+	struct perfview_opts po;
+	struct kbuf out = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+	char *t;
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		report_opts_init(&o);
+		o.format = formats[i];
+		p = fixture_worked(false);
+		p->n_samples = 0;
+		t = report_of(p, &o);
+		CHECK(t != NULL);
+		if (t && formats[i] == REPORT_TOP)
+			has_line(t, "Showing nodes accounting for 0, 0% of 0 total");
+		if (t && formats[i] == REPORT_TAGS)
+			CHECK_STR(t, "");
+		free(t);
+	}
+	/* The worked case has no labels: -tags has no keys (tags.c:101). */
+	report_opts_init(&o);
+	o.format = REPORT_TAGS;
+	t = report_of(fixture_worked(false), &o);
+	CHECK_STR(t, "");
+	free(t);
+
+	/* perf's call graph under a leaf entry: no children (perfview.c). */
+	p = fixture_edges("nanoseconds", 1000000000, 30, 10);
+	perfview_opts_init(&po);
+	po.sort = "sym";
+	po.children = true;
+	po.callgraph = true;
+	CHECK_EQ(perfview_generate(p, &po, &out, &err), 0);
+	CHECK(strstr(out.buf, "[.] A") && strstr(out.buf, "[.] main"));
+	CHECK(strstr(out.buf, "75.00%"));
+	kbuf_release(&out);
+	profile_free(p);
+}
+
 int main(void)
 {
 	test_top();
 	test_diff();
 	test_graph_api();
+	test_int64_edges();
+	test_scale_edges();
+	test_empty();
 	return CHECK_DONE();
 }

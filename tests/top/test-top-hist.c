@@ -1,6 +1,6 @@
 /* kiln top's decayed table on hand-made profiles: self/children sums, sort
  * order, the 7/8 decay, that stale stacks leave the table (bounded memory)
- * and that names survive a change of builder (generation). */
+ * and that names survive a change of builder (generation); an empty table. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -73,6 +73,11 @@ int main(void)
 	CHECK_EQ(top_hist_new("dso,sym", true, &h, &err), 0);
 	memset(&vo, 0, sizeof(vo));
 	vo.children = true;
+	/* Before the first sample: no rows, and no qsort of a NULL array. */
+	top_view_build(h, &vo, &v);
+	CHECK_EQ(v.n_rows, 0);
+	CHECK_EQ(v.total, 0);
+	top_view_release(&v);
 	top_hist_add(h, p, 1, 1, 0);
 	top_view_build(h, &vo, &v);
 	CHECK_EQ(v.total, 45000);
