@@ -2,10 +2,12 @@
  * session.h). A recording of N CPUs × T threads × E events has N rings; the
  * first fd opened on a CPU owns the ring and later ones SET_OUTPUT into it.
  *
- * With a reader thread, rings are drained into `incoming` by that thread
- * alone (a light memcpy loop, like perf record's), so slow work in the
- * consumer (loading DWARF, writing a checkpoint) cannot let rings
- * overflow; the consumer takes `incoming` under the lock. */
+ * With a reader thread, rings are drained by that thread alone (a light
+ * memcpy loop, like perf record's), so slow work in the consumer (loading
+ * DWARF, writing a checkpoint) cannot let rings overflow. It drains into
+ * its own `pending` list without any lock, then hands the list over to
+ * `incoming` only if the lock is free: a consumer preempted while holding
+ * the lock never keeps the reader from the rings. */
 #include "session.h"
 
 #include <errno.h>
@@ -38,10 +40,16 @@ struct session {
 	size_t n_pfds, n_hung;
 	struct u64map id_to_event;
 	uint64_t sample_type, regs_mask;
-	/* Drained, not yet delivered; guarded by `lock` with a reader. */
-	VEC(struct queued) incoming;
+	/* Drained by the reader (or the consumer without one), not yet
+	 * handed over; only the draining thread touches these. */
+	VEC(struct queued) pending;
+	uint64_t pending_max;
 	uint64_t seq;
-	uint64_t round_max, prev_round_max;
+	/* Handed over, not yet delivered, and the newest timestamp handed
+	 * over so far and as of the hand-over before (records up to that one
+	 * are safe to order); guarded by `lock` with a reader. */
+	VEC(struct queued) incoming;
+	uint64_t round_max, safe_max;
 	/* Consumer side: records held back for ordering. */
 	VEC(struct queued) queue;
 	uint64_t last_delivered;
@@ -53,6 +61,26 @@ struct session {
 	volatile int stop_reader;  /* __atomic accesses */
 	int hung_all;              /* __atomic: every ring hung up */
 };
+
+static size_t ring_pages(const struct session_opts *o)
+{
+	return o->mmap_pages ? o->mmap_pages : SESSION_DEFAULT_PAGES;
+}
+
+/* The kernel wakes the reader each time this much more was written (it
+ * caps the watermark at the ring's size: a larger one means "wake when
+ * full", when records are already being lost). A quarter of the ring
+ * leaves the reader three quarters of it as time to answer, more than
+ * perf's default of half; past 256 KiB rings, every 64 KiB is often
+ * enough. */
+uint32_t session_wakeup_bytes(size_t ring_bytes)
+{
+	size_t w = ring_bytes / 4;
+
+	if (w > 64 * 1024)
+		w = 64 * 1024;
+	return w ? (uint32_t)w : 1;
+}
 
 static void setup_attr(struct perf_event_attr *a, const struct session_opts *o,
 		       bool first, bool child)
@@ -89,9 +117,8 @@ static void setup_attr(struct perf_event_attr *a, const struct session_opts *o,
 		a->comm_exec = 1;
 		a->task = 1;
 	}
-	/* Wake the reader every 64 KiB; it also polls on a timer. */
 	a->watermark = 1;
-	a->wakeup_watermark = 64 * 1024;
+	a->wakeup_watermark = session_wakeup_bytes(ring_pages(o) * (size_t)sysconf(_SC_PAGESIZE));
 }
 
 static int open_one(struct session *s, const struct session_opts *o, int ev_ix,
@@ -118,7 +145,7 @@ static int open_one(struct session *s, const struct session_opts *o, int ev_ix,
 	s->regs_mask = attr.sample_regs_user;
 	if (first) {
 		struct ring *r = vec_add(&s->rings);
-		int ret = ring_open(r, fd, o->mmap_pages ? o->mmap_pages : 128, err);
+		int ret = ring_open(r, fd, ring_pages(o), err);
 		if (ret) {
 			s->rings.n--;
 			return ret;
@@ -207,6 +234,9 @@ void session_close(struct session *s)
 	for (size_t i = 0; i < s->incoming.n; i++)
 		free(s->incoming.v[i].rec);
 	vec_free(&s->incoming);
+	for (size_t i = 0; i < s->pending.n; i++)
+		free(s->pending.v[i].rec);
+	vec_free(&s->pending);
 	pthread_mutex_destroy(&s->lock);
 	free(s->pfds);
 	u64map_release(&s->id_to_event);
@@ -272,36 +302,75 @@ bool session_ended(const struct session *s)
 static void enqueue(const struct perf_event_header *h, void *arg)
 {
 	struct session *s = arg;
-	struct queued *q = vec_add(&s->incoming);
+	struct queued *q = vec_add(&s->pending);
 
 	q->rec = xmalloc(h->size);
 	memcpy(q->rec, h, h->size);
 	q->time = rec_time(h, s->sample_type);
 	q->seq = s->seq++;
-	if (q->time > s->round_max)
-		s->round_max = q->time;
+	if (q->time > s->pending_max)
+		s->pending_max = q->time;
 }
 
-/* One round: every ring read up to its current head. Records up to the
- * previous round's newest timestamp are then safe to order. */
-static void drain_rings(struct session *s)
+/* One round: every ring read up to its current head, into `pending`.
+ * Returns the bytes read. */
+static size_t drain_rings(struct session *s)
 {
+	size_t n = 0;
+
 	for (size_t r = 0; r < s->rings.n; r++)
-		ring_read(&s->rings.v[r], enqueue, s);
+		n += ring_read(&s->rings.v[r], enqueue, s);
+	return n;
+}
+
+/* Moves `pending` to `incoming`, after a round (drain_rings()) that
+ * followed the previous hand-over; the caller holds the lock or there is
+ * no reader. Every ring was then read past the previous hand-over's
+ * newest timestamp, so records up to it are safe to order (perf's
+ * "finished round" rule), even when this round found nothing. */
+static void hand_over(struct session *s)
+{
+	s->safe_max = s->round_max;
+	if (!s->pending.n)
+		return;
+	if (!s->incoming.n) {
+		/* The usual case: swap the arrays rather than copy. */
+		struct queued *v = s->incoming.v;
+		size_t cap = s->incoming.cap;
+
+		s->incoming.v = s->pending.v;
+		s->incoming.cap = s->pending.cap;
+		s->incoming.n = s->pending.n;
+		s->pending.v = v;
+		s->pending.cap = cap;
+	} else {
+		vec_reserve(&s->incoming, s->incoming.n + s->pending.n);
+		memcpy(s->incoming.v + s->incoming.n, s->pending.v,
+		       s->pending.n * sizeof(*s->pending.v));
+		s->incoming.n += s->pending.n;
+	}
+	s->pending.n = 0;
+	if (s->pending_max > s->round_max)
+		s->round_max = s->pending_max;
 }
 
 static void *reader_main(void *arg)
 {
 	struct session *s = arg;
+	bool more = false;
 
 	while (!__atomic_load_n(&s->stop_reader, __ATOMIC_ACQUIRE)) {
-		int n = poll(s->pfds, s->n_pfds, 50);
+		/* Data in the last round: look again at once, as perf record
+		 * does; else sleep until a ring passes its watermark. */
+		int n = poll(s->pfds, s->n_pfds, more ? 0 : 50);
 
 		if (n > 0)
 			note_hangups(s);
-		pthread_mutex_lock(&s->lock);
-		drain_rings(s);
-		pthread_mutex_unlock(&s->lock);
+		more = drain_rings(s) > 0;
+		if (pthread_mutex_trylock(&s->lock) == 0) {
+			hand_over(s);
+			pthread_mutex_unlock(&s->lock);
+		}
 	}
 	return NULL;
 }
@@ -331,6 +400,9 @@ void session_stop_reader(struct session *s)
 	__atomic_store_n(&s->stop_reader, 1, __ATOMIC_RELEASE);
 	pthread_join(s->reader, NULL);
 	s->reader_on = false;
+	/* What the reader could not hand over, after a round of our own. */
+	drain_rings(s);
+	hand_over(s);
 }
 
 static int queued_cmp(const void *a, const void *b)
@@ -348,12 +420,13 @@ static uint64_t take_incoming(struct session *s)
 {
 	uint64_t limit;
 
-	if (s->reader_on)
+	if (s->reader_on) {
 		pthread_mutex_lock(&s->lock);
-	else
+	} else {
 		drain_rings(s);
-	limit = s->prev_round_max;
-	s->prev_round_max = s->round_max;
+		hand_over(s);
+	}
+	limit = s->safe_max;
 	vec_reserve(&s->queue, s->queue.n + s->incoming.n);
 	if (s->incoming.n)
 		memcpy(s->queue.v + s->queue.n, s->incoming.v, s->incoming.n * sizeof(*s->queue.v));

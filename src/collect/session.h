@@ -39,6 +39,12 @@ struct session_opts {
 	size_t mmap_pages;     /* data pages per ring, power of two; 0 = default */
 };
 
+#define SESSION_DEFAULT_PAGES 128
+
+/* How many bytes written to a ring of ring_bytes wake the reader
+ * (attr.wakeup_watermark, with attr.watermark set). */
+uint32_t session_wakeup_bytes(size_t ring_bytes);
+
 struct session;
 
 /* Opens every event; nothing counts until session_enable() (or, for a child,
