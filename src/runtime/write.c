@@ -275,7 +275,8 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 	rt_lock_release(&rt_write_lock);
 	maps_release(&m);
 
-	qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
+	if (p->n_mappings > 1) /* none at all: p->mappings is NULL, which qsort refuses */
+		qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
 	for (size_t i = 0; i < p->n_mappings; i++) {
 		u64map_put(&remap, p->mappings[i].id, i + 1);
 		p->mappings[i].id = i + 1;
