@@ -24,7 +24,7 @@
  * into each hook, so a sampled stack is [rt_heap_sample, hook, caller]. */
 #define ACCOUNT(p, n) do {                                                    \
 	if (atomic_load_explicit(&rt_heap_on, memory_order_relaxed) && (p) &&     \
-	    !rt_tls.guard) {                                                  \
+	    !rt_tls.guard && RT_THREAD_READY()) {                             \
 		rt_tls.heap_until -= (int64_t)(n);                            \
 		if (RT_UNLIKELY(rt_tls.heap_until < 0))                       \
 			rt_heap_sample((p), (n));                             \
@@ -45,7 +45,8 @@ static inline bool ready(void)
 
 static inline void forget(void *p)
 {
-	if (atomic_load_explicit(&rt_heap_on, memory_order_relaxed) && rt_heap_maybe_sampled(p))
+	if (atomic_load_explicit(&rt_heap_on, memory_order_relaxed) && RT_THREAD_READY() &&
+	    rt_heap_maybe_sampled(p))
 		rt_heap_forget(p);
 }
 

@@ -40,7 +40,8 @@ static __attribute__((noinline)) void contended(uint64_t t0)
 
 static inline bool watching(void)
 {
-	return atomic_load_explicit(&mutex_on, memory_order_relaxed) && !rt_tls.guard;
+	return atomic_load_explicit(&mutex_on, memory_order_relaxed) && !rt_tls.guard &&
+	       RT_THREAD_READY();
 }
 
 /* When the real function is not known yet (we are inside dlsym on this

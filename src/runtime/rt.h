@@ -37,6 +37,21 @@
 #ifndef RT_ALIAS_OF
 #define RT_ALIAS_OF(f) __attribute__((alias(#f), visibility("hidden")))
 #endif
+/* RT_TSAN: built for ThreadSanitizer (meson defines it for every file,
+ * the hooks' malloc.c, mutex.c and resolve.c too, which are built without
+ * TSan's instrumentation). TSan's runtime allocates through our malloc
+ * while it sets a thread up, and other libraries' constructors lock before
+ * it is initialised, when instrumented code cannot run on that thread yet:
+ * the hooks only forward to the real functions until the thread has passed
+ * our thread start or rt_init (rt_tls.tsan_ready). */
+#ifndef RT_TSAN
+#define RT_TSAN 0
+#endif
+#if RT_TSAN
+#define RT_THREAD_READY() (rt_tls.tsan_ready)
+#else
+#define RT_THREAD_READY() true
+#endif
 #define RT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -49,6 +64,7 @@ struct rt_tls {
 	int guard;            /* > 0: inside libkiln; hooks pass through */
 	int resolving;        /* inside dlsym: allocate from the bootstrap */
 	bool profiler_thread; /* created by libkiln (HTTP, snapshots) */
+	bool tsan_ready;      /* RT_TSAN: instrumented code may run here */
 	uintptr_t stack_lo, stack_hi; /* this thread's stack, for safe walks */
 	int64_t heap_until;   /* bytes left to allocate before the next sample */
 	int64_t heap_drawn;   /* the interval heap_until started from */

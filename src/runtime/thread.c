@@ -7,6 +7,7 @@
  * the creator's guard for life, so their allocations are never sampled.
  * Workload: one registry update per thread start and exit. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ static void *trampoline(void *arg)
 	struct start st = *(struct start *)arg;
 
 	rt_real.free(arg);
+	rt_tls.tsan_ready = true;
 	rt_tls.profiler_thread = st.profiler;
 	if (st.profiler)
 		rt_tls.guard = 1; /* for the thread's whole life */
@@ -101,6 +103,26 @@ static void *trampoline(void *arg)
 	return st.fn(st.arg);
 }
 
+#if RT_TSAN
+extern __typeof(pthread_create) rt_pthread_create_self RT_ALIAS_OF(pthread_create);
+
+/* True when the program's pthread_create is ours. When TSan's is (linked
+ * ahead of libkiln), TSan calls ours with its own thread start, which must
+ * run before any instrumented code on the new thread: our trampoline would
+ * run first, so ours only forwards then. */
+static bool threads_hooked(void)
+{
+	static _Atomic int hooked; /* 0 unknown, 1 yes, 2 no */
+	int h = atomic_load_explicit(&hooked, memory_order_relaxed);
+
+	if (!h) {
+		h = dlsym(RTLD_DEFAULT, "pthread_create") == (void *)rt_pthread_create_self ? 1 : 2;
+		atomic_store_explicit(&hooked, h, memory_order_relaxed);
+	}
+	return h == 1;
+}
+#endif
+
 RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 			     void *(*fn)(void *), void *arg)
 {
@@ -113,6 +135,10 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		rt_resolve();
 	if (!rt_real.pthread_create)
 		return EAGAIN;
+#if RT_TSAN
+	if (!threads_hooked())
+		return rt_real.pthread_create(thread, attr, fn, arg);
+#endif
 	n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
 	st = rt_real.malloc(sizeof(*st));
 	if (!st)
@@ -143,6 +169,7 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 
 void rt_thread_init(void)
 {
+	rt_tls.tsan_ready = true; /* the thread that starts libkiln */
 	rt_enter();
 	if (pthread_key_create(&exit_key, on_thread_exit) == 0)
 		have_key = true;
