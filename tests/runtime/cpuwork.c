@@ -2,12 +2,13 @@
  * (hot_alpha in a thread started before profiling could know it, hot_beta
  * in one started later), about `seconds` of CPU each (argv[1], default 1). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
 static double seconds = 1.0;
-static volatile uint64_t sink;
+static _Atomic uint64_t sink; /* both threads add to it */
 
 static double cpu_now(void)
 {

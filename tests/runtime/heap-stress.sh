@@ -6,7 +6,7 @@
 . "$(dirname "$0")/rt-lib.sh"
 
 KILN_HEAPPROFILE="$TMP/h.pb.gz" KILN_HEAP_RATE=1 \
-	timeout 120 env LD_PRELOAD="$LIBKILN" "$RT/heapstress" >"$TMP/out" 2>"$TMP/err" ||
+	preload -t "$(slow 120)" "$RT/heapstress" >"$TMP/out" 2>"$TMP/err" ||
 	{ cat "$TMP/err" >&2; fail "heapstress failed or hung (status $?)"; }
 grep -q '^ok 20 forks$' "$TMP/out" || fail "heapstress did not finish its forks"
 check_valid_profile "$TMP/h.pb.gz"

@@ -6,11 +6,14 @@
 . "$(dirname "$0")/rt-lib.sh"
 need_cmd python3
 
-KILN_HTTP=127.0.0.1:0 KILN_MUTEX=1 KILN_HEAPPROFILE="$TMP/snap.pb.gz" env LD_PRELOAD="$LIBKILN" "$RT/httpwork" 120 2>"$TMP/err" &
+KILN_HTTP=127.0.0.1:0 KILN_MUTEX=1 KILN_HEAPPROFILE="$TMP/snap.pb.gz" \
+	preload_exec "$RT/httpwork" "$(slow 120)" 2>"$TMP/err" &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+# A server that died (a sanitizer or valgrind halts it at its first
+# report) shows why.
+trap 'kill -0 $pid 2>/dev/null || cat "$TMP/err" >&2; kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 port=
-for _ in $(seq 100); do
+for _ in $(seq "$(slow 100)"); do
 	port=$(sed -n 's/^kiln: serving \/debug\/pprof\/ on port \([0-9]*\)$/\1/p' "$TMP/err")
 	[ -n "$port" ] && break
 	sleep 0.1
@@ -102,7 +105,7 @@ http "$base/heap?seconds=1&debug=1" | head -1 | grep -q '^400$' || fail "seconds
 
 # SIGUSR2 writes a numbered heap snapshot (gperftools style)
 kill -USR2 $pid
-for _ in $(seq 50); do [ -s "$TMP/snap.0001.pb.gz" ] && break; sleep 0.1; done
+for _ in $(seq "$(slow 50)"); do [ -s "$TMP/snap.0001.pb.gz" ] && break; sleep 0.1; done
 check_valid_profile "$TMP/snap.0001.pb.gz"
 grep -q grow_cache "$TMP/raw.txt" || fail "the SIGUSR2 snapshot lacks grow_cache"
 
@@ -130,4 +133,6 @@ grep -q '404.*Unknown profile' "$TMP/kre.err" || { cat "$TMP/kre.err" >&2; fail 
 "$KILN" report -top "http://127.0.0.1:1/debug/pprof/heap" >/dev/null 2>"$TMP/krr.err" &&
 	fail "kiln report accepted a refused connection"
 grep -q '127.0.0.1:1/debug/pprof/heap' "$TMP/krr.err" || { cat "$TMP/krr.err" >&2; fail "refused connection message"; }
+kill -0 $pid 2>/dev/null || fail "the server died"
+if grep -q 'SUMMARY: .*Sanitizer' "$TMP/err"; then cat "$TMP/err" >&2; fail "the server had a sanitizer report"; fi
 echo "ok: /debug/pprof answered go tool pprof"

@@ -3,14 +3,16 @@
  * waiting site the profile must show first); a few uncontended locks in
  * quiet_lock must barely appear. Also exercises rwlocks and spinlocks. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_spinlock_t spin;
-static volatile int done;
-static volatile long counter;
+static atomic_int done;
+/* One counter per lock, so each is only touched under its lock. */
+static long counter, rw_counter, spin_counter, quiet_counter;
 
 static void hold(long ns)
 {
@@ -43,12 +45,12 @@ __attribute__((noinline)) void rw_and_spin(void)
 {
 	for (int i = 0; i < 1000; i++) {
 		pthread_rwlock_wrlock(&rw);
-		counter++;
+		rw_counter++;
 		pthread_rwlock_unlock(&rw);
 		pthread_rwlock_rdlock(&rw);
 		pthread_rwlock_unlock(&rw);
 		pthread_spin_lock(&spin);
-		counter++;
+		spin_counter++;
 		pthread_spin_unlock(&spin);
 	}
 }
@@ -58,7 +60,7 @@ __attribute__((noinline)) void quiet_lock(void)
 	static pthread_mutex_t q = PTHREAD_MUTEX_INITIALIZER;
 	for (int i = 0; i < 1000; i++) {
 		pthread_mutex_lock(&q);
-		counter++;
+		quiet_counter++;
 		pthread_mutex_unlock(&q);
 	}
 }
@@ -78,6 +80,6 @@ int main(void)
 	pthread_join(h, NULL);
 	for (int i = 0; i < 4; i++)
 		pthread_join(w[i], NULL);
-	printf("%ld\n", counter);
+	printf("%ld\n", counter + rw_counter + spin_counter + quiet_counter);
 	return 0;
 }

@@ -2,14 +2,48 @@
 # variables are set (meson passes KILN, KILN_BUILD, KILN_SRC, LIBKILN).
 . "$KILN_SRC/tests/lib.sh"
 
-if [ -n "${KILN_TEST_SANITIZED:-}" ]; then
-	skip "built with -Db_sanitize=$KILN_TEST_SANITIZED, which interposes malloc as libkiln does"
-fi
 need_cmd go
 RT="$KILN_BUILD/tests/runtime"
 
-# Runs a command with libkiln preloaded.
-preload() { env LD_PRELOAD="$LIBKILN" "$@"; }
+# KILN_TEST_CHECKER (tests/runtime/meson.build) says what watches libkiln:
+#   memcheck: every program started with libkiln runs in valgrind, with
+#     the options in KILN_TEST_VALGRIND (it exits at its first error);
+#   tsan: libkiln and the workloads are built with ThreadSanitizer.
+VALGRIND=
+if [ "${KILN_TEST_CHECKER:-}" = memcheck ]; then
+	need_cmd valgrind
+	VALGRIND="valgrind $KILN_TEST_VALGRIND"
+fi
+
+# Runs a program with libkiln preloaded; -t SECONDS bounds it. Under
+# memcheck the program's dynamic loader is valgrind's client, and it
+# preloads libkiln itself (--preload): with LD_PRELOAD, valgrind's own
+# launcher would load libkiln too (it is re-run at each exec it follows).
+preload_exec() {
+	t=
+	if [ "$1" = -t ]; then t="timeout $2"; shift 2; fi
+	if [ -n "$VALGRIND" ]; then
+		ldso=$(readelf -l "$1" | sed -n 's/^.*interpreter: \(.*\)\]$/\1/p')
+		[ -n "$ldso" ] || fail "no dynamic loader named in $1"
+		# shellcheck disable=SC2086
+		exec $t $VALGRIND "$ldso" --preload "$LIBKILN" "$@"
+	fi
+	exec $t env LD_PRELOAD="$LIBKILN" "$@"
+}
+preload() { (preload_exec "$@"); }
+# Runs a program linked with libkiln. Under TSan it is preloaded too: gcc
+# links TSan's runtime first, and only a preloaded libkiln comes ahead of
+# its malloc.
+api() {
+	if [ "${KILN_TEST_CHECKER:-}" = tsan ]; then
+		preload "$@"
+	else
+		# shellcheck disable=SC2086
+		$VALGRIND "$@"
+	fi
+}
+# Under memcheck programs run tens of times slower: timeouts scale.
+slow() { if [ -n "$VALGRIND" ]; then echo $(($1 * 10)); else echo "$1"; fi; }
 
 # Per leaf function, the sum of each sample value over the given profiles
 # (merged by pprof): "function v1 v2 ...", from `pprof -raw`.
