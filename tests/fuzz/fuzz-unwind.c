@@ -33,7 +33,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FU_PID 1000
-#define FU_VDSO_START 0x7ffff7fc1000ull
 #define MAX_STACK (64u << 10)
 #define MAX_OPS 80
 

@@ -12,7 +12,8 @@
 #define FU_MAX_FRAMES 128
 
 enum { FU_MODE_EH_FRAME, FU_MODE_DEBUG_FRAME, FU_MODE_EXPR };
-#define FU_FLAG_VDSO 1   /* the process also maps this machine's vdso */
+#define FU_FLAG_VDSO 1   /* the process also maps this machine's vdso... */
+#define FU_VDSO_START 0x7ffff7fc1000ull /* ...here */
 
 struct fu_hdr {
 	uint8_t mode;         /* FU_MODE_*, modulo 3 */

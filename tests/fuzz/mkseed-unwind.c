@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "fuzz-unwind.h"
 
@@ -149,6 +150,29 @@ out:
 	return cfi;
 }
 
+/* The offset of a function in this process's vdso image, or 0. */
+static uint64_t vdso_function(const char *name)
+{
+	const unsigned char *img = (const unsigned char *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	const Elf64_Shdr *sh;
+
+	if (!img)
+		return 0;
+	sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+		const char *str = (const char *)img + sh[sh[i].sh_link].sh_offset;
+
+		if (sh[i].sh_type != SHT_DYNSYM)
+			continue;
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*sym); k++)
+			if (!strcmp(str + sym[k].st_name, name))
+				return sym[k].st_value;
+	}
+	return 0;
+}
+
 static void write_seed(const char *name, const struct fu_hdr *h, const void *stack,
 		       size_t slen, const void *rest, size_t rlen)
 {
@@ -215,6 +239,7 @@ int main(int argc, char **argv)
 	const Elf64_Phdr *ph;
 	uint64_t base = (uint64_t)(uintptr_t)&__ehdr_start, end = 0;
 	size_t cfi_len = 0;
+	uint64_t fn;
 	int mode = 0;
 
 	if (argc != 2) {
@@ -244,6 +269,19 @@ int main(int argc, char **argv)
 	memcpy(h.regs, regs, sizeof(regs));
 	write_seed(mode == FU_MODE_EH_FRAME ? "sample-eh-frame" : "sample-debug-frame", &h,
 		   stack_copy, stack_len, cfi, cfi_len);
+	if (mode == FU_MODE_EH_FRAME && (fn = vdso_function("__vdso_clock_gettime"))) {
+		/* At the vdso function's first instruction, called from the
+		 * leaf: the return address on top of the leaf's stack. */
+		unsigned char deeper[sizeof(stack_copy) + 8];
+
+		memcpy(deeper, &regs[FU_PERF_RIP], 8);
+		memcpy(deeper + 8, stack_copy, stack_len);
+		h.flags = FU_FLAG_VDSO;
+		h.stack_len = (uint32_t)stack_len + 8;
+		h.regs[FU_PERF_RIP] = FU_VDSO_START + fn;
+		h.regs[FU_PERF_RSP] = regs[FU_PERF_RSP] - 8;
+		write_seed("sample-vdso", &h, deeper, stack_len + 8, cfi, cfi_len);
+	}
 	free(cfi);
 	if (mode == FU_MODE_EH_FRAME) {
 		write_expr("expr-plt", plt, sizeof(plt) / sizeof(*plt));
