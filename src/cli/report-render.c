@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "../base/alloc.h"
 #include "../profile/encode.h"
 #include "../render/render.h"
+#include "../symbols/symbols.h"
 #include "../web/web.h"
 #include "cli.h"
 
@@ -62,15 +65,56 @@ static void open_browser(const char *url)
 		cli_warn("could not start $BROWSER (%s)", b);
 }
 
+struct dirs {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_dir(void *ctx, const char *dir)
+{
+	struct dirs *d = ctx;
+
+	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	d->v[d->n++] = xstrdup(dir);
+}
+
+/* The compilation folders of the profile's binaries found on this
+ * machine: kiln web serves source files from them (and -source_path and
+ * the current folder) only. */
+static void comp_dirs(const struct profile *p, struct dirs *d)
+{
+	struct symbolizer *sym = symbolizer_new();
+
+	for (size_t i = 0; i < p->n_mappings && i < 4096; i++) {
+		const char *f = profile_get_str(p, p->mappings[i].filename);
+		struct sym_file *sf;
+		if (f[0] == '/' && sym_file_open(sym, f, &sf, NULL) == 0)
+			sym_file_comp_dirs(sf, add_dir, d);
+	}
+	symbolizer_free(sym);
+}
+
 int report_render_serve(struct profile *p, const struct report_opts *r, const char *addr,
 			const char *title)
 {
-	struct web_opts wo = { addr, r, title };
+	struct web_opts wo = { addr, r, title, NULL, 0 };
 	struct web_server *s = NULL;
 	struct kerr err = KERR_INIT;
+	struct dirs roots = { NULL, 0, 0 };
+	struct rlimit rl;
 	sigset_t set, old;
 	bool public_addr;
-	int sig;
+	int sig, ret;
+
+	/* A connection is a descriptor: allow many, so a burst of clients
+	 * gets answers (503 past the server's limit) rather than resets. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	comp_dirs(p, &roots);
+	wo.source_roots = (const char *const *)roots.v;
+	wo.n_source_roots = roots.n;
 
 	/* Block the stop signals before the server's threads start, so they
 	 * inherit the mask and sigwait() below receives them. */
@@ -80,7 +124,11 @@ int report_render_serve(struct profile *p, const struct report_opts *r, const ch
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	if (web_start(p, &wo, &s, &public_addr, &err) < 0) {
+	ret = web_start(p, &wo, &s, &public_addr, &err);
+	for (size_t i = 0; i < roots.n; i++)
+		free(roots.v[i]);
+	free(roots.v);
+	if (ret < 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		profile_free(p);
 		cli_error("web: %s", err.msg);

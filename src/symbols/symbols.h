@@ -100,6 +100,12 @@ typedef struct Elf Elf;
 Elf *sym_file_elf(const struct sym_file *f);
 Elf *sym_file_debug_elf(const struct sym_file *f);
 
+/* Calls fn once per folder the file's DWARF says it was compiled in: each
+ * compile unit's DW_AT_comp_dir and the folder of its primary source file
+ * (absolute paths only; dir is valid during the call). Reads the separate
+ * debug file when there is one. Returns 0, or -ENODATA without DWARF. */
+int sym_file_comp_dirs(struct sym_file *f, void (*fn)(void *ctx, const char *dir), void *ctx);
+
 /* Kernel symbols from /proc/kallsyms (needs kptr_restrict permitting, as
  * root it is): text symbols (t, T, w, W) only. -EPERM when every address
  * reads as zero. The strings live until ksyms_free(). */

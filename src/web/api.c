@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
@@ -100,13 +101,13 @@ static void add_notes(struct kbuf *b, const struct rview *v)
 
 static void view_error(struct web_reply *r, const struct kerr *err)
 {
-	api_error(r, 400, err->msg[0] ? err->msg : "bad parameters");
+	api_error(r, err->code == -EBUSY ? 503 : 400, err->msg[0] ? err->msg : "bad parameters");
 }
 
 void api_top(struct web_server *s, const struct web_params *wp, struct web_reply *r)
 {
 	struct kerr err = KERR_INIT;
-	struct web_view *wv = web_view_get(s, wp, &err);
+	struct web_view *wv;
 	struct rgraph g;
 	struct rgraph_opts go;
 	struct rtrim_opts to;
@@ -114,7 +115,7 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 	struct kbuf *b = &r->body;
 	char unit[64], buf[128];
 
-	if (!wv)
+	if (web_view_get(s, wp, &wv, &err) < 0)
 		return view_error(r, &err);
 	memset(&go, 0, sizeof(go));
 	go.value_index = wv->v.prep.value_index;
@@ -150,6 +151,7 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 	}
 	kbuf_addstr(b, "]}");
 	rgraph_release(&g);
+	web_view_put(s, wv);
 }
 
 /* Pre-order listing of a subtree, 8 numbers per frame:
@@ -158,7 +160,7 @@ void api_top(struct web_server *s, const struct web_params *wp, struct web_reply
 void api_flame(struct web_server *s, const struct web_params *wp, struct web_reply *r)
 {
 	struct kerr err = KERR_INIT;
-	struct web_view *wv = web_view_get(s, wp, &err);
+	struct web_view *wv;
 	struct ftree *t;
 	struct kbuf *b = &r->body, names = KBUF_INIT;
 	struct u64map name_ix = U64MAP_INIT;
@@ -169,13 +171,15 @@ void api_flame(struct web_server *s, const struct web_params *wp, struct web_rep
 	size_t count = 0;
 	char buf[64];
 
-	if (!wv)
+	if (web_view_get(s, wp, &wv, &err) < 0)
 		return view_error(r, &err);
 	t = web_view_tree(wv);
 	if (wp->v[WP_NODE]) {
 		root = (uint32_t)strtoul(wp->v[WP_NODE], NULL, 10);
-		if (root >= t->count)
+		if (root >= t->count) {
+			web_view_put(s, wv);
 			return api_error(r, 404, "no such frame (the view changed?)");
+		}
 	}
 	cut = t->n[root].value / FLAME_RESOLUTION;
 	json_type(r);
@@ -237,17 +241,18 @@ void api_flame(struct web_server *s, const struct web_params *wp, struct web_rep
 	u64map_release(&name_ix);
 	vec_free(&stack);
 	vec_free(&parent_pos);
+	web_view_put(s, wv);
 }
 
 void api_graph(struct web_server *s, const struct web_params *wp, struct web_reply *r)
 {
 	struct kerr err = KERR_INIT;
-	struct web_view *wv = web_view_get(s, wp, &err);
+	struct web_view *wv;
 	struct dot_opts o;
 	struct kbuf dot = KBUF_INIT;
 	int ret;
 
-	if (!wv)
+	if (web_view_get(s, wp, &wv, &err) < 0)
 		return view_error(r, &err);
 	memset(&o, 0, sizeof(o));
 	o.nodecount = wv->o.nodecount;
@@ -255,17 +260,31 @@ void api_graph(struct web_server *s, const struct web_params *wp, struct web_rep
 	o.edgefraction = wv->o.edgefraction;
 	o.trim = wv->o.trim;
 	render_dot(&wv->v, &o, &dot);
-	pthread_mutex_unlock(&s->lock);
-	ret = render_graphviz(&dot, "svg", &r->body, &err);
-	pthread_mutex_lock(&s->lock);
+	web_view_put(s, wv);
+	if ((ret = web_heavy_enter(s, &err)) == 0) {
+		ret = render_graphviz(&dot, "svg", &r->body, &err);
+		web_heavy_leave(s);
+	} else {
+		kbuf_release(&dot);
+		return view_error(r, &err);
+	}
 	kbuf_release(&dot);
 	if (ret < 0)
 		return api_error(r, ret == -ENOENT ? 501 : 500, err.msg);
 	r->type = "image/svg+xml";
 }
 
+/* -list's reader asks before opening a source file. */
+static int source_check(void *ctx, const char *path, struct kerr *err)
+{
+	const struct web_server *s = ctx;
+
+	return web_roots_check(&s->roots, path, NULL, err);
+}
+
 /* The text reports run on a fresh copy: report_generate() filters and
- * aggregates in place, with its own per-format granularity. */
+ * aggregates in place, with its own per-format granularity. They are heavy
+ * work (seconds on a large profile), done in a heavy slot and no lock. */
 static int text_report(struct web_server *s, const struct web_params *wp,
 		       enum report_format fmt, struct web_reply *r)
 {
@@ -283,18 +302,17 @@ static int text_report(struct web_server *s, const struct web_params *wp,
 	o.format = fmt;
 	o.symbol = wp->v[WP_RE];
 	o.source_path = s->dflt.source_path;
-	p = render_profile_copy(s->p);
-	if (fmt == REPORT_LIST) {
-		/* Only files named by the profile, and never through "..". */
-		for (size_t i = 0; i < p->n_functions; i++) {
-			struct kerr e2 = KERR_INIT;
-			const char *f = profile_get_str(p, p->functions[i].filename);
-			if (f[0] && web_source_path_ok(f, (const char *const *)&f, 1, &e2) < 0)
-				p->functions[i].filename = 0;
-		}
+	/* Only regular files under the source roots, whatever a profile names. */
+	o.source_check = source_check;
+	o.source_check_ctx = s;
+	if ((ret = web_heavy_enter(s, &err)) < 0) {
+		view_error(r, &err);
+		return ret;
 	}
+	p = render_profile_copy(s->p);
 	ret = report_generate(p, &o, &r->body, &notes, &err);
 	profile_free(p);
+	web_heavy_leave(s);
 	if (notes.len) {
 		kbuf_addch(&r->body, '\n');
 		kbuf_add(&r->body, notes.buf, notes.len);
@@ -325,6 +343,26 @@ void api_files(struct web_server *s, struct web_reply *r)
 	kbuf_addstr(&r->body, "]}");
 }
 
+/* Where a profile's file name is on this machine: an absolute name as it
+ * is, a relative one under the first root that has it. Then the roots'
+ * rule: 0 and *real, or -EACCES / -ENOENT with err set. */
+static int resolve_source(const struct web_server *s, const char *path, char **real,
+			  struct kerr *err)
+{
+	struct kbuf b = KBUF_INIT;
+	int ret;
+
+	for (size_t i = 0; path[0] != '/' && i < s->roots.n; i++) {
+		kbuf_reset(&b);
+		kbuf_addf(&b, "%s/%s", s->roots.dirs[i], path);
+		if (access(b.buf, F_OK) == 0)
+			path = b.buf;
+	}
+	ret = web_roots_check(&s->roots, path, real, err);
+	kbuf_release(&b);
+	return ret;
+}
+
 /* One source file with flat and cum per line, from the view at line
  * granularity. */
 static void source_file(struct web_server *s, const struct web_params *wp, struct web_reply *r)
@@ -338,12 +376,18 @@ static void source_file(struct web_server *s, const struct web_params *wp, struc
 	struct rgraph_opts go;
 	int64_t *flat = NULL, *cum = NULL;
 	size_t nlines = 0;
-	char unit[64], buf[128];
+	char unit[64], buf[128], *real = NULL;
 	int ret;
 
 	if (web_source_path_ok(path, (const char *const *)s->files, s->n_files, &err) < 0)
 		return api_error(r, 403, err.msg);
-	if ((ret = kbuf_read_file(&text, path, SOURCE_MAX)) < 0) {
+	if ((ret = resolve_source(s, path, &real, &err)) < 0) {
+		snprintf(buf, sizeof(buf), "%s: %s", path, err.msg);
+		return api_error(r, ret == -EACCES ? 403 : 404, buf);
+	}
+	ret = kbuf_read_file(&text, real, SOURCE_MAX);
+	free(real);
+	if (ret < 0) {
 		kbuf_release(&text);
 		snprintf(buf, sizeof(buf), "cannot read the file: %s", strerror(-ret));
 		return api_error(r, 404, buf);
@@ -355,8 +399,7 @@ static void source_file(struct web_server *s, const struct web_params *wp, struc
 	for (size_t k = 0; k < WP_COUNT; k++)
 		lp.v[k] = wp->v[k];
 	lp.v[WP_G] = (char *)"lines";
-	wv = web_view_get(s, &lp, &err);
-	if (!wv) {
+	if (web_view_get(s, &lp, &wv, &err) < 0) {
 		kbuf_release(&text);
 		return view_error(r, &err);
 	}
@@ -410,6 +453,7 @@ static void source_file(struct web_server *s, const struct web_params *wp, struc
 	free(flat);
 	free(cum);
 	rgraph_release(&g);
+	web_view_put(s, wv);
 	kbuf_release(&text);
 }
 
@@ -424,10 +468,16 @@ void api_source(struct web_server *s, const struct web_params *wp, struct web_re
 void api_download(struct web_server *s, struct web_reply *r)
 {
 	struct kerr err = KERR_INIT;
+	int ret = 0;
 
-	if (!s->download.len && profile_encode_gzip(s->p, &s->download, &err) < 0)
+	pthread_mutex_lock(&s->download_lock);
+	if (!s->download.len && (ret = profile_encode_gzip(s->p, &s->download, &err)) < 0)
+		kbuf_reset(&s->download);
+	if (ret == 0)
+		kbuf_add(&r->body, s->download.buf, s->download.len);
+	pthread_mutex_unlock(&s->download_lock);
+	if (ret < 0)
 		return api_error(r, 500, err.msg);
-	kbuf_add(&r->body, s->download.buf, s->download.len);
 	r->type = "application/vnd.google.protobuf+gzip";
 	r->disposition = "attachment;filename=profile.pb.gz";
 }

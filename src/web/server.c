@@ -1,7 +1,15 @@
 /* The HTTP side of kiln web: libmicrohttpd with a thread per connection,
- * routing, the loopback-only guards, security headers, and start/stop.
- * Requests are GET only; every handler runs under one lock because views
- * are shared (the cache), except Graphviz, which runs outside it. */
+ * routing, the guards, security headers, and start/stop.
+ *
+ * Every request passes, in order: the connection count (a connection
+ * opened while max_active others are open gets 503 and is closed, so a
+ * flood is answered instead of reset), the Host rule (DNS rebinding), and the token
+ * (?token= or its cookie; a page opened with ?token= is redirected to the
+ * clean URL with the cookie set). Requests are GET only. Handlers share no
+ * lock: heavy work takes one of WEB_HEAVY slots and light requests
+ * (pages, assets, /api/meta, a cached view) never wait for it. A slow or
+ * idle client holds only its own thread, for at most WEB_IDLE seconds
+ * without traffic. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -10,11 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "../base/alloc.h"
 #include "assets.h"
 #include "internal.h"
+
+#define WEB_IDLE 30          /* seconds a connection may stay silent */
+#define WEB_MAX_ACTIVE 512   /* open connections answered normally */
+#define WEB_MAX_CONNS 4096   /* accepted at all (bounded by RLIMIT_NOFILE) */
 
 static const char csp[] =
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,23 +57,67 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
 	return !s->loopback || addr_is_loopback(addr) ? MHD_YES : MHD_NO;
 }
 
-/* While loopback-bound, a page from another origin could reach us through a
- * DNS name that resolves to 127.0.0.1 (rebinding): insist on a loopback
- * Host header. */
-static bool host_ok(const struct web_server *s, const char *host)
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode toe)
 {
-	static const char *const names[] = { "127.0.0.1", "localhost", "[::1]" };
+	struct web_server *s = cls;
 
-	if (!s->loopback)
-		return true;
-	if (!host)
-		return false;
-	for (size_t i = 0; i < 3; i++) {
-		size_t n = strlen(names[i]);
-		if (!strncmp(host, names[i], n) && (host[n] == 0 || host[n] == ':'))
-			return true;
+	(void)conn;
+	/* A connection opened past the limit is marked, and its request
+	 * answered 503: the first max_active of a flood are served. */
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		*socket_context = atomic_fetch_add(&s->active, 1) >= s->max_active ? (void *)s : NULL;
+	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		atomic_fetch_sub(&s->active, 1);
+}
+
+static bool over_limit(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci && ci->socket_context != NULL;
+}
+
+/* Query string without the token, percent-encoded again: the URL a
+ * ?token= page is redirected to. */
+struct clean_ctx {
+	struct kbuf *b;
+	bool first;
+};
+
+static void url_encode(struct kbuf *b, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			kbuf_addch(b, (char)*p);
+		} else {
+			kbuf_addch(b, '%');
+			kbuf_addch(b, hex[*p >> 4]);
+			kbuf_addch(b, hex[*p & 15]);
+		}
 	}
-	return !strncmp(host, "127.", 4);
+}
+
+static enum MHD_Result on_clean_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct clean_ctx *c = cls;
+
+	(void)kind;
+	if (!key || !strcmp(key, "token"))
+		return MHD_YES;
+	kbuf_addch(c->b, c->first ? '?' : '&');
+	c->first = false;
+	url_encode(c->b, key);
+	if (value) {
+		kbuf_addch(c->b, '=');
+		url_encode(c->b, value);
+	}
+	return MHD_YES;
 }
 
 struct arg_ctx {
@@ -97,8 +155,8 @@ static bool is_view_path(const char *url)
 	return false;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, struct web_reply *r,
-				  bool cacheable)
+static enum MHD_Result send_reply(struct web_server *s, struct MHD_Connection *conn,
+				  struct web_reply *r, bool cacheable)
 {
 	struct MHD_Response *resp;
 	size_t len;
@@ -118,9 +176,67 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct web_reply 
 	MHD_add_response_header(resp, "Cache-Control", cacheable ? "max-age=300" : "no-store");
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
+	if (r->set_cookie) {
+		char c[128];
+		snprintf(c, sizeof(c), "%s=%s; Path=/; HttpOnly; SameSite=Strict", s->cookie, s->token);
+		MHD_add_response_header(resp, "Set-Cookie", c);
+	}
+	if (r->close) {
+		MHD_add_response_header(resp, "Connection", "close");
+		MHD_add_response_header(resp, "Retry-After", "1");
+	}
 	ret = MHD_queue_response(conn, (unsigned)(r->status ? r->status : 200), resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* The token, from ?token= or the cookie; false when neither is valid. */
+static bool token_ok(struct web_server *s, struct MHD_Connection *conn, bool *in_query)
+{
+	const char *q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+	const char *c = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, s->cookie);
+
+	*in_query = web_token_eq(q, s->token);
+	return *in_query || web_token_eq(c, s->token);
+}
+
+static void route(struct web_server *s, const char *url, const struct web_params *wp,
+		  struct web_reply *r, bool *cacheable)
+{
+	if (is_view_path(url)) {
+		const struct embedded_asset *a = find_asset("index.html");
+		kbuf_add(&r->body, a->data, a->len);
+		r->type = a->type;
+	} else if (!strncmp(url, "/assets/", 8)) {
+		const struct embedded_asset *a = find_asset(url + 8);
+		if (!a || !strcmp(url + 8, "index.html")) {
+			api_error(r, 404, "no such asset");
+		} else {
+			kbuf_add(&r->body, a->data, a->len);
+			r->type = a->type;
+			*cacheable = true;
+		}
+	} else if (!strcmp(url, "/api/meta")) {
+		api_meta(s, r);
+	} else if (!strcmp(url, "/api/top")) {
+		api_top(s, wp, r);
+	} else if (!strcmp(url, "/api/flame")) {
+		api_flame(s, wp, r);
+	} else if (!strcmp(url, "/api/graph")) {
+		api_graph(s, wp, r);
+	} else if (!strcmp(url, "/api/peek")) {
+		api_peek(s, wp, r);
+	} else if (!strcmp(url, "/api/source")) {
+		api_source(s, wp, r);
+	} else if (!strcmp(url, "/api/files")) {
+		api_files(s, r);
+	} else if (!strcmp(url, "/download")) {
+		api_download(s, r);
+	} else {
+		api_error(r, 404, !strncmp(url, "/api/", 5) ? "no such endpoint" : "not found");
+	}
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -128,11 +244,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      size_t *upload_size, void **state)
 {
 	struct web_server *s = cls;
-	struct web_reply r = { 0, NULL, KBUF_INIT, NULL };
+	struct web_reply r = { 0, NULL, KBUF_INIT, NULL, NULL, false, false };
 	struct web_params wp;
 	struct kerr err = KERR_INIT;
 	struct arg_ctx ac = { &wp, &err, 0 };
-	bool cacheable = false;
+	bool cacheable = false, in_query;
 	enum MHD_Result ret;
 
 	(void)version;
@@ -147,12 +263,35 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return MHD_YES;
 	}
 	memset(&wp, 0, sizeof(wp));
+	if (over_limit(conn)) {
+		api_error(&r, 503, "too many connections; try again");
+		r.close = true;
+		goto send;
+	}
+	if (s->loopback && !web_host_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+					s->bound)) {
+		api_error(&r, 403, "this server answers only to loopback host names (127.x.x.x, localhost, [::1])");
+		goto send;
+	}
+	if (!token_ok(s, conn, &in_query)) {
+		api_error(&r, 403, "no valid token: open the URL that kiln web printed (it ends in ?token=...)");
+		goto send;
+	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		api_error(&r, 405, "only GET is served");
 		goto send;
 	}
-	if (!host_ok(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) {
-		api_error(&r, 403, "this server answers only to loopback host names");
+	if (in_query && is_view_path(url)) {
+		/* The printed URL: keep the token in a cookie, out of the address bar. */
+		struct kbuf loc = KBUF_INIT;
+		struct clean_ctx cc = { &loc, true };
+		kbuf_addstr(&loc, url);
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, on_clean_arg, &cc);
+		r.status = 303;
+		r.location = kbuf_detach(&loc, NULL);
+		r.set_cookie = true;
+		r.type = "text/plain; charset=utf-8";
+		kbuf_addstr(&r.body, "token accepted\n");
 		goto send;
 	}
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, on_arg, &ac);
@@ -160,53 +299,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		api_error(&r, 400, err.msg);
 		goto send;
 	}
-	if (is_view_path(url)) {
-		const struct embedded_asset *a = find_asset("index.html");
-		kbuf_add(&r.body, a->data, a->len);
-		r.type = a->type;
-	} else if (!strncmp(url, "/assets/", 8)) {
-		const struct embedded_asset *a = find_asset(url + 8);
-		if (!a || !strcmp(url + 8, "index.html")) {
-			api_error(&r, 404, "no such asset");
-		} else {
-			kbuf_add(&r.body, a->data, a->len);
-			r.type = a->type;
-			cacheable = true;
-		}
-	} else if (!strncmp(url, "/api/", 5) || !strcmp(url, "/download")) {
-		pthread_mutex_lock(&s->lock);
-		if (!strcmp(url, "/api/meta"))
-			api_meta(s, &r);
-		else if (!strcmp(url, "/api/top"))
-			api_top(s, &wp, &r);
-		else if (!strcmp(url, "/api/flame"))
-			api_flame(s, &wp, &r);
-		else if (!strcmp(url, "/api/graph"))
-			api_graph(s, &wp, &r);
-		else if (!strcmp(url, "/api/peek"))
-			api_peek(s, &wp, &r);
-		else if (!strcmp(url, "/api/source"))
-			api_source(s, &wp, &r);
-		else if (!strcmp(url, "/api/files"))
-			api_files(s, &r);
-		else if (!strcmp(url, "/download"))
-			api_download(s, &r);
-		else
-			api_error(&r, 404, "no such endpoint");
-		pthread_mutex_unlock(&s->lock);
-	} else {
-		api_error(&r, 404, "not found");
-	}
+	route(s, url, &wp, &r, &cacheable);
 send:
-	ret = send_reply(conn, &r, cacheable);
+	ret = send_reply(s, conn, &r, cacheable);
 	kbuf_release(&r.body);
+	free(r.location);
 	web_params_release(&wp);
 	return ret;
 }
 
-/* "HOST:PORT", ":PORT", "HOST:", "HOST", "[v6]:PORT" → sockaddr. */
+/* "HOST:PORT", ":PORT", "HOST:", "HOST", "[v6]:PORT" → sockaddr, and the
+ * HOST as given (without brackets; NULL when none was) in *bound. */
 static int parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len,
-		      struct kerr *err)
+		      char **bound, struct kerr *err)
 {
 	char host[256] = "127.0.0.1", port[16] = "0";
 	const char *colon;
@@ -238,6 +343,7 @@ static int parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *
 			snprintf(port, sizeof(port), "%s", colon + 1);
 		}
 	}
+	*bound = addr && addr[0] && addr[0] != ':' ? xstrdup(host) : NULL;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -280,6 +386,30 @@ static void collect_files(struct web_server *s)
 	}
 }
 
+/* The connections MHD accepts at all: as many as file descriptors allow,
+ * keeping some for the profile's sources and Graphviz. */
+static unsigned conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n = WEB_MAX_CONNS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < n + 64)
+		n = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
+	return (unsigned)n;
+}
+
+static void set_roots(struct web_server *s, const struct web_opts *o)
+{
+	char cwd[4096];
+
+	web_roots_add_list(&s->roots, s->dflt.source_path);
+	if (getcwd(cwd, sizeof(cwd)))
+		web_roots_add(&s->roots, cwd);
+	for (size_t i = 0; i < o->n_source_roots; i++)
+		web_roots_add(&s->roots, o->source_roots[i]);
+}
+
 int web_start(struct profile *p, const struct web_opts *o, struct web_server **out,
 	      bool *non_loopback, struct kerr *err)
 {
@@ -288,7 +418,9 @@ int web_start(struct profile *p, const struct web_opts *o, struct web_server **o
 	socklen_t sslen = 0;
 	const union MHD_DaemonInfo *info;
 	char host[INET6_ADDRSTRLEN] = "127.0.0.1";
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_POLL;
+	unsigned limit = conn_limit();
 	int ret;
 
 	*out = NULL;
@@ -298,16 +430,27 @@ int web_start(struct profile *p, const struct web_opts *o, struct web_server **o
 	s->title = xstrdup(o->title ? o->title : "");
 	kbuf_init(&s->download);
 	pthread_mutex_init(&s->lock, NULL);
-	if ((ret = parse_addr(o->addr, &ss, &sslen, err)) < 0)
+	pthread_mutex_init(&s->download_lock, NULL);
+	pthread_cond_init(&s->heavy_cv, NULL);
+	atomic_init(&s->active, 0);
+	/* Past this many open connections, answer 503 rather than let MHD
+	 * refuse (a reset): keep a margin below the hard limit. */
+	s->max_active = limit > 2 * WEB_MAX_ACTIVE ? WEB_MAX_ACTIVE : limit / 2;
+	if ((ret = web_token_new(s->token, err)) < 0)
+		goto fail;
+	if ((ret = parse_addr(o->addr, &ss, &sslen, &s->bound, err)) < 0)
 		goto fail;
 	s->loopback = addr_is_loopback((struct sockaddr *)&ss);
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	collect_files(s);
+	set_roots(s, o);
 	s->d = MHD_start_daemon(flags, 0, accept_policy, s, handle, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+				MHD_OPTION_CONNECTION_LIMIT, limit,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)4096,
+				MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 				MHD_OPTION_END);
 	if (!s->d) {
 		ret = kerr_set(err, -EADDRNOTAVAIL, "cannot listen on %s",
@@ -324,6 +467,8 @@ int web_start(struct profile *p, const struct web_opts *o, struct web_server **o
 		snprintf(host, sizeof(host), "%s", ss.ss_family == AF_INET ? "127.0.0.1" : "::1");
 	snprintf(s->url, sizeof(s->url), ss.ss_family == AF_INET6 ? "http://[%s]:%u/" : "http://%s:%u/",
 		 host, s->port);
+	snprintf(s->token_url, sizeof(s->token_url), "%s?token=%s", s->url, s->token);
+	snprintf(s->cookie, sizeof(s->cookie), "kiln_token_%u", s->port);
 	*non_loopback = !s->loopback;
 	{
 		/* Build the default view now, so the first page is quick. */
@@ -331,10 +476,10 @@ int web_start(struct profile *p, const struct web_opts *o, struct web_server **o
 		struct kerr e2 = KERR_INIT;
 		struct web_view *v;
 		memset(&none, 0, sizeof(none));
-		pthread_mutex_lock(&s->lock);
-		if ((v = web_view_get(s, &none, &e2)))
+		if (web_view_get(s, &none, &v, &e2) == 0) {
 			web_view_tree(v);
-		pthread_mutex_unlock(&s->lock);
+			web_view_put(s, v);
+		}
 	}
 	*out = s;
 	return 0;
@@ -346,7 +491,7 @@ fail:
 
 const char *web_url(const struct web_server *s)
 {
-	return s->url;
+	return s->token_url;
 }
 
 void web_stop(struct web_server *s)
@@ -361,8 +506,12 @@ void web_stop(struct web_server *s)
 		free(s->files[i]);
 	free(s->files);
 	kbuf_release(&s->download);
+	web_roots_release(&s->roots);
+	free(s->bound);
 	profile_free(s->p);
 	free(s->title);
+	pthread_cond_destroy(&s->heavy_cv);
+	pthread_mutex_destroy(&s->download_lock);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -5,11 +5,18 @@
  *
  * Security: it binds only the address it is given (127.0.0.1 and a free
  * port by default); while bound to a loopback address it refuses clients
- * from elsewhere and requests whose Host is not a loopback name (DNS
- * rebinding). Source files are served only if a function of the profile
- * names them and their path has no "..". Everything from the profile
- * reaches the page as JSON or text and is inserted as text, under a
- * Content-Security-Policy that forbids inline scripts.
+ * from elsewhere and requests whose Host is not a literal loopback name or
+ * the name it was bound to (DNS rebinding). Every request must carry the
+ * per-run random token of the printed URL (?token=, which a page turns
+ * into an HttpOnly SameSite=Strict cookie), else 403. Source files are
+ * served only if a function of the profile names them, and only regular
+ * files whose real path lies under a source root (-source_path folders,
+ * the current folder, the compilation folders given in web_opts).
+ * Everything from the profile reaches the page as JSON or text and is
+ * inserted as text, under a Content-Security-Policy that forbids inline
+ * scripts. Slow or many clients: idle connections time out, past a limit
+ * requests get 503, and heavy reports run at most two at a time without
+ * holding up light requests (see server.c).
  *
  * Ownership: web_start() takes the profile (freed by web_stop(); on failure
  * the caller keeps it); the
@@ -18,6 +25,7 @@
 #define KILN_WEB_WEB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../base/err.h"
 #include "../profile/profile.h"
@@ -27,6 +35,10 @@ struct web_opts {
 	const char *addr;             /* "HOST:PORT", ":PORT", "HOST:" or NULL: 127.0.0.1, free port */
 	const struct report_opts *dflt; /* the view before any URL parameter */
 	const char *title;            /* shown in the page title (file names) */
+	/* More folders sources may be read from (the compilation folders of
+	 * the profile's binaries); copied, missing ones ignored. */
+	const char *const *source_roots;
+	size_t n_source_roots;
 };
 
 struct web_server;
@@ -36,7 +48,8 @@ struct web_server;
  * (the caller should warn). */
 int web_start(struct profile *p, const struct web_opts *o, struct web_server **out,
 	      bool *non_loopback, struct kerr *err);
-/* "http://127.0.0.1:PORT/"; valid until web_stop(). */
+/* The URL to print and open: "http://127.0.0.1:PORT/?token=HEX"; valid
+ * until web_stop(). */
 const char *web_url(const struct web_server *s);
 /* Stops the server and frees everything, including the profile.
  * NULL-tolerant. */

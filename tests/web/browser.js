@@ -2,15 +2,16 @@
 // chromium driven by playwright-core. Usage:
 //   node browser.js URL EVIL_URL SVG_FILE SHOT_DIR
 // URL serves tests/render's known profile (cwd holding app.c), EVIL_URL the
-// profile whose function names are script injections. Exits non-zero with
-// the first failed check.
+// profile whose function names are script injections; both as kiln web
+// printed them, with ?token=, which the first visit turns into a cookie.
+// Exits non-zero with the first failed check.
 "use strict";
 const { chromium } = require("playwright-core");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const [url, evilURL, svgFile, shotDir] = process.argv.slice(2);
+const [printedURL, printedEvilURL, svgFile, shotDir] = process.argv.slice(2);
 let failures = 0;
 function check(cond, what) {
 	if (cond) { console.log("ok - " + what); return; }
@@ -34,6 +35,14 @@ async function launch() {
 	return { ctx, dir };
 }
 
+// Opens the URL kiln printed and returns the clean base URL it redirects to.
+async function openPrinted(page, printed, what) {
+	const base = new URL(printed).origin + "/";
+	await page.goto(printed);
+	check(page.url() === base, what + ": the printed URL redirects to " + base + " (" + page.url() + ")");
+	return base;
+}
+
 async function rows(page) {
 	return page.$$eval("#top-table tbody tr", (trs) => trs.map((tr) =>
 		Array.from(tr.children).map((td) => td.textContent)));
@@ -45,6 +54,15 @@ async function main() {
 	const pageErrors = [];
 	page.on("pageerror", (e) => pageErrors.push(String(e)));
 	page.on("dialog", (d) => { pageErrors.push("dialog: " + d.message()); d.dismiss(); });
+
+	// The printed URL: a cookie for the token, then the clean URL.
+	const url = await openPrinted(page, printedURL, "known");
+	check(!(await page.evaluate(() => document.cookie)).includes("kiln_token"), "the token cookie is HttpOnly");
+	const noCookie = await page.evaluate(async () => {
+		const r = await fetch("/api/meta", { credentials: "omit" });
+		return [r.status, await r.text()];
+	});
+	check(noCookie[0] === 403 && noCookie[1].includes("token"), "without the cookie the API answers 403 (" + noCookie + ")");
 
 	// Top: first rows of the known profile (flat order, ties by name).
 	await page.goto(url + "top");
@@ -137,6 +155,7 @@ async function main() {
 	const evil = await ctx.newPage();
 	const evilErrors = [];
 	evil.on("dialog", (d) => { evilErrors.push("dialog"); d.dismiss(); });
+	const evilURL = await openPrinted(evil, printedEvilURL, "evil");
 	// Each view must have drawn the names first: a view that failed to
 	// load would run no script either.
 	const drawn = {

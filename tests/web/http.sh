@@ -3,6 +3,8 @@
 # and free port, endpoints and content types, the security rules (".." and
 # foreign paths refused, non-loopback Host refused, CSP header, escaped
 # names in JSON), kiln report -http, and a warning for a public address.
+# Requests carry the token's cookie, set by opening the printed URL (the
+# token itself is tested in rebinding.sh).
 . "$KILN_SRC/tests/lib.sh"
 need_cmd curl
 "$MKRENDER" "$TMP" || fail "mkrender"
@@ -12,9 +14,12 @@ pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do grep -q '^Serving' web.out && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' web.out) || fail "no URL printed: $(cat web.out)"
-[[ $url =~ ^http://127\.0\.0\.1:[0-9]+/$ ]] || fail "not a loopback URL: $url"
+[[ $url =~ ^http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]+$ ]] || fail "not a loopback URL: $url"
+curl -s -c jar -o /dev/null "$url" || fail "printed URL"
+url=${url%%\?*}
 
-code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+code() { curl -s -b jar -o /dev/null -w '%{http_code}' "$@"; }
+curl() { command curl -b jar "$@"; }
 [ "$(code "${url}top")" = 200 ] || fail "/top"
 [ "$(code "${url}nope")" = 404 ] || fail "unknown path should be 404"
 [ "$(code -X POST "${url}api/meta")" = 405 ] || fail "POST should be 405"
@@ -42,6 +47,8 @@ kill $pid; wait $pid 2>/dev/null
 pid=$!
 for _ in $(seq 100); do grep -q '^Serving' web2.out && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' web2.out) || fail "kiln report -http printed no URL"
+command curl -s -c jar -o /dev/null "$url" || fail "printed URL"
+url=${url%%\?*}
 body=$(curl -s "${url}api/top")
 [[ $body == *'\u003cscript\u003ewindow.__pwned=1\u003c/script\u003e'* ]] || fail "evil name not escaped: $body"
 [[ $body != *'<script'* ]] || fail "raw <script in JSON"
