@@ -229,8 +229,8 @@ static void push_children(struct layout *L, const struct item *it, itemvec *stac
 			}
 			run.merged++;
 			run.w += w;
-			run.value += n->value;
-			run.base += n->base;
+			run.value = go_add64(run.value, n->value);
+			run.base = go_add64(run.base, n->base);
 			x += w;
 			continue;
 		}

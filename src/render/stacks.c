@@ -128,18 +128,18 @@ void ftree_build(struct ftree *t, struct rview *v)
 					*slot = nn;
 				}
 				cur = (uint32_t)*slot;
-				if (base)
-					t->n[cur].base += w;
+				if (base) /* values are untrusted: sums wrap, as in pprof */
+					t->n[cur].base = go_add64(t->n[cur].base, w);
 				else
-					t->n[cur].value += w;
+					t->n[cur].value = go_add64(t->n[cur].value, w);
 			}
 		}
 		if (base) {
-			t->n[0].base += w;
-			t->n[cur].base_self += w;
+			t->n[0].base = go_add64(t->n[0].base, w);
+			t->n[cur].base_self = go_add64(t->n[cur].base_self, w);
 		} else {
-			t->n[0].value += w;
-			t->n[cur].self += w;
+			t->n[0].value = go_add64(t->n[0].value, w);
+			t->n[cur].self = go_add64(t->n[cur].self, w);
 		}
 	}
 	u64map_release(&kids);

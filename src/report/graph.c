@@ -360,17 +360,17 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 				}
 				if (stamp[n] != mark) {
 					stamp[n] = mark;
-					g->cum[n] += w;
-					g->cum_div[n] += dw;
+					g->cum[n] = go_add64(g->cum[n], w); /* Go wraps */
+					g->cum_div[n] = go_add64(g->cum_div[n], dw);
 				}
 				if (o->edges && parent != UINT32_MAX && n != parent) {
 					size_t ei = edge_get(&ed, parent, n);
 					struct eslot *e = &ed.slots[ei];
 					if (e->stamp != mark) {
 						e->stamp = mark;
-						e->weight += w;
+						e->weight = go_add64(e->weight, w);
 						if (ed.div)
-							ed.div[ei] += dw;
+							ed.div[ei] = go_add64(ed.div[ei], dw);
 						if (residual)
 							e->residual = true;
 						if (k == cnt - 1)
@@ -382,8 +382,8 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 			}
 		}
 		if (parent != UINT32_MAX && !residual) {
-			g->flat[parent] += w;
-			g->flat_div[parent] += dw;
+			g->flat[parent] = go_add64(g->flat[parent], w);
+			g->flat_div[parent] = go_add64(g->flat_div[parent], dw);
 		}
 	}
 	g->nodes = xmalloc((nn + 1) * sizeof(uint32_t));

@@ -19,6 +19,7 @@
 
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
+#include "../base/num.h"
 #include "../base/units.h"
 #include "paths.h"
 
@@ -255,11 +256,11 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 	struct srcfile *sf;
 
 	for (size_t i = 0; i < n; i++) {
-		flat_sum += g->flat[fns[i]];
-		cum_sum += g->cum[fns[i]];
+		flat_sum = go_add64(flat_sum, g->flat[fns[i]]); /* Go wraps */
+		cum_sum = go_add64(cum_sum, g->cum[fns[i]]);
 	}
-	start = i0->start_line ? i0->start_line : i0->lineno - 5;
-	end = i0->lineno + 5;
+	start = i0->start_line ? i0->start_line : go_add64(i0->lineno, -5);
+	end = go_add64(i0->lineno, 5);
 	for (size_t i = 0; i < n; i++) {
 		const struct rinfo *in = &g->t->info[fns[i]];
 		int64_t ns = in->start_line ? in->start_line : in->lineno - 5, ne = in->lineno + 5;
@@ -289,8 +290,8 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 			break;
 		for (size_t i = 0; i < n; i++)
 			if (g->t->info[fns[i]].lineno == ln) {
-				flat += g->flat[fns[i]];
-				cum += g->cum[fns[i]];
+				flat = go_add64(flat, g->flat[fns[i]]);
+				cum = go_add64(cum, g->cum[fns[i]]);
 			}
 		value_or_dot(r, flat, a);
 		value_or_dot(r, cum, b);

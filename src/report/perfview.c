@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/num.h"
 #include "../base/strtab.h"
 #include "../profile/dedup.h"
 #include "../profile/filter.h"
@@ -483,7 +484,7 @@ int perfview_generate(const struct profile *p, const struct perfview_opts *o, st
 		const uint64_t *locs = pf_sample_locs(p, s);
 		int64_t w = pf_sample_values(p, s)[v.vi];
 
-		v.total += w;
+		v.total = go_add64(v.total, w); /* values are untrusted: wrap, as pprof does */
 		if (!s->n_loc || !w)
 			continue;
 		sample_keys(&v, s, &comm_of[si], &pid_of[si], &tid_of[si]);
@@ -491,10 +492,10 @@ int perfview_generate(const struct profile *p, const struct perfview_opts *o, st
 			size_t li = profile_location_index(p, locs[i]);
 			uint32_t e = entry_for(&v, comm_of[si], pid_of[si], tid_of[si], li);
 			if (i == 0)
-				v.e[e].self += w;
+				v.e[e].self = go_add64(v.e[e].self, w);
 			if (v.e[e].stamp != si + 1) {
 				v.e[e].stamp = (uint32_t)si + 1;
-				v.e[e].children += w;
+				v.e[e].children = go_add64(v.e[e].children, w);
 			}
 		}
 	}
@@ -536,18 +537,18 @@ int perfview_generate(const struct profile *p, const struct perfview_opts *o, st
 					continue;
 				v.e[ei].stamp = (uint32_t)si + 1;
 				cur = v.e[ei].trie;
-				v.t[cur].value += w;
+				v.t[cur].value = go_add64(v.t[cur].value, w);
 				if (o->children) {
 					/* callees: from this frame toward the leaf */
 					for (uint32_t k = i; k-- > 0;) {
 						cur = trie_child(&v, cur, v.loc_sym[path[k]]);
-						v.t[cur].value += w;
+						v.t[cur].value = go_add64(v.t[cur].value, w);
 					}
 				} else {
 					/* callers: from the leaf's caller toward the root */
 					for (uint32_t k = 1; k < s->n_loc; k++) {
 						cur = trie_child(&v, cur, v.loc_sym[path[k]]);
-						v.t[cur].value += w;
+						v.t[cur].value = go_add64(v.t[cur].value, w);
 					}
 				}
 			}

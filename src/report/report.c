@@ -200,7 +200,7 @@ void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_c
 	if (!r->o->compact_labels)
 		report_profile_labels(r, out);
 	for (size_t i = 0; i < g->n_nodes; i++)
-		flat_sum += rnode_flat(g, g->nodes[i]);
+		flat_sum = go_add64(flat_sum, rnode_flat(g, g->nodes[i]));
 	if (r->n_filters) {
 		kbuf_addstr(out, "Active filters:\n");
 		kbuf_add(out, r->filters.buf, r->filters.len);

@@ -3,6 +3,7 @@
  * node name, "(inline)" when every caller edge is an inline one. */
 #include "internal.h"
 
+#include "../base/num.h"
 #include "../base/units.h"
 
 int report_top(struct report *r, struct kbuf *out, struct kerr *err)
@@ -26,7 +27,7 @@ int report_top(struct report *r, struct kbuf *out, struct kerr *err)
 			else
 				noinl = true;
 		}
-		flat_sum += flat;
+		flat_sum = go_add64(flat_sum, flat);
 		kbuf_addf(out, "%10s %s %s %10s %s  %s%s\n", report_value_str(r, flat, fv),
 			  units_percent(p1, flat, r->prep.total), units_percent(p2, flat_sum, r->prep.total),
 			  report_value_str(r, cum, cv), units_percent(p3, cum, r->prep.total),

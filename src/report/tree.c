@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "../base/num.h"
 #include "../base/units.h"
 
 static void edge_rows(struct report *r, struct rgraph *g, uint32_t *edges, size_t n,
@@ -49,7 +50,7 @@ int report_tree(struct report *r, struct kbuf *out, struct kerr *err)
 		edges = rgraph_in_edges(&g, n, &ne);
 		edge_rows(r, &g, edges, ne, cum, true, out);
 		free(edges);
-		flat_sum += flat;
+		flat_sum = go_add64(flat_sum, flat);
 		kbuf_addf(out, "%10s %s %s %10s %s                | %s\n", report_value_str(r, flat, fv),
 			  units_percent(p1, flat, r->prep.total), units_percent(p2, flat_sum, r->prep.total),
 			  report_value_str(r, cum, cv), units_percent(p3, cum, r->prep.total), name);

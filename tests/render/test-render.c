@@ -146,6 +146,15 @@ int main(void)
 	CHECK(strstr(d.folded.buf, "main;A -9223372036854775808\n"));
 	drawn_release(&d);
 
+	/* Sums past INT64_MAX wrap as Go's do (stacks.c, graph.c). */
+	draw(fixture_edges("nanoseconds", 1000000000, INT64_MAX, 1), NULL, true, &d);
+	CHECK_STR(d.folded.buf, "main;A 9223372036854775807\nmain;B 1\n");
+	/* pprof's legend, digit for digit */
+	CHECK(strstr(d.dot.buf, "Total samples = -2562047.79hrs (922337203685.48%)\\lShowing nodes "
+				"accounting for 2562047.79hrs, 100% of -2562047.79hrs total\\lDropped "
+				"2 nodes (cum <= 12810.24hrs)\\l"));
+	drawn_release(&d);
+
 	/* Differential flame graphs: the base's values come negated (as
 	 * -diff_base merges them), and INT64_MIN has no opposite. With 5 on A
 	 * the frames are drawn; with -1 the change -1 - INT64_MAX is INT64_MIN

@@ -282,6 +282,19 @@ static void test_int64_edges(void)
 			"-9223372036854775808ns   100%   100% -9223372036854775808ns   100%  A\n");
 	free(t);
 
+	/* Sums past INT64_MAX wrap as Go's do (graph.c, report.c, text.c). */
+	report_opts_init(&o);
+	o.nodefraction = 0;
+	t = report_of(fixture_edges("nanoseconds", 1000000000, INT64_MAX, 1), &o);
+	if (t) {
+		has_line(t, "Showing nodes accounting for -9223372036854775808ns, 100% of "
+			    "-9223372036854775808ns total");
+		rows(t, "9223372036854775808ns   100%   100% 9223372036854775808ns   100%  A\n"
+			"       1ns 1.1e-17%   100%        1ns 1.1e-17%  B\n"
+			"         0     0%   100% -9223372036854775808ns   100%  main\n");
+	}
+	free(t);
+
 	/* ... and in -tags, sorted by |value| (tags.c). */
 	report_opts_init(&o);
 	o.format = REPORT_TAGS;
@@ -357,6 +370,14 @@ static void test_empty(void)
 	CHECK_EQ(perfview_generate(p, &po, &out, &err), 0);
 	CHECK(strstr(out.buf, "[.] A") && strstr(out.buf, "[.] main"));
 	CHECK(strstr(out.buf, "75.00%"));
+	kbuf_release(&out);
+	profile_free(p);
+
+	/* ... whose sums wrap past INT64_MAX (perfview.c). */
+	p = fixture_edges("nanoseconds", 1000000000, INT64_MAX, 1);
+	CHECK_EQ(perfview_generate(p, &po, &out, &err), 0);
+	CHECK(strstr(out.buf, "# Event count (approx.): -9223372036854775808\n"));
+	CHECK(strstr(out.buf, "[.] main\n"));
 	kbuf_release(&out);
 	profile_free(p);
 }
