@@ -34,6 +34,9 @@ struct slot {
 };
 
 static struct slot *slots;
+/* 0 off, 1 on; 2 starting and 3 stopping, while `slots` is being made or
+ * read and freed: only the starter or stopper touches it then, and a
+ * profile started meanwhile elsewhere (HTTP) waits for 0 (EBUSY). */
 static _Atomic int cpu_on;
 static _Atomic int in_handler;
 static _Atomic uint64_t lost;
@@ -110,7 +113,10 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucv)
 	int n;
 
 	atomic_fetch_add(&in_handler, 1);
-	if (!atomic_load(&cpu_on))
+	/* Only while on: starting or stopping, the table may not exist, and
+	 * a SIGPROF left pending by an earlier profile's timer (or sent by
+	 * anyone) can come at any time. */
+	if (atomic_load(&cpu_on) != 1)
 		goto out;
 #if defined(__x86_64__)
 	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
@@ -204,10 +210,11 @@ static void arm_one(pid_t tid, void *arg)
 
 void rt_cpu_thread_start(void)
 {
-	if (!atomic_load(&cpu_on) || use_itimer)
+	if (atomic_load(&cpu_on) != 1)
 		return;
+	/* use_itimer is set under the lock, after cpu_on */
 	rt_lock_acquire(&timers_lock);
-	if (atomic_load(&cpu_on))
+	if (atomic_load(&cpu_on) == 1 && !use_itimer)
 		arm_locked(rt_gettid(), true);
 	rt_lock_release(&timers_lock);
 }
@@ -302,12 +309,12 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	struct rt_builder b;
 	int64_t period, v[2];
 	uint64_t nlost;
+	int on = 1;
 
 	*out = NULL;
-	if (atomic_load(&cpu_on) != 1)
+	if (!atomic_compare_exchange_strong(&cpu_on, &on, 3))
 		return kerr_set(err, KILN_ENOTRUNNING, "CPU profiling is not running");
 	rt_lock_acquire(&timers_lock);
-	atomic_store(&cpu_on, 0);
 	if (use_itimer) {
 		struct itimerval it;
 		memset(&it, 0, sizeof(it));
@@ -345,6 +352,7 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	}
 	munmap(slots, SLOTS * sizeof(struct slot));
 	slots = NULL;
+	atomic_store(&cpu_on, 0); /* the table is gone: another may start */
 	*out = rt_builder_finish(&b);
 	return 0;
 }

@@ -21,7 +21,8 @@
 #include "rt.h"
 
 _Atomic int rt_heap_on;
-static long heap_rate;
+static rt_lock begin_lock;
+static long heap_rate; /* set under begin_lock before rt_heap_on, then fixed */
 static _Atomic uint32_t heap_epoch;
 static _Atomic uint64_t heap_allocated; /* bytes passed, updated per sample */
 static struct rt_buckets heap_b; /* v: alloc objs, alloc bytes, free objs, free bytes */
@@ -145,12 +146,18 @@ static uint32_t live_take(uintptr_t a)
 
 __attribute__((noinline)) void rt_heap_sample(void *p, size_t n)
 {
-	uint32_t epoch = atomic_load_explicit(&heap_epoch, memory_order_relaxed);
 	uintptr_t pcs[RT_MAX_FRAMES];
+	uint32_t epoch;
 	int64_t passed;
 	size_t bi;
 	int np;
 
+	/* The hook's test of rt_heap_on is relaxed; this one orders the reads
+	 * of what rt_heap_begin set before turning it on (the rate), which a
+	 * thread already allocating then has no other reason to see. */
+	if (!atomic_load_explicit(&rt_heap_on, memory_order_acquire))
+		return;
+	epoch = atomic_load_explicit(&heap_epoch, memory_order_relaxed);
 	if (rt_tls.heap_epoch != epoch) {
 		/* First allocation of this thread under this profiler: start
 		 * an interval now, without bias to this allocation. */
@@ -198,6 +205,8 @@ uint64_t rt_heap_allocated(void)
 
 int rt_heap_begin(long rate, struct kerr *err)
 {
+	int rc = 0;
+
 	if (rate < 0)
 		return kerr_set(err, -EINVAL, "heap sampling rate %ld is negative", rate);
 	if (rate == 0)
@@ -209,15 +218,20 @@ int rt_heap_begin(long rate, struct kerr *err)
 	if (!rt_heap_hooked())
 		return kerr_set(err, KILN_ENOHOOKS, "malloc is not libkiln's: preload it "
 				"(LD_PRELOAD) or link it ahead of the C library");
+	/* Two threads starting at once agree on one rate. */
+	rt_lock_acquire(&begin_lock);
 	if (atomic_load(&rt_heap_on)) {
-		if (rate == heap_rate)
-			return 0;
-		return kerr_set(err, -EBUSY, "heap profiling already runs at rate %ld", heap_rate);
+		if (rate != heap_rate)
+			rc = kerr_set(err, -EBUSY, "heap profiling already runs at rate %ld",
+				      heap_rate);
+		goto unlock;
 	}
 	heap_rate = rate;
 	atomic_fetch_add(&heap_epoch, 1);
 	atomic_store(&rt_heap_on, 1);
-	return 0;
+unlock:
+	rt_lock_release(&begin_lock);
+	return rc;
 }
 
 bool rt_heap_running(void)

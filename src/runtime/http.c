@@ -488,7 +488,12 @@ unlock:
 
 KILN_API int kiln_http_port(void)
 {
-	return daemon_h ? bound_port : 0;
+	int port;
+
+	rt_lock_acquire(&http_lock); /* against a start or stop elsewhere */
+	port = daemon_h ? bound_port : 0;
+	rt_lock_release(&http_lock);
+	return port;
 }
 
 KILN_API int kiln_http_stop(void)

@@ -22,6 +22,19 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* In code without frame pointers the interrupted frame pointer and the
+ * words it leads to are whatever the stack held, possibly never written:
+ * the walk checks them, and tells valgrind's memcheck they are wanted as
+ * they are (a no-op outside valgrind; without its header, nothing). */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
+#endif
+#ifndef VALGRIND_MAKE_MEM_DEFINED
+#define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)0)
+#endif
+
 /* Reads the two words of a frame record (saved frame pointer, return
  * address) at fp, if it is certainly readable. */
 static bool read_frame(uintptr_t fp, uintptr_t out[2])
@@ -35,6 +48,7 @@ static bool read_frame(uintptr_t fp, uintptr_t out[2])
 			return false;
 		out[0] = ((const uintptr_t *)fp)[0];
 		out[1] = ((const uintptr_t *)fp)[1];
+		VALGRIND_MAKE_MEM_DEFINED(out, 2 * sizeof(uintptr_t));
 		return true;
 	}
 	struct iovec local = { out, 2 * sizeof(uintptr_t) };
@@ -50,6 +64,7 @@ int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int 
 
 	if (max <= 0)
 		return 0;
+	VALGRIND_MAKE_MEM_DEFINED(&fp, sizeof(fp));
 	if (pc)
 		pcs[n++] = pc;
 	while (n < max) {
