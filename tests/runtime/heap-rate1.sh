@@ -4,7 +4,7 @@
 # kiln_heap_write calls of a program linked with libkiln.
 . "$(dirname "$0")/rt-lib.sh"
 
-api "$RT/heapwork-api" 1 "$TMP/h.pb.gz" || fail "heapwork-api failed"
+run_linked "$RT/heapwork-api" 1 "$TMP/h.pb.gz" || fail "heapwork-api failed"
 check_valid_profile "$TMP/h.pb.gz"
 grep -q '^Period: 1$' "$TMP/raw.txt" || fail "period is not 1"
 site_values "$TMP/h.pb.gz" >"$TMP/v.txt"

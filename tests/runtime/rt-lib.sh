@@ -34,7 +34,7 @@ preload() { (preload_exec "$@"); }
 # Runs a program linked with libkiln. Under TSan it is preloaded too: gcc
 # links TSan's runtime first, and only a preloaded libkiln comes ahead of
 # its malloc.
-api() {
+run_linked() {
 	if [ "${KILN_TEST_CHECKER:-}" = tsan ]; then
 		preload "$@"
 	else
