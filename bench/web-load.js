@@ -36,9 +36,20 @@ async function measure(page, tool) {
 	let proc, url, probe;
 	const t0 = Date.now();
 	if (tool === "kiln") {
-		proc = spawn(kiln, ["web", "--http", "127.0.0.1:" + port, profile], { env, stdio: "ignore" });
-		probe = "http://127.0.0.1:" + port + "/api/meta";
-		url = "http://127.0.0.1:" + port + "/flamegraph";
+		proc = spawn(kiln, ["web", "--http", "127.0.0.1:" + port, profile],
+			{ env, stdio: ["ignore", "pipe", "ignore"] });
+		// kiln prints its URL with the run's token once it listens.
+		const printed = await new Promise((res, rej) => {
+			let out = "";
+			proc.stdout.on("data", (d) => {
+				out += d;
+				const m = out.match(/http:\/\/\S+\?token=([0-9a-f]+)/);
+				if (m) res(m[1]);
+			});
+			proc.on("exit", () => rej(new Error("kiln web exited: " + out)));
+		});
+		probe = "http://127.0.0.1:" + port + "/api/meta?token=" + printed;
+		url = "http://127.0.0.1:" + port + "/flamegraph?token=" + printed;
 	} else {
 		proc = spawn("go", ["tool", "pprof", "-no_browser", "-http=127.0.0.1:" + port, profile],
 			{ env: Object.assign(env, { GOTOOLCHAIN: "local", GOTELEMETRY: "off" }), stdio: "ignore" });

@@ -18,10 +18,32 @@ static const char usage[] =
 	"\n"
 	"  --http HOST:PORT   where to listen (default 127.0.0.1 and a free port;\n"
 	"                     a non-loopback address prints a warning)\n"
+	"  -source_path DIR[:DIR...]  more folders the Source view may read\n"
 	"\n"
 	"The URL is printed; a browser is opened only if $BROWSER is set.\n"
 	"Any `kiln report` option (-sample_index, -focus, -diff_base, ...) sets\n"
-	"the starting view; see `kiln report -h`.\n";
+	"the starting view; see `kiln report -h`.\n"
+	"\n"
+	"Access: the printed URL carries a random token made for this run\n"
+	"(http://127.0.0.1:PORT/?token=...). Opening it sets a cookie and shows\n"
+	"the clean URL; every request without the token or the cookie gets 403,\n"
+	"so other web pages cannot read the profile. Scripts add ?token=... to\n"
+	"any URL. On a loopback address only literal loopback host names are\n"
+	"answered (127.x.x.x, localhost, [::1], or the --http name), against\n"
+	"DNS rebinding.\n"
+	"Sources: a file is shown only if the profile names it and its real\n"
+	"path (symlinks resolved) is a regular file under -source_path, the\n"
+	"current folder, or a compilation folder recorded in the DWARF of the\n"
+	"profile's binaries; anything else shows \"not under the source path\n"
+	"(add -source_path DIR)\".\n"
+	"Load: silent connections close after 30 s; past 512 open connections\n"
+	"requests get 503; heavy reports (Source, Peek, Graph, new filters) run\n"
+	"two at a time and never hold up the other views.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kiln web cpu.pb.gz\n"
+	"  kiln web -source_path ~/src/app -focus=parse ./app cpu.pb.gz\n"
+	"  kiln web --http localhost:8080 -diff_base=old.pb.gz new.pb.gz\n";
 
 int cmd_web(int argc, const char **argv)
 {
