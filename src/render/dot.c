@@ -506,7 +506,7 @@ static void legend(struct dotctx *c, const struct trimmed *tr, const char *title
 		kbuf_release(&pc);
 	}
 	for (size_t i = 0; i < c->g->n_nodes; i++)
-		flat_sum += rnode_flat(c->g, c->g->nodes[i]);
+		flat_sum = go_add64(flat_sum, rnode_flat(c->g, c->g->nodes[i]));
 	{
 		struct kbuf a = KBUF_INIT, b = KBUF_INIT, pc = KBUF_INIT;
 		value_label(c, flat_sum, &a);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../base/arena.h"
+#include "../base/num.h"
 #include "../base/strtab.h"
 #include "../profile/profile.h"
 
@@ -92,15 +93,15 @@ void rgraph_release(struct rgraph *g);
 
 static inline int64_t rnode_flat(const struct rgraph *g, uint32_t n)
 {
-	return g->flat_div[n] ? g->flat[n] / g->flat_div[n] : g->flat[n];
+	return g->flat_div[n] ? go_div64(g->flat[n], g->flat_div[n]) : g->flat[n];
 }
 static inline int64_t rnode_cum(const struct rgraph *g, uint32_t n)
 {
-	return g->cum_div[n] ? g->cum[n] / g->cum_div[n] : g->cum[n];
+	return g->cum_div[n] ? go_div64(g->cum[n], g->cum_div[n]) : g->cum[n];
 }
 static inline int64_t redge_weight(const struct redge *e)
 {
-	return e->weight_div ? e->weight / e->weight_div : e->weight;
+	return e->weight_div ? go_div64(e->weight, e->weight_div) : e->weight;
 }
 
 /* Sorts g->nodes: by flat (pprof FlatNameOrder) or cum (CumNameOrder). */

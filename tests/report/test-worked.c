@@ -311,6 +311,39 @@ static void test_int64_edges(void)
 	free(t);
 }
 
+/* -mean divides by value[0]: INT64_MIN / -1 traps on x86 (SIGFPE) where Go
+ * wraps it to INT64_MIN (graph.h's rnode_flat/rnode_cum, the total). */
+static void test_mean_edge(void)
+{
+	struct profile *p = profile_new();
+	struct pf_line l = { 0, 0, 0 };
+	struct report_opts o;
+	uint64_t stack[2] = { 2, 1 };
+	int64_t v[2] = { -1, INT64_MIN };
+	char *t;
+
+	profile_add_sample_type(p, "cpu", "nanoseconds");
+	profile_add_sample_type(p, "n", "count");
+	p->duration_nanos = 1000000000;
+	l.function_id = fx_func(p, "main", "x.c", 0);
+	profile_add_location(p, 0, 0x1000, &l, 1);
+	l.function_id = fx_func(p, "A", "x.c", 0);
+	profile_add_location(p, 0, 0x2000, &l, 1);
+	profile_add_sample(p, stack, 2, v, 2, NULL, 0);
+	profile_index(p);
+	report_opts_init(&o);
+	o.mean = true;
+	o.sample_index = "n";
+	o.nodefraction = 0;
+	t = report_of(p, &o);
+	if (t) {
+		has_line(t, "Type: mean_n");
+		rows(t, "         0     0%     0% -9223372036854775808   100%  main\n"
+			"-9223372036854775808   100%   100% -9223372036854775808   100%  A\n");
+	}
+	free(t);
+}
+
 /* profile_scale() past INT64_MAX (-diff_base's -1 of INT64_MAX, a huge
  * ratio) saturates instead of converting out of range (merge.c). */
 static void test_scale_edges(void)
@@ -389,6 +422,7 @@ int main(void)
 	test_graph_api();
 	test_int64_edges();
 	test_scale_edges();
+	test_mean_edge();
 	test_empty();
 	return CHECK_DONE();
 }
