@@ -31,8 +31,10 @@ run_kiln() {
 	fi
 	case $rc in
 	0) return 0 ;;
-	1) [ "$(wc -l <"$TMP/$name.err")" -eq 1 ] && grep -q '^kiln: report: ' "$TMP/$name.err" ||
-		{ cat "$TMP/$name.err" >&2; fail "kiln report $* failed without a one-line error"; }
+	1) if [ "$(wc -l <"$TMP/$name.err")" -ne 1 ] || ! grep -q '^kiln: report: ' "$TMP/$name.err"; then
+		cat "$TMP/$name.err" >&2
+		fail "kiln report $* failed without a one-line error"
+	   fi
 	   return 1 ;;
 	*) cat "$TMP/$name.err" >&2; fail "kiln report $* exited $rc" ;;
 	esac
