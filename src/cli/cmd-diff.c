@@ -184,10 +184,10 @@ static int tally(struct table *t, const struct diff_opts *o, const struct profil
 			continue;
 		if (is_base) /* undoes the negation of the base's values */
 			v = neg_sat64(v);
-		if (is_base)
-			t->base_total += v;
+		if (is_base) /* untrusted values: sums wrap rather than overflow */
+			t->base_total = go_add64(t->base_total, v);
 		else
-			t->new_total[col] += v;
+			t->new_total[col] = go_add64(t->new_total[col], v);
 		if (!s->n_loc || (li = profile_location_index(p, pf_sample_locs(p, s)[0])) == SIZE_MAX)
 			continue;
 		kbuf_reset(&dso);
@@ -196,9 +196,9 @@ static int tally(struct table *t, const struct diff_opts *o, const struct profil
 		symkey_names(p, &p->locations[li], 0, NULL, &sym);
 		r = row_for(t, o, sample_comm(p, s), dso.buf, sym.buf);
 		if (is_base)
-			r->base += v;
+			r->base = go_add64(r->base, v);
 		else
-			r->news[col] += v;
+			r->news[col] = go_add64(r->news[col], v);
 	}
 	kbuf_release(&dso);
 	kbuf_release(&sym);

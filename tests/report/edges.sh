@@ -5,7 +5,7 @@
 # and written with -proto saturates (pprof on amd64 would write INT64_MIN);
 # as a -diff_base it is negated to INT64_MIN, which kiln report prints as
 # go tool pprof does, and kiln diff and the differential flame graph negate
-# back without overflow.
+# back without overflow; sums past INT64_MAX wrap, as in pprof.
 source "$KILN_SRC/tests/lib.sh"
 need_cmd go
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -44,6 +44,18 @@ done
 # of the new profile.
 k diff "$big" "$worked"
 grep -qE '^ +100\.00% +-90\.00% .*\[\.\] main$' "$TMP/out" || { cat "$TMP/out" >&2; fail "kiln diff's main row"; }
+
+# Every sample at INT64_MAX: the sums wrap as Go's (report, kiln diff).
+k report -proto -divide_by 1e-30 "$worked"
+cp "$TMP/out" "$TMP/all.pb"
+for view in -top -tree -traces -tags; do
+	k report "$view" "$TMP/all.pb"
+	pprof "$view" "$TMP/all.pb" >"$TMP/p.out" 2>"$TMP/p.err" ||
+		{ cat "$TMP/p.err" >&2; fail "go tool pprof $view failed"; }
+	cmp -s "$TMP/p.out" "$TMP/out" || { diff "$TMP/p.out" "$TMP/out" >&2; fail "$view: kiln differs from go tool pprof"; }
+done
+k diff "$TMP/all.pb" "$worked"
+grep -qF '[.] main' "$TMP/out" || { cat "$TMP/out" >&2; fail "kiln diff of wrapped sums"; }
 
 # So does the differential flame graph, whose change is then -INT64_MAX.
 k report -flame -diff_base "$big" -o "$TMP/diff.svg" "$worked"
