@@ -328,7 +328,7 @@ static int synth_maps(struct tasks *t, const char *proc, pid_t pid)
 	while (fgets(line, sizeof(line), f)) {
 		uint64_t start, end, off, ino;
 		unsigned maj, min;
-		char perms[8];
+		char perms[8] = ""; /* a short field ("r") leaves perms[2] set */
 		int name_at = 0;
 
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64 " %n",
