@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Sets up and runs kiln's whole test suite (`.ci/run` runs exactly this):
-#   test   gcc, every test
+#   test   gcc with warnings as errors, every test
 #   asan   gcc with AddressSanitizer + UndefinedBehaviorSanitizer, every test
 #          but libkiln's (ASan interposes malloc as libkiln does)
-#   ubsan  gcc with UndefinedBehaviorSanitizer alone: libkiln's tests
-#   tsan   ThreadSanitizer: libkiln's threads (CPU profiler, writer, HTTP)
-#   fuzz   clang with libFuzzer: every fuzz target for fuzz_seconds each,
+#   ubsan  gcc with UndefinedBehaviorSanitizer alone: libkiln's tests, and
+#          again under valgrind memcheck
+#   tsan   gcc with ThreadSanitizer: libkiln's tests (its CPU profiler, writer
+#          and HTTP threads); gcc's TSan runtime is a shared library that a
+#          preloaded libkiln can stand in front of, clang's is linked in
+#   fuzz   clang with libFuzzer and warnings as errors: every fuzz target
+#          for fuzz_seconds (60) each,
 #          from the committed seeds, and every saved crasher replayed
 # Usage: scripts/test.sh [BUILD...]   (default: all of them, in that order)
 #
@@ -67,7 +71,7 @@ for b in "${builds[@]}"; do
 		-Db_sanitize=address,undefined -Db_lundef=false ;;
 	ubsan) run_suite ubsan build-ubsan "gcc g++" "--num-processes 2 --suite runtime" \
 		-Db_sanitize=undefined -Db_lundef=false ;;
-	tsan)  run_suite tsan build-tsan "clang clang++" "--num-processes 2 --suite runtime" \
+	tsan)  run_suite tsan build-tsan "gcc g++" "--num-processes 2 --suite runtime" \
 		-Db_sanitize=thread -Db_lundef=false ;;
 	fuzz)  run_suite fuzz build-fuzz "clang clang++" "--num-processes 2 --suite fuzz" \
 		-Dfuzz=true -Dwerror=true ;;
