@@ -78,10 +78,9 @@ done
 # The crasher this test was written for: the duration's percentage of
 # 11611392 hours once converted 4.18e19 ns to int64_t (report.c:177).
 f=$dir/fuzz-profile-ubsan-report177-float-cast.min.pb
-if [ -f "$f" ]; then
-	run_kiln k -top "$f" || fail "kiln report -top refuses $f"
-	grep -qxF 'Duration: 111ns, Total samples = 11611392hrs (8309344177346644992.00%)' "$TMP/k.out" ||
-		{ cat "$TMP/k.out" >&2; fail "the float-cast crasher's header is not pprof's"; }
-fi
+[ -f "$f" ] || fail "the float-cast crasher $f is missing"
+run_kiln k -top "$f" || fail "kiln report -top refuses $f"
+grep -qxF 'Duration: 111ns, Total samples = 11611392hrs (8309344177346644992.00%)' "$TMP/k.out" ||
+	{ cat "$TMP/k.out" >&2; fail "the float-cast crasher's header is not pprof's"; }
 [ $checked -gt 0 ] || fail "go tool pprof read none of the crashers: nothing was compared"
 echo "ok: ${#files[@]} crasher(s), $checked report(s) identical to go tool pprof"
