@@ -17,7 +17,10 @@ pprof_counts "$out" > "$TMP/c"
 out="$TMP/a.pb.gz"
 kiln_record -g -a --duration 1 -o "$out" || fail "record -a"
 pprof_counts "$out" > "$TMP/c"
-[ "$(share_of thread_one_work < "$TMP/c")" -ge 5 ] || fail "-a: thread_one_work missing"
+# Its share of the whole system depends on what else runs (a loaded CI
+# machine, other tests in parallel); what must hold is that it is there.
+[ "$(cum_of thread_one_work < "$TMP/c")" -ge 10 ] ||
+	fail "-a: thread_one_work missing ($(cum_of thread_one_work < "$TMP/c") samples)"
 check_valid_profile "$out"
 
 # -a limited to CPU 0 with -C: every sample says cpu 0.
