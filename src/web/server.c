@@ -3,9 +3,9 @@
  *
  * Every request passes, in order: the connection count (a connection
  * opened while max_active others are open gets 503 and is closed, so a
- * flood is answered instead of reset), the Host rule (DNS rebinding), and the token
- * (?token= or its cookie; a page opened with ?token= is redirected to the
- * clean URL with the cookie set). Requests are GET only. Handlers share no
+ * flood is answered instead of reset), the Host rule (DNS rebinding), and
+ * the token (?token= or its cookie; a page opened with ?token= is
+ * redirected to the clean URL with the cookie set). Requests are GET only. Handlers share no
  * lock: heavy work takes one of WEB_HEAVY slots and light requests
  * (pages, assets, /api/meta, a cached view) never wait for it. A slow or
  * idle client holds only its own thread, for at most WEB_IDLE seconds
