@@ -42,8 +42,12 @@ run_linked() {
 		$VALGRIND "$@"
 	fi
 }
-# Under memcheck programs run tens of times slower: timeouts scale.
-slow() { if [ -n "$VALGRIND" ]; then echo $(($1 * 10)); else echo "$1"; fi; }
+# Under memcheck programs run tens of times slower, under TSan several: timeouts scale.
+slow() {
+	if [ -n "$VALGRIND" ]; then echo $(($1 * 10));
+	elif [ "${KILN_TEST_CHECKER:-}" = tsan ]; then echo $(($1 * 4));
+	else echo "$1"; fi
+}
 
 # Per leaf function, the sum of each sample value over the given profiles
 # (merged by pprof): "function v1 v2 ...", from `pprof -raw`.
