@@ -132,6 +132,11 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++)
 		files += run_dir(argv[i]);
+	/* A moved or emptied corpus folder must not pass as "no crash". */
+	if (argc > 1 && files == 0) {
+		fprintf(stderr, "fuzz-replay: no corpus file in the folders given\n");
+		return 1;
+	}
 	if (n_seeds > MAX_SEEDS - 4)
 		n_seeds = MAX_SEEDS - 4;
 	p = fixture_rich(0);
