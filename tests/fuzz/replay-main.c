@@ -110,7 +110,11 @@ int main(int argc, char **argv)
 		else
 			files += n;
 	}
-	if (bad)
+	if (!bad && files == 0) {
+		/* The seeds are always among the arguments: none is a broken tree. */
+		fprintf(stderr, "replay: no input found in the folders given\n");
+		bad = 1;
+	} else if (bad)
 		fprintf(stderr, "replay: %ld inputs replayed, but some arguments could not be read\n",
 			files);
 	else
