@@ -15,8 +15,9 @@ pkgs=(
   python3 tmux bc time curl valgrind
   # heap profilers bench/heap-overhead compares libkiln with
   libgoogle-perftools-dev heaptrack
-  # browser tests of kiln web (headless Chromium driven by playwright-core)
-  chromium chromium-driver
+  # browser tests of kiln web (headless Chromium driven through chromedriver
+  # by python3-selenium: Debian packages only, no npm registry at test time)
+  chromium chromium-driver python3-selenium
 )
 
 missing=()
