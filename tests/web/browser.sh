@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# kiln web in a real browser: headless Debian chromium + playwright-core
-# (browser.js) on the profiles of tests/render/mkrender.c. Screenshots go to
-# the build folder (tests/web/*.png).
+# kiln web in a real browser: headless Debian chromium driven through
+# Debian's chromedriver by python3-selenium (browser.py), on the profiles of
+# tests/render/mkrender.c; no npm registry needed. Screenshots go to the
+# build folder (tests/web/*.png).
 . "$KILN_SRC/tests/lib.sh"
-. "$KILN_SRC/tests/web/npm-setup.sh"
 [ -x /usr/bin/chromium ] || skip "needs Debian's chromium (scripts/setup.sh installs it)"
-need_cmd node
-need_cmd npm
-web_npm_setup || fail "could not install playwright-core with npm ci"
+need_cmd python3
+# The first python3 that has selenium: python3-selenium is the system
+# python's, which a python3 earlier in PATH (pyenv, a venv) may not see.
+py=
+for p in python3 /usr/bin/python3; do
+	command -v "$p" >/dev/null 2>&1 && "$p" -c 'import selenium' 2>/dev/null && { py=$p; break; }
+done
+[ -n "$py" ] && [ -x /usr/bin/chromedriver ] ||
+	skip "needs python3-selenium and chromium-driver (scripts/setup.sh installs them)"
 
 "$MKRENDER" "$TMP" || fail "mkrender"
 "$KILN" report -flame -o "$TMP/known.svg" "$TMP/known.pb.gz" || fail "kiln report -flame"
@@ -27,7 +33,7 @@ url=$(start_web known.pb.gz "$TMP/web1.out") || fail "kiln web did not start"
 evil=$(start_web evil.pb.gz "$TMP/web2.out") || { stop_web "$TMP/web1.out"; fail "kiln web (evil) did not start"; }
 shots="$KILN_BUILD/tests/web"
 mkdir -p "$shots"
-node "$KILN_SRC/tests/web/browser.js" "$url" "$evil" "$TMP/known.svg" "$shots"
+"$py" "$KILN_SRC/tests/web/browser.py" "$url" "$evil" "$TMP/known.svg" "$shots"
 rc=$?
 stop_web "$TMP/web1.out"
 stop_web "$TMP/web2.out"
