@@ -26,10 +26,6 @@ for p in "${pkgs[@]}"; do
     || missing+=("$p")
 done
 
-# Node.js and npm drive the browser tests (playwright-core); many machines
-# bring their own, so Debian's are installed only when none is on PATH.
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: need root to install: ${missing[*]}" >&2
