@@ -37,14 +37,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# perf_event_open for unprivileged users and tracepoints need these; as root
-# they are only conveniences, so failures are not fatal.
+# Machine settings the tests need, made only as root.
 if [ "$(id -u)" -eq 0 ]; then
   # chromedriver reaches chromium as "localhost". Every installed Debian has
   # an /etc/hosts that names it; a root made by debootstrap has none.
   if [ ! -e /etc/hosts ]; then
     printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts
   fi
+  # Tracepoints need tracefs; a failure here shows in the tests that use it.
   if ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
     mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
   fi
