@@ -33,13 +33,14 @@ static void bracket_escape(struct kbuf *out, char c)
 /* Reads "{n}", "{n,}", "{n,m}" (or glibc's "{,m}") at p. Returns the
  * length, 0 when p starts no counted repetition; *count is the count that
  * matters for size (m, else n), -1 when a number is too large. */
-static size_t counted_repeat(const char *p, long *count, bool *bad_order)
+static size_t counted_repeat(const char *p, long *count, bool *bad_order, bool *unbounded)
 {
 	const char *q = p + 1;
 	long n = 0, m = -1;
 	int digits = 0;
 
 	*bad_order = false;
+	*unbounded = false;
 	for (; *q >= '0' && *q <= '9'; q++, digits++)
 		n = n < 100000 ? n * 10 + (*q - '0') : 100000;
 	if (*q == ',') {
@@ -59,6 +60,7 @@ static size_t counted_repeat(const char *p, long *count, bool *bad_order)
 		return 0;
 	if (m >= 0 && m < n)
 		*bad_order = true;
+	*unbounded = m < 0;
 	*count = m >= 0 ? m : n;
 	return (size_t)(q + 1 - p);
 }
@@ -106,9 +108,9 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 		if (c == '*' || c == '+' || c == '?' || c == '{') {
 			size_t len = 1;
 			long count = 0;
-			bool bad_order = false;
+			bool bad_order = false, unbounded = false;
 
-			if (c == '{' && !(len = counted_repeat(p, &count, &bad_order))) {
+			if (c == '{' && !(len = counted_repeat(p, &count, &bad_order, &unbounded))) {
 				kbuf_addstr(out, "\\{"); /* not a repetition: literal, as in RE2 */
 				atom = 1;
 				repeated = false;
@@ -118,7 +120,12 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 				return kerr_set(err, -EINVAL, "invalid nested repetition operator `%.*s`",
 						(int)len, p);
 			if (c == '{') {
-				if (bad_order || count > MAX_REPEAT || atom * count > MAX_REPEAT)
+				/* glibc compiles "(E{2,5}){n,}" in time exponential in n
+				 * (n = 10: seconds; nested once more, n = 5: minutes),
+				 * while bounded counts stay fast: kiln is stricter than
+				 * RE2 there. */
+				if (bad_order || count > MAX_REPEAT || atom * count > MAX_REPEAT ||
+				    (unbounded && count >= 2 && atom > 1))
 					return kerr_set(err, -EINVAL, "invalid repeat count `%.*s`",
 							(int)len, p);
 				if (count > 0)
