@@ -26,7 +26,9 @@ static void bracket_escape(struct kbuf *out, char c)
  * repetition up to 1000, also multiplied through nested groups, and groups
  * nested up to 1000 deep. glibc takes more but expands counted repetition
  * into copies ("(a{1000}){1000}" does not compile in minutes) and recurses
- * per group, so patterns from kiln web's URLs must stay within them. */
+ * per group, so patterns from kiln web's URLs must stay within them. One
+ * limit is kiln's own: no unbounded count {n,} (n >= 2) of a group that has
+ * counted repetition inside (see translate()). */
 #define MAX_REPEAT 1000
 #define MAX_DEPTH 1000
 
