@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "hashmap.h"
+#include "textsafe.h"
 
 void strtab_init(struct strtab *t)
 {
@@ -88,4 +89,29 @@ const char *strtab_get(const struct strtab *t, uint64_t idx)
 uint32_t strtab_len(const struct strtab *t, uint64_t idx)
 {
 	return idx < t->n ? t->v[idx].len : 0;
+}
+
+size_t strtab_escape_text(struct strtab *t)
+{
+	struct kbuf b = KBUF_INIT;
+	size_t changed = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct strtab_entry *e = &t->v[i];
+		if (text_is_safe(e->s, e->len, 0))
+			continue;
+		kbuf_reset(&b);
+		text_escape(&b, e->s, e->len, 0);
+		e->s = arena_strndup(&t->arena, b.buf, b.len);
+		e->len = (uint32_t)b.len;
+		changed++;
+	}
+	kbuf_release(&b);
+	if (changed) {
+		/* The old contents' slots no longer match: index afresh. */
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+		for (size_t i = 0; i < t->n; i++)
+			insert_slot(t, (uint32_t)i);
+	}
+	return changed;
 }

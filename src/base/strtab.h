@@ -37,5 +37,9 @@ uint32_t strtab_append(struct strtab *t, const char *s, size_t len);
 /* Returns the string at idx, or "" when idx is out of range. */
 const char *strtab_get(const struct strtab *t, uint64_t idx);
 uint32_t strtab_len(const struct strtab *t, uint64_t idx);
+/* Replaces every string that is not terminal-safe with its escaped form
+ * (textsafe.h), keeping all indices. Interning finds the new contents
+ * afterwards, not the old. Returns how many strings changed. */
+size_t strtab_escape_text(struct strtab *t);
 
 #endif

@@ -16,6 +16,7 @@
 #include "input-limits.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
@@ -145,7 +146,9 @@ static void suggest(const struct profile *p, const char *name)
 		if (!strstr(b.buf, name) || strstr(seen.buf ? seen.buf : "", b.buf))
 			continue;
 		kbuf_addf(&seen, "\n%s\n", b.buf);
-		fprintf(stderr, "  did you mean: %s\n", b.buf);
+		fputs("  did you mean: ", stderr);
+		text_fputs(b.buf, 0, stderr);
+		fputc('\n', stderr);
 		shown++;
 	}
 	kbuf_release(&b);
@@ -171,12 +174,17 @@ static void print_func(const struct annotate_opts *o, const struct profile *p, i
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	bool color = o->color_set ? o->color : !o->stdio && isatty(STDOUT_FILENO);
 	double total = f->total ? (double)f->total : 1;
+	/* Symbol names, source lines and file names come from the binary:
+	 * their control bytes are escaped (textsafe.h), source tabs kept. */
+	struct kbuf e[3] = { KBUF_INIT, KBUF_INIT, KBUF_INIT };
+	const char *name = text_safe_str(f->name, 0, &e[0]);
 
-	printf(" Percent |\tSource code & Disassembly of %s for %s (%" PRId64 " %s, "
-	       "percent: local)\n", base, event_name(p, vi), f->total,
+	printf(" Percent |\tSource code & Disassembly of %s for ", text_safe_str(base, 0, &e[1]));
+	printf("%s (%" PRId64 " %s, percent: local)\n", text_safe_str(event_name(p, vi), 0, &e[2]),
+	       f->total,
 	       strcmp(profile_get_str(p, p->sample_type[vi].type), "samples") ? "total" : "samples");
 	printf("--------------------------------------------------------------------------------\n");
-	printf("         :\n         :\t%016" PRIx64 " <%s>:\n", f->start, f->name);
+	printf("         :\n         :\t%016" PRIx64 " <%s>:\n", f->start, name);
 	for (size_t i = 0; i < f->n_lines; i++) {
 		const struct dis_line *l = &f->lines[i];
 		double pct = 100.0 * (double)l->value / total;
@@ -185,9 +193,10 @@ static void print_func(const struct annotate_opts *o, const struct profile *p, i
 		if (l->kind == DIS_SOURCE) {
 			const char *file = strrchr(l->file, '/') ? strrchr(l->file, '/') + 1 : l->file;
 			if (l->text)
-				printf("         : %-6" PRId64 " %s\n", l->line, l->text);
+				printf("         : %-6" PRId64 " %s\n", l->line,
+				       text_safe_str(l->text, TEXT_KEEP_TAB, &e[1]));
 			else
-				printf("         : %s:%" PRId64 "\n", file, l->line);
+				printf("         : %s:%" PRId64 "\n", text_safe_str(file, 0, &e[1]), l->line);
 			continue;
 		}
 		/* perf's colours: red from 5%, green from 0.5%. */
@@ -200,12 +209,15 @@ static void print_func(const struct annotate_opts *o, const struct profile *p, i
 		}
 		if (o->show_count)
 			printf("%s%8" PRId64 " %7.2f%s :   %" PRIx64 ":   %s\n", on, l->value, pct, off,
-			       l->vaddr, l->text);
+			       l->vaddr, text_safe_str(l->text, TEXT_KEEP_TAB, &e[1]));
 		else
-			printf("%s%8.2f%s :   %" PRIx64 ":   %s\n", on, pct, off, l->vaddr, l->text);
+			printf("%s%8.2f%s :   %" PRIx64 ":   %s\n", on, pct, off, l->vaddr,
+			       text_safe_str(l->text, TEXT_KEEP_TAB, &e[1]));
 	}
 	if (f->outside)
-		printf("\n# %" PRId64 " more in other functions named %s\n", f->outside, f->name);
+		printf("\n# %" PRId64 " more in other functions named %s\n", f->outside, name);
+	for (size_t i = 0; i < 3; i++)
+		kbuf_release(&e[i]);
 }
 
 int cmd_annotate(int argc, const char **argv)

@@ -21,6 +21,7 @@
 #include "../base/hashmap.h"
 #include "../base/num.h"
 #include "../base/strtab.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 #include "../profile/decode.h"
 #include "../profile/filter.h"
@@ -423,6 +424,15 @@ int cmd_diff(int argc, const char **argv)
 				 !strcmp(ty, "cpu") && !strcmp(un, "nanoseconds") ? "cpu-clock" : ty);
 		}
 		profile_free(m);
+	}
+	/* Names reach a terminal: escape control bytes (textsafe.h). */
+	strtab_escape_text(&t.strs);
+	{
+		struct kbuf ev = KBUF_INIT;
+		const char *safe = text_safe_str(event, 0, &ev);
+		if (safe != event)
+			snprintf(event, sizeof(event), "%s", safe);
+		kbuf_release(&ev);
 	}
 	print_table(&t, &o, event, argv, (size_t)n, &out);
 	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {

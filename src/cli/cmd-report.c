@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../base/alloc.h"
+#include "../base/textsafe.h"
 #include "../base/buf.h"
 #include "../profile/decode.h"
 #include "../profile/names.h"
@@ -249,7 +250,7 @@ static int write_output(const char *path, const struct kbuf *b, bool announce)
 static void print_notes(const struct kbuf *notes)
 {
 	if (notes->len)
-		fputs(notes->buf, stderr);
+		text_fputs(notes->buf, TEXT_KEEP_NL, stderr);
 }
 
 int cmd_report(int argc, const char **argv)

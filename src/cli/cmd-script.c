@@ -15,6 +15,7 @@
 #include "input-limits.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
 #include "../render/render.h"
@@ -87,6 +88,8 @@ struct script {
 	int64_t k_comm, k_pid, k_tid, k_time, k_cpu;
 	int vi_count, vi_period;
 	const char *event;
+	struct kbuf scratch;   /* an escaped comm */
+	struct kbuf event_buf; /* the escaped event name */
 };
 
 static const char *loc_text(struct script *sc, size_t li)
@@ -123,6 +126,13 @@ static const char *loc_text(struct script *sc, size_t li)
 		kbuf_addf(&b, "%s(%s)", b.len ? " " : "",
 			  kernel ? "[kernel.kallsyms]" : file[0] ? file : "[unknown]");
 	kbuf_release(&name);
+	if (!text_is_safe(b.buf, b.len, 0)) {
+		/* A frame is one line: no control byte may repaint or split it. */
+		kbuf_reset(&name);
+		text_escape(&name, b.buf, b.len, 0);
+		kbuf_release(&b);
+		b = name;
+	}
 	sc->locs[li].text = kbuf_detach(&b, NULL);
 	return sc->locs[li].text;
 }
@@ -173,6 +183,8 @@ static void print_sample(struct script *sc, const struct pf_sample *s, bool per_
 	label_num(p, s, sc->k_tid, &tid);
 	label_num(p, s, sc->k_cpu, &cpu);
 	label_num(p, s, sc->k_time, &t);
+	if (comm) /* a thread names itself: it may hold escapes */
+		comm = text_safe_str(comm, 0, &sc->scratch);
 	/* perf script's start of line: the comm unpadded when a stack
 	 * follows, pid/tid as "%5d/%-5d", "[%03d]", "%5lu.%06lu:". */
 	if ((f & F_COMM) && (sc->hide_chain || !(f & (F_IP | F_SYM | F_DSO))))
@@ -294,6 +306,8 @@ int cmd_script(int argc, const char **argv)
 	bool per_sample;
 
 	memset(&sc, 0, sizeof(sc));
+	kbuf_init(&sc.scratch);
+	kbuf_init(&sc.event_buf);
 	n = options_parse(argc, argv, opts, script_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
@@ -341,7 +355,7 @@ int cmd_script(int argc, const char **argv)
 			sc.vi_count = (int)i;
 	/* The event: the first value that is not the sample count. */
 	sc.vi_period = sc.vi_count == 0 && p->n_sample_type > 1 ? 1 : 0;
-	sc.event = event_of(p, sc.vi_period);
+	sc.event = text_safe_str(event_of(p, sc.vi_period), 0, &sc.event_buf);
 	sc.locs = xcalloc(p->n_locations + 1, sizeof(*sc.locs));
 	sc.sym = symbolizer_new();
 	/* Per-event profiles carry a time label on every sample (the string
@@ -380,6 +394,8 @@ out:
 	free(sc.locs);
 	free(order);
 	symbolizer_free(sc.sym);
+	kbuf_release(&sc.scratch);
+	kbuf_release(&sc.event_buf);
 	kbuf_release(&out);
 	profile_free(p);
 	return status;

@@ -16,6 +16,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 #include "../collect/launch.h"
 #include "../collect/target.h"
@@ -169,8 +170,11 @@ static void describe_target(const struct target *t, struct kbuf *b)
 		kbuf_addch(b, '\'');
 	} else if (!t->pids.n && !t->tids.n) {
 		kbuf_addch(b, '\'');
-		for (int i = 0; i < t->argc; i++)
-			kbuf_addf(b, "%s%s", i ? " " : "", t->argv[i]);
+		for (int i = 0; i < t->argc; i++) {
+			if (i)
+				kbuf_addch(b, ' ');
+			text_escape(b, t->argv[i], strlen(t->argv[i]), 0);
+		}
 		kbuf_addch(b, '\'');
 	} else if (t->pids.n) {
 		kbuf_addstr(b, "process id '");

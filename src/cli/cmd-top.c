@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../collect/recorder.h"
 #include "../unwind/unwind.h"
 #include "build-profile.h"
@@ -249,8 +250,11 @@ static void target_text(const struct top_run *r, char *buf, size_t n)
 		snprintf(buf, n, "target_pid: %d", (int)t->pids.v[0]);
 	else if (t->tids.n)
 		snprintf(buf, n, "target_tid: %d", (int)t->tids.v[0]);
-	else
-		snprintf(buf, n, "command: %s", t->argv ? t->argv[0] : "");
+	else {
+		struct kbuf e = KBUF_INIT;
+		snprintf(buf, n, "command: %s", text_safe_str(t->argv ? t->argv[0] : "", 0, &e));
+		kbuf_release(&e);
+	}
 }
 
 static void refresh(struct top_run *r, double interval)

@@ -1,27 +1,41 @@
-/* The one place where kiln's messages to the user are formatted. */
+/* The one place where kiln's messages to the user are formatted. A
+ * message can quote what outside input holds (a name, a remote server's
+ * error body), so its control bytes are escaped (base/textsafe.h): it
+ * stays one line and cannot repaint the terminal. */
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "cli.h"
+
+static void message(const char *prefix, const char *fmt, va_list ap)
+{
+	struct kbuf b = KBUF_INIT, e = KBUF_INIT;
+
+	kbuf_addstr(&b, prefix);
+	kbuf_vaddf(&b, fmt, ap);
+	text_escape(&e, b.buf, b.len, 0);
+	kbuf_addch(&e, '\n');
+	fwrite(e.buf, 1, e.len, stderr);
+	kbuf_release(&b);
+	kbuf_release(&e);
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kiln: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("kiln: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kiln: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("kiln: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../base/alloc.h"
+#include "../base/textsafe.h"
 #include "../profile/encode.h"
 #include "../render/render.h"
 #include "../symbols/symbols.h"
@@ -46,7 +47,7 @@ static int write_out(const char *path, const struct kbuf *b, bool binary)
 static void print_notes(const struct rview *v)
 {
 	if (v->notes.len)
-		fputs(v->notes.buf, stderr);
+		text_fputs(v->notes.buf, TEXT_KEEP_NL, stderr);
 }
 
 /* Opens $BROWSER on the URL, if the user configured one. */
@@ -175,6 +176,10 @@ int report_render_run(const struct report_render_opts *rr, struct profile **pp,
 		*pp = NULL;
 		return report_render_serve(p, r, rr->http, title);
 	}
+	/* Folded and speedscope escape in their own way; the drawings get
+	 * names without control bytes (which XML forbids, too). */
+	if (which != 2 && which != 3)
+		profile_escape_text(*pp);
 	if (rview_prepare(&v, *pp, r, REPORT_G_FUNCTIONS, &err) < 0) {
 		cli_error("report: %s", err.msg);
 		return 1;

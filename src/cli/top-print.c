@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 #include "top.h"
 
@@ -23,15 +24,28 @@ static double pct(const struct top *t, double v)
 	return t->view.total > 0 ? 100.0 * v / t->view.total : 0;
 }
 
+/* Appends a name escaped (textsafe.h: comms and symbols come from the
+ * programs profiled), padded with spaces to `width` bytes. */
+static void add_name(struct kbuf *out, const char *s, size_t width)
+{
+	size_t start = out->len;
+
+	text_escape(out, s, strlen(s), 0);
+	while (out->len - start < width)
+		kbuf_addch(out, ' ');
+}
+
 size_t top_dso_width(struct top *t, size_t max_rows)
 {
 	size_t w = strlen("Shared Object");
+	struct kbuf b = KBUF_INIT;
 
 	for (size_t i = 0; i < t->view.n_rows && (!max_rows || i < max_rows); i++) {
-		size_t l = strlen(top_hist_str(t->hist, t->view.rows[i].dso));
+		size_t l = strlen(text_safe_str(top_hist_str(t->hist, t->view.rows[i].dso), 0, &b));
 		if (l > w)
 			w = l;
 	}
+	kbuf_release(&b);
 	return w;
 }
 
@@ -73,19 +87,23 @@ void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, str
 	for (size_t k = 0; k < n; k++) {
 		switch (keys[k]) {
 		case TK_COMM:
-			kbuf_addf(out, "  %-16s", top_hist_str(t->hist, r->comm));
+			kbuf_addstr(out, "  ");
+			add_name(out, top_hist_str(t->hist, r->comm), 16);
 			break;
 		case TK_PID:
-			kbuf_addf(out, "  %7" PRId64 ":%-8s", r->pid, top_hist_str(t->hist, r->comm));
+			kbuf_addf(out, "  %7" PRId64 ":", r->pid);
+			add_name(out, top_hist_str(t->hist, r->comm), 8);
 			break;
 		case TK_TID:
 			kbuf_addf(out, "  %-16" PRId64, r->tid);
 			break;
 		case TK_DSO:
-			kbuf_addf(out, "  %-*s", (int)dso_width, top_hist_str(t->hist, r->dso));
+			kbuf_addstr(out, "  ");
+			add_name(out, top_hist_str(t->hist, r->dso), dso_width);
 			break;
 		case TK_SYM:
-			kbuf_addf(out, "  [%c] %s", r->kernel ? 'k' : '.', top_hist_str(t->hist, r->sym));
+			kbuf_addf(out, "  [%c] ", r->kernel ? 'k' : '.');
+			add_name(out, top_hist_str(t->hist, r->sym), 0);
 			break;
 		}
 	}
@@ -129,15 +147,19 @@ static void annotate_bin(const char *path, const char *build_id, const struct di
 	struct dis_opts o = { false, true };
 	struct dis_func f;
 	struct kerr e = KERR_INIT;
+	struct kbuf s1 = KBUF_INIT, s2 = KBUF_INIT;
 
 	if (path[0] != '/') {
 		kbuf_addf(a->out, "%s: kiln cannot read code in %s (kernel or anonymous memory)\n",
-			  a->name, path);
+			  text_safe_str(a->name, 0, &s1), text_safe_str(path, 0, &s2));
+		kbuf_release(&s1);
+		kbuf_release(&s2);
 		vec_push(&a->hot, -1.0);
 		return;
 	}
 	if (dis_annotate(a->t->sym, path, build_id, a->name, hits, n, &o, &f, &e) < 0) {
-		kbuf_addf(a->out, "%s\n", e.msg);
+		kbuf_addf(a->out, "%s\n", text_safe_str(e.msg, 0, &s1));
+		kbuf_release(&s1);
 		vec_push(&a->hot, -1.0);
 		if (!a->any) {
 			a->ret = e.code;
@@ -147,25 +169,31 @@ static void annotate_bin(const char *path, const char *build_id, const struct di
 	}
 	a->any = true;
 	a->ret = 0;
-	kbuf_addf(a->out, " Percent |  %s in %s (%" PRId64 " samples)\n", f.name, path, f.total);
+	kbuf_addf(a->out, " Percent |  %s in %s (%" PRId64 " samples)\n",
+		  text_safe_str(f.name, 0, &s1), text_safe_str(path, 0, &s2), f.total);
 	vec_push(&a->hot, -1.0);
 	for (size_t i = 0; i < f.n_lines; i++) {
 		const struct dis_line *l = &f.lines[i];
 		if (l->kind == DIS_SOURCE) {
 			if (l->text)
-				kbuf_addf(a->out, "         : %-6" PRId64 " %s\n", l->line, l->text);
+				kbuf_addf(a->out, "         : %-6" PRId64 " %s\n", l->line,
+					  text_safe_str(l->text, TEXT_KEEP_TAB, &s1));
 			else
-				kbuf_addf(a->out, "         : %s:%" PRId64 "\n", l->file, l->line);
+				kbuf_addf(a->out, "         : %s:%" PRId64 "\n",
+					  text_safe_str(l->file, 0, &s1), l->line);
 			vec_push(&a->hot, -1.0);
 			continue;
 		}
 		{
 			double p = f.total ? 100.0 * (double)l->value / (double)f.total : 0;
-			kbuf_addf(a->out, "%8.2f :   %" PRIx64 ":   %s\n", p, l->vaddr, l->text);
+			kbuf_addf(a->out, "%8.2f :   %" PRIx64 ":   %s\n", p, l->vaddr,
+				  text_safe_str(l->text, TEXT_KEEP_TAB, &s1));
 			vec_push(&a->hot, p);
 		}
 	}
 	dis_func_release(&f);
+	kbuf_release(&s1);
+	kbuf_release(&s2);
 }
 
 int top_annotate(struct top *t, const struct top_row *r, struct kbuf *out, double **hot,

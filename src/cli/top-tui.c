@@ -14,6 +14,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 #include "top.h"
 
@@ -327,7 +328,10 @@ static void open_annotation(struct top_tui *u, struct top *t)
 	free(u->ann_hot);
 	u->ann_hot = NULL;
 	if (top_annotate(t, r, &u->ann, &u->ann_hot, &n, &err) < 0) {
-		snprintf(u->message, sizeof(u->message), "annotate: %s", err.msg);
+		struct kbuf e = KBUF_INIT;
+		snprintf(u->message, sizeof(u->message), "annotate: %s",
+			 text_safe_str(err.msg, 0, &e));
+		kbuf_release(&e);
 		free(u->ann_hot);
 		u->ann_hot = NULL;
 		return;
@@ -340,7 +344,12 @@ static void open_annotation(struct top_tui *u, struct top *t)
 	}
 	if (u->ann_lines.n > n)
 		u->ann_lines.n = n;
-	snprintf(u->ann_title, sizeof(u->ann_title), "Annotate %s", top_hist_str(t->hist, r->sym));
+	{
+		struct kbuf e = KBUF_INIT;
+		snprintf(u->ann_title, sizeof(u->ann_title), "Annotate %s",
+			 text_safe_str(top_hist_str(t->hist, r->sym), 0, &e));
+		kbuf_release(&e);
+	}
 	/* Start at the hottest instruction, a few lines above it. */
 	u->ann_first = 0;
 	for (size_t i = 0, best = 0; i < u->ann_lines.n; i++)
@@ -380,9 +389,11 @@ static void toggle_dso(struct top_tui *u, struct top *t)
 		t->vo.dso_filter = 0;
 		u->message[0] = '\0';
 	} else if (t->view.n_rows && t->view.rows[u->selected].dso) {
+		struct kbuf e = KBUF_INIT;
 		t->vo.dso_filter = t->view.rows[u->selected].dso;
 		snprintf(u->message, sizeof(u->message), "zoomed into %s (d or ESC: zoom out)",
-			 top_hist_str(t->hist, t->vo.dso_filter));
+			 text_safe_str(top_hist_str(t->hist, t->vo.dso_filter), 0, &e));
+		kbuf_release(&e);
 	}
 	u->selected = 0;
 	u->first = 0;

@@ -69,6 +69,11 @@ const char *profile_get_str(const struct profile *p, int64_t idx)
 	return idx < 0 ? "" : strtab_get(&p->strings, (uint64_t)idx);
 }
 
+void profile_escape_text(struct profile *p)
+{
+	strtab_escape_text(&p->strings);
+}
+
 void profile_add_sample_type(struct profile *p, const char *type, const char *unit)
 {
 	GROW(p, sample_type, p->n_sample_type + 1);

@@ -119,6 +119,12 @@ int64_t profile_str(struct profile *p, const char *s);
 /* The string at idx, "" when out of range. Valid until profile_free(). */
 const char *profile_get_str(const struct profile *p, int64_t idx);
 
+/* Readies the profile for a text output: every string holding terminal
+ * control bytes or invalid UTF-8 becomes its escaped form (\x1b; see
+ * base/textsafe.h), indices unchanged. Machine formats (proto, JSON,
+ * folded) escape on their own: do not write the profile out afterwards. */
+void profile_escape_text(struct profile *p);
+
 /* Builders. Each returns the new element (zeroed apart from what the
  * arguments set), valid until the next add to the same array. Ids are
  * assigned as index+1 unless the caller overwrites them. */

@@ -20,6 +20,7 @@
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
 #include "../base/num.h"
+#include "../base/textsafe.h"
 #include "../base/units.h"
 #include "paths.h"
 
@@ -170,7 +171,13 @@ static struct srcfile *get_file(struct reader *rd, uint32_t file_ix, const char 
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		sf->lines = xgrow(sf->lines, &lcap, sf->n + 1, sizeof(char *));
-		sf->lines[sf->n++] = xstrndup(line, (size_t)len);
+		if (text_is_safe(line, (size_t)len, TEXT_KEEP_TAB)) {
+			sf->lines[sf->n++] = xstrndup(line, (size_t)len);
+		} else {
+			struct kbuf esc = KBUF_INIT;
+			text_escape(&esc, line, (size_t)len, TEXT_KEEP_TAB);
+			sf->lines[sf->n++] = kbuf_detach(&esc, NULL);
+		}
 	}
 	free(line);
 	fclose(f);
@@ -271,7 +278,12 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 	}
 	if (start < 1)
 		start = 1;
-	kbuf_addf(out, "ROUTINE ======================== %s in %s\n", name, file);
+	/* The names print escaped; the file opens by its own bytes. */
+	kbuf_addstr(out, "ROUTINE ======================== ");
+	text_escape(out, name, strlen(name), 0);
+	kbuf_addstr(out, " in ");
+	text_escape(out, file, strlen(file), 0);
+	kbuf_addch(out, '\n');
 	kbuf_addf(out, "%10s %10s (flat, cum) %s of Total\n", report_value_str(r, flat_sum, a),
 		  report_value_str(r, cum_sum, b), units_percent(pct, cum_sum, r->prep.total));
 	/* pprof reads a file on the first line it prints from it: a routine
@@ -281,7 +293,9 @@ static void print_file(struct report *r, struct rgraph *g, struct reader *rd, co
 	if (!sf)
 		return;
 	if (sf->error) {
-		kbuf_addf(out, " Error: %s\n", sf->error);
+		kbuf_addstr(out, " Error: ");
+		text_escape(out, sf->error, strlen(sf->error), 0);
+		kbuf_addch(out, '\n');
 		return;
 	}
 	for (int64_t ln = start; ln <= end; ln++) {
@@ -378,8 +392,12 @@ int report_list(struct report *r, struct kbuf *out, struct kerr *err)
 			any_file = true;
 			print_file(r, &g, &rd, rtable_str(&t, name), file, fnodes, nfn, out);
 		}
-		if (!any_file)
-			kbuf_addf(out, "No source information for %s\n", rtable_str(&t, name));
+		if (!any_file) {
+			const char *nm_s = rtable_str(&t, name);
+			kbuf_addstr(out, "No source information for ");
+			text_escape(out, nm_s, strlen(nm_s), 0);
+			kbuf_addch(out, '\n');
+		}
 		a = z;
 	}
 out:

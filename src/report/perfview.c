@@ -15,6 +15,7 @@
 #include "../base/alloc.h"
 #include "../base/num.h"
 #include "../base/strtab.h"
+#include "../base/textsafe.h"
 #include "../profile/dedup.h"
 #include "../profile/filter.h"
 #include "paths.h"
@@ -406,7 +407,9 @@ static void print_table(struct pv *v, uint32_t *order, size_t n, struct kbuf *ou
 		unit = unit == ' ' ? 'K' : unit == 'K' ? 'M' : 'G';
 	}
 	kbuf_addstr(out, "# kiln report, perf style. Show pprof's view with -top.\n#\n");
-	kbuf_addf(out, "# Samples: %" PRIu64 "%c of event '%.*s'\n", nsamples, unit, (int)tlen, type);
+	kbuf_addf(out, "# Samples: %" PRIu64 "%c of event '", nsamples, unit);
+	text_escape(out, type, tlen, 0);
+	kbuf_addstr(out, "'\n");
 	kbuf_addf(out, "# Event count (approx.): %" PRId64 "\n#\n", v->total);
 
 	for (size_t k = 0; k < v->nkeys; k++) {
@@ -554,6 +557,8 @@ int perfview_generate(const struct profile *p, const struct perfview_opts *o, st
 			}
 		}
 	}
+	/* Names reach a terminal: escape control bytes (textsafe.h). */
+	strtab_escape_text(&v.strs);
 	print_table(&v, order, n_shown, out);
 out:
 	free(path);

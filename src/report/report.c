@@ -535,6 +535,12 @@ int report_generate(struct profile *p, const struct report_opts *o, struct kbuf 
 	kbuf_init(&r.filters);
 	snprintf(r.output_unit, sizeof(r.output_unit), "%s", o->unit ? o->unit : "minimum");
 	overrides(&r);
+	/* Names reach a terminal: a control byte in one must not repaint it
+	 * or forge a row (filters then match what the user sees). The proto
+	 * keeps the bytes as they were; -list opens files by their own names
+	 * and escapes what it prints. */
+	if (o->format != REPORT_PROTO && o->format != REPORT_LIST)
+		profile_escape_text(p);
 	if ((ret = report_prepare(p, o, &r.prep, notes, err)) < 0)
 		goto out;
 	add_filter(&r, "focus", o->focus);

@@ -9,6 +9,7 @@
 #include "base/hashmap.h"
 #include "base/num.h"
 #include "base/strtab.h"
+#include "base/textsafe.h"
 #include "base/vec.h"
 #include "check.h"
 
@@ -141,9 +142,63 @@ static void test_num(void)
 	CHECK(f64_to_u64(3.7) == 3);
 }
 
+/* esc(s) is s as a text output prints it. */
+static const char *esc(struct kbuf *b, const char *s, unsigned keep)
+{
+	kbuf_reset(b);
+	text_escape(b, s, strlen(s), keep);
+	return b->buf;
+}
+
+static void test_textsafe(void)
+{
+	struct kbuf b = KBUF_INIT;
+	struct strtab t;
+
+	/* Passes unchanged: printable ASCII, backslash, valid UTF-8 of 2-4
+	 * bytes up to U+10FFFF, U+00A0 just past the C1 block. */
+	CHECK_STR(esc(&b, "main \\x1b ok", 0), "main \\x1b ok");
+	CHECK_STR(esc(&b, "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x94\xa5 \xf4\x8f\xbf\xbf", 0),
+		  "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x94\xa5 \xf4\x8f\xbf\xbf");
+	CHECK_STR(esc(&b, "\xc2\xa0", 0), "\xc2\xa0");
+	/* C0 controls, DEL, C1 controls (both bytes). */
+	CHECK_STR(esc(&b, "a\x1b[2Jb", 0), "a\\x1b[2Jb");
+	CHECK_STR(esc(&b, "a\nb\tc\rd\x7f", 0), "a\\x0ab\\x09c\\x0dd\\x7f");
+	CHECK_STR(esc(&b, "\xc2\x9b" "31m", 0), "\\xc2\\x9b31m");
+	/* Invalid UTF-8: stray continuation, overlong forms, a surrogate,
+	 * past U+10FFFF, a truncated sequence, 0xff. */
+	CHECK_STR(esc(&b, "\x80", 0), "\\x80");
+	CHECK_STR(esc(&b, "\xc0\x80", 0), "\\xc0\\x80");
+	CHECK_STR(esc(&b, "\xe0\x80\xaf", 0), "\\xe0\\x80\\xaf");
+	CHECK_STR(esc(&b, "\xed\xa0\x80", 0), "\\xed\\xa0\\x80");
+	CHECK_STR(esc(&b, "\xf4\x90\x80\x80", 0), "\\xf4\\x90\\x80\\x80");
+	CHECK_STR(esc(&b, "x\xe6\x97", 0), "x\\xe6\\x97");
+	CHECK_STR(esc(&b, "\xe6\x97(", 0), "\\xe6\\x97(");
+	CHECK_STR(esc(&b, "\xff", 0), "\\xff");
+	/* What a caller keeps. */
+	CHECK_STR(esc(&b, "a\tb\nc", TEXT_KEEP_TAB), "a\tb\\x0ac");
+	CHECK_STR(esc(&b, "a\tb\nc", TEXT_KEEP_NL), "a\\x09b\nc");
+	CHECK(text_is_safe("plain", 5, 0) && !text_is_safe("a\0b", 3, 0));
+	CHECK_EQ(text_safe_prefix("ab\x1b", 3, 0), 2);
+	CHECK_STR(text_safe_str("same", 0, &b), "same");
+
+	/* A table keeps its indices and finds the escaped contents. */
+	strtab_init(&t);
+	uint32_t plain = strtab_intern_cstr(&t, "plain"), bad = strtab_intern_cstr(&t, "x\x1by");
+	CHECK_EQ(strtab_escape_text(&t), 1);
+	CHECK_STR(strtab_get(&t, bad), "x\\x1by");
+	CHECK_STR(strtab_get(&t, plain), "plain");
+	CHECK_EQ(strtab_intern_cstr(&t, "x\\x1by"), bad);
+	CHECK_EQ(strtab_intern_cstr(&t, "plain"), plain);
+	CHECK_EQ(strtab_escape_text(&t), 0);
+	strtab_release(&t);
+	kbuf_release(&b);
+}
+
 int main(void)
 {
 	test_num();
+	test_textsafe();
 	test_buf();
 	test_vec();
 	test_map();
