@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
+#include "cli/options-doc.h"
+#include "cli/options.h"
 
 #ifndef KILN_VERSION
 #define KILN_VERSION "unknown"
@@ -10,19 +13,51 @@
 
 static int cmd_help(int argc, const char **argv);
 
+/* The pprof documentation the report pages point to (pprof has no man page). */
+#define PPROF_DOC "pprof's documentation: https://github.com/google/pprof/blob/main/doc/README.md"
+
 const struct kiln_command kiln_commands[] = {
-	{ "record", cmd_record, "Sample a command, processes or the whole system into a pprof profile" },
-	{ "report", cmd_report, "Text reports on profiles (pprof and perf style)" },
-	{ "list", cmd_list, "List the events this machine offers" },
-	{ "stat", cmd_stat, "Count events while a command runs" },
-	{ "web", cmd_web, "Browse a profile in a web UI (flame graph, call graph, top, source)" },
-	{ "top", cmd_top, "Live view of the hottest functions (perf top)" },
-	{ "annotate", cmd_annotate, "Per-instruction samples of a function (perf annotate)" },
-	{ "script", cmd_script, "One line per sample, or folded stacks (perf script)" },
-	{ "diff", cmd_diff, "Compare profiles symbol by symbol (perf diff)" },
-	{ "help", cmd_help, "Show help for a command" },
-	{ NULL, NULL, NULL },
+	{ "record", cmd_record, "Sample a command, processes or the whole system into a pprof profile",
+	  "perf-record(1)", KILN_ARGS_PROGRAM },
+	{ "report", cmd_report, "Text reports on profiles (pprof and perf style)",
+	  "perf-report(1), " PPROF_DOC, KILN_ARGS_FILES },
+	{ "list", cmd_list, "List the events this machine offers", "perf-list(1)", KILN_ARGS_NONE },
+	{ "stat", cmd_stat, "Count events while a command runs", "perf-stat(1)", KILN_ARGS_PROGRAM },
+	{ "web", cmd_web, "Browse a profile in a web UI (flame graph, call graph, top, source)",
+	  "kiln-report(1), " PPROF_DOC, KILN_ARGS_FILES },
+	{ "top", cmd_top, "Live view of the hottest functions (perf top)", "perf-top(1)",
+	  KILN_ARGS_PROGRAM },
+	{ "annotate", cmd_annotate, "Per-instruction samples of a function (perf annotate)",
+	  "perf-annotate(1)", KILN_ARGS_NONE },
+	{ "script", cmd_script, "One line per sample, or folded stacks (perf script)",
+	  "perf-script(1)", KILN_ARGS_FILES },
+	{ "diff", cmd_diff, "Compare profiles symbol by symbol (perf diff)", "perf-diff(1)",
+	  KILN_ARGS_FILES },
+	{ "help", cmd_help, "Show help for a command", NULL, KILN_ARGS_COMMAND },
+	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
 };
+
+/* kiln(1)'s DESCRIPTION. */
+static const char kiln_description[] =
+	"kiln counts, samples and traces with perf_event_open as perf does, and\n"
+	"reads and shows profiles as pprof does. It writes pprof's profile.proto\n"
+	"(gzip), which go tool pprof and other tools open, and reads what perf,\n"
+	"pprof and gperftools write.\n"
+	"\n"
+	"Each command has its own page, kiln-COMMAND(1), and prints its options\n"
+	"and examples with 'kiln COMMAND --help' or 'kiln help COMMAND'.";
+
+static const char help_usage[] =
+	"kiln help [COMMAND]\n"
+	"\n"
+	"Prints a command's usage, options and examples, as 'kiln COMMAND --help'\n"
+	"does; without a COMMAND, the list of commands.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln help\n"
+	"      list the commands\n"
+	"  kiln help record\n"
+	"      the options of kiln record, and examples\n";
 
 static const struct kiln_command *find_command(const char *name)
 {
@@ -43,24 +78,57 @@ static void usage(FILE *f)
 
 static int cmd_help(int argc, const char **argv)
 {
+	static const struct option_def opts[] = { OPT_END_() };
 	const struct kiln_command *c;
 	const char *hargv[] = { NULL, "-h", NULL };
+	struct kerr err = KERR_INIT;
+	int n;
 
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+	n = options_parse(argc, argv, opts, help_usage, 0, &err);
+	if (n == OPTIONS_HELP)
+		return 0;
+	if (n < 0) {
+		cli_error("help: %s", err.msg);
+		return 1;
+	}
+	if (n == 0) {
 		usage(stdout);
 		return 0;
 	}
-	c = find_command(argv[1]);
-	if (!c || c->fn == cmd_help) {
-		if (!c) {
-			cli_error("'%s' is not a kiln command; see 'kiln help'", argv[1]);
-			return 1;
-		}
-		usage(stdout);
-		return 0;
+	c = find_command(argv[0]);
+	if (!c) {
+		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[0]);
+		return 1;
 	}
 	hargv[0] = c->name;
+	options_doc_command(c);
 	return c->fn(2, hargv);
+}
+
+/* kiln --help-man: kiln(1). kiln --completion: the whole bash completion
+ * script, each command adding its function (--help-completion). */
+static int print_docs(const char *what)
+{
+	struct kbuf b = KBUF_INIT;
+
+	if (strcmp(what, "--help-man") == 0) {
+		options_man_index(&b, kiln_commands, kiln_description);
+		fwrite(b.buf, 1, b.len, stdout);
+		kbuf_release(&b);
+		return 0;
+	}
+	options_completion_head(&b, kiln_commands);
+	fwrite(b.buf, 1, b.len, stdout);
+	kbuf_release(&b);
+	for (const struct kiln_command *c = kiln_commands; c->name; c++) {
+		const char *cargv[] = { c->name, "--help-completion", NULL };
+
+		options_doc_command(c);
+		fflush(stdout);
+		if (c->fn(2, cargv) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 int main(int argc, const char **argv)
@@ -79,10 +147,13 @@ int main(int argc, const char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "--help-man") == 0 || strcmp(argv[1], "--completion") == 0)
+		return print_docs(argv[1]);
 	c = find_command(argv[1]);
 	if (!c) {
 		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[1]);
 		return 1;
 	}
+	options_doc_command(c);
 	return c->fn(argc - 1, argv + 1);
 }

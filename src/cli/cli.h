@@ -4,10 +4,20 @@
 #ifndef KILN_CLI_CLI_H
 #define KILN_CLI_CLI_H
 
+/* What a command's non-option arguments are, for its bash completion. */
+enum kiln_args {
+	KILN_ARGS_FILES = 0, /* profiles and other files */
+	KILN_ARGS_PROGRAM,   /* a program to run, then its own arguments */
+	KILN_ARGS_COMMAND,   /* a kiln command name (kiln help) */
+	KILN_ARGS_NONE,      /* words the shell cannot guess */
+};
+
 struct kiln_command {
 	const char *name;
 	int (*fn)(int argc, const char **argv);
 	const char *summary;
+	const char *see_also;  /* its peers' man pages, "perf-stat(1)", or NULL */
+	enum kiln_args args;
 };
 
 /* The table in kiln.c, terminated by a NULL name. */

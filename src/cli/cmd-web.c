@@ -8,17 +8,14 @@
 
 #include "../base/alloc.h"
 #include "cli.h"
+#include "options.h"
 
 static const char usage[] =
-	"usage: kiln web [--http HOST:PORT] [REPORT OPTIONS] PROFILE...\n"
+	"kiln web [--http HOST:PORT] [REPORT OPTIONS] PROFILE...\n"
 	"\n"
 	"Serves a web UI on the profile(s): Top, Flame Graph, Graph, Source and\n"
 	"Peek views, with focus/ignore/hide/show, sample_index and granularity\n"
 	"as URL parameters, and the profile itself at /download.\n"
-	"\n"
-	"  --http HOST:PORT   where to listen (default 127.0.0.1 and a free port;\n"
-	"                     a non-loopback address prints a warning)\n"
-	"  -source_path DIR[:DIR...]  more folders the Source view may read\n"
 	"\n"
 	"The URL is printed; a browser is opened only if $BROWSER is set.\n"
 	"Any `kiln report` option (-sample_index, -focus, -diff_base, ...) sets\n"
@@ -40,10 +37,23 @@ static const char usage[] =
 	"requests get 503; heavy reports (Source, Peek, Graph, new filters) run\n"
 	"two at a time and never hold up the other views.\n"
 	"\n"
-	"EXAMPLES\n"
-	"  kiln web cpu.pb.gz\n"
-	"  kiln web -source_path ~/src/app -focus=parse ./app cpu.pb.gz\n"
-	"  kiln web --http localhost:8080 -diff_base=old.pb.gz new.pb.gz\n";
+	"Examples:\n"
+	"  kiln web kiln.pb.gz\n"
+	"      serve the profile on 127.0.0.1 and a free port; the URL is printed\n"
+	"  kiln web -source_path . -focus=hot_a cpu.pb.gz\n"
+	"      start on the samples through hot_a, with sources from this folder\n"
+	"  kiln web --http localhost:8080 -diff_base=old.pb.gz new.pb.gz\n"
+	"      what changed from old.pb.gz to new.pb.gz, on a fixed port\n";
+
+/* For --help, the man page and completion only: the options are passed on
+ * to kiln report unparsed, so nothing is stored. */
+static const struct option_def web_opts[] = {
+	{ OPT_STRING, 0, "http", NULL, "HOST:PORT", "where to listen (default 127.0.0.1 and a "
+	  "free port; a non-loopback address prints a warning)", NULL, false },
+	{ OPT_STRING, 0, "source_path", NULL, "DIRS", "more folders the Source view may read "
+	  "(':'-separated)", NULL, false },
+	OPT_END_(),
+};
 
 int cmd_web(int argc, const char **argv)
 {
@@ -56,8 +66,11 @@ int cmd_web(int argc, const char **argv)
 	args[n++] = NULL; /* -http=..., below */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
+		if (options_is_help(a, 0)) {
+			const char *hargv[] = { "web", a, NULL };
+			struct kerr err = KERR_INIT;
+
+			options_parse(2, hargv, web_opts, usage, 0, &err);
 			free(args);
 			return 0;
 		}

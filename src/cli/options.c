@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
+#include "options-doc.h"
+
 static int set_value(const struct option_def *o, const char *name, const char *arg,
 		     struct kerr *err)
 {
@@ -149,6 +152,27 @@ static bool is_long_name(const struct option_def *opts, const char *spec)
 	return false;
 }
 
+bool options_is_help(const char *arg, int flags)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0 ||
+	       strcmp(arg, "--help-man") == 0 || strcmp(arg, "--help-completion") == 0 ||
+	       ((flags & OPTIONS_SINGLE_DASH_LONG) && strcmp(arg, "-help") == 0);
+}
+
+/* --help-man and --help-completion: the documents made from the table. */
+static void print_doc(const char *arg, const char *usage, const struct option_def *opts,
+		      int flags)
+{
+	struct kbuf b = KBUF_INIT;
+
+	if (strcmp(arg, "--help-man") == 0)
+		options_man(&b, usage, opts, flags);
+	else
+		options_completion(&b, usage, opts, flags);
+	fwrite(b.buf, 1, b.len, stdout);
+	kbuf_release(&b);
+}
+
 int options_parse(int argc, const char **argv, const struct option_def *opts,
 		  const char *usage, int flags, struct kerr *err)
 {
@@ -168,9 +192,11 @@ int options_parse(int argc, const char **argv, const struct option_def *opts,
 			i++;
 			break;
 		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
-		    ((flags & OPTIONS_SINGLE_DASH_LONG) && strcmp(a, "-help") == 0)) {
-			options_usage(stdout, usage, opts);
+		if (options_is_help(a, flags)) {
+			if (strncmp(a, "--help-", 7) == 0)
+				print_doc(a, usage, opts, flags);
+			else
+				options_usage(stdout, usage, opts);
 			return OPTIONS_HELP;
 		}
 		if (a[1] == '-')
@@ -190,7 +216,12 @@ int options_parse(int argc, const char **argv, const struct option_def *opts,
 
 void options_usage(FILE *f, const char *usage, const struct option_def *opts)
 {
-	fprintf(f, "usage: %s\n\n", usage);
+	const char *examples = options_examples(usage);
+	int head = examples ? (int)(examples - usage) : (int)strlen(usage);
+
+	while (head > 0 && usage[head - 1] == '\n')
+		head--;
+	fprintf(f, "usage: %.*s\n\n", head, usage);
 	for (const struct option_def *o = opts; o->type != OPT_END; o++) {
 		char left[64];
 		int n = 0;
@@ -213,4 +244,6 @@ void options_usage(FILE *f, const char *usage, const struct option_def *opts)
 		else
 			fprintf(f, "%-30s%s\n", left, o->help);
 	}
+	if (examples)
+		fprintf(f, "\n%s%s", examples, examples[strlen(examples) - 1] == '\n' ? "" : "\n");
 }

@@ -48,12 +48,31 @@ enum {
 
 #define OPTIONS_HELP (-1000)
 
+/* The usage string of a command reads, in this order:
+ *
+ *	"kiln CMD SYNOPSIS\n"            one line, or more: "   or: kiln CMD ..."
+ *	                                 and lines indented to continue one
+ *	"\n"
+ *	"What the command does.\n"       paragraphs, separated by empty lines
+ *	"\n"
+ *	"Examples:\n"                    optional; printed after the option table
+ *	"  kiln CMD ARGS\n"              an invocation that works as written
+ *	"      what it does\n"           indented further: its explanation
+ *
+ * --help prints it with the option table; --help-man and --help-completion
+ * (hidden, options-doc.h) turn the same string and table into a man page and
+ * a bash completion function, so the three cannot drift apart. */
+
 /* Parses argv[1..]; returns the number of arguments left at argv[0..], or
- * OPTIONS_HELP after printing usage for -h/--help to stdout, or a negative
- * error with one line in err. */
+ * OPTIONS_HELP after printing usage for -h/--help (or the man page for
+ * --help-man, the completion function for --help-completion) to stdout, or
+ * a negative error with one line in err. */
 int options_parse(int argc, const char **argv, const struct option_def *opts,
 		  const char *usage, int flags, struct kerr *err);
-/* Prints "usage: ..." and the option table to f. */
+/* Prints "usage: ...", the option table and the examples to f. */
 void options_usage(FILE *f, const char *usage, const struct option_def *opts);
+/* True for the arguments options_parse answers with OPTIONS_HELP, for a
+ * command that passes its other arguments on unparsed (kiln web). */
+bool options_is_help(const char *arg, int flags);
 
 #endif
