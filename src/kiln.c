@@ -57,7 +57,9 @@ static const char help_usage[] =
 	"  kiln help\n"
 	"      list the commands\n"
 	"  kiln help record\n"
-	"      the options of kiln record, and examples\n";
+	"      the options of kiln record, and examples\n"
+	"  kiln help help\n"
+	"      this text\n";
 
 static const struct kiln_command *find_command(const char *name)
 {

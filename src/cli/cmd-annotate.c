@@ -31,7 +31,15 @@ static const char annotate_usage[] =
 	"Disassembles SYMBOL (a function name as kiln report shows it) from the\n"
 	"binary named in the profile and shows the share of samples on each\n"
 	"instruction (samples whose leaf frame is there), with source lines\n"
-	"where DWARF has them. The binary must be the one profiled (build id).";
+	"where DWARF has them. The binary must be the one profiled (build id).\n"
+	"\n"
+	"Examples:\n"
+	"  kiln annotate hot_a\n"
+	"      the instructions of hot_a with their share of kiln.pb.gz's samples\n"
+	"  kiln annotate -i cpu.pb.gz --stdio -M intel hot_c\n"
+	"      in Intel syntax, without colours\n"
+	"  kiln annotate -n --no-source hot_b\n"
+	"      with sample counts, without source lines\n";
 
 struct annotate_opts {
 	const char *input;

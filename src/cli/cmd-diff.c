@@ -34,7 +34,15 @@ static const char diff_usage[] =
 	"kiln diff [options] BASE NEW [NEW2...]\n"
 	"\n"
 	"Compares profiles symbol by symbol as perf diff does: Baseline is the\n"
-	"symbol's share of BASE, then one column per NEW profile.";
+	"symbol's share of BASE, then one column per NEW profile.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln diff old.pb.gz new.pb.gz\n"
+	"      how each function's share changed\n"
+	"  kiln diff -c ratio -s sym old.pb.gz new.pb.gz\n"
+	"      new over old, by function name alone\n"
+	"  kiln diff --percent-limit 5 old.pb.gz new.pb.gz cpu.pb.gz\n"
+	"      two new profiles against one base, the larger entries only\n";
 
 enum compute { C_DELTA, C_DELTA_ABS, C_RATIO, C_WDIFF };
 

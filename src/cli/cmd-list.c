@@ -21,7 +21,19 @@ static const char list_usage[] =
 	"kiln list [--json] [--probe] [hw|sw|cache|pmu|tracepoint|GLOB]...\n"
 	"\n"
 	"Lists the events -e accepts here. Class words select sections; any other\n"
-	"word is a glob matched against names and aliases ('*fault*', 'sched:*').";
+	"word is a glob matched against names and aliases ('*fault*', 'sched:*').\n"
+	"\n"
+	"Examples:\n"
+	"  kiln list\n"
+	"      every event, by class\n"
+	"  kiln list sw\n"
+	"      the software events only\n"
+	"  kiln list '*fault*'\n"
+	"      the events whose name or alias matches\n"
+	"  kiln list --probe hw cache\n"
+	"      hardware events, marking those this machine cannot count\n"
+	"  kiln list --json sw\n"
+	"      the same as JSON, for scripts\n";
 
 struct list_filter {
 	unsigned classes;         /* whole classes asked for */

@@ -43,7 +43,21 @@ static const char record_usage[] =
 	"kiln exits with its status, as 'perf record -a -- sleep 5'.\n"
 	"-o names a file, replaced atomically; a character device (/dev/null), a\n"
 	"FIFO or a Unix socket is written in place, once at the end; a symbolic\n"
-	"link is followed.";
+	"link is followed.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln record -g -- ./app\n"
+	"      sample ./app with its call chains into kiln.pb.gz\n"
+	"  kiln record -F 99 -o cpu.pb.gz -- ./app\n"
+	"      99 samples a second, into cpu.pb.gz\n"
+	"  kiln record --call-graph dwarf -- ./app\n"
+	"      call chains of code built without frame pointers\n"
+	"  kiln record -a -g --duration 2\n"
+	"      the whole system for two seconds\n"
+	"  kiln record -p $(pidof app) -- sleep 2\n"
+	"      a running process, for as long as sleep 2 runs\n"
+	"  kiln record -e cpu-clock -c 100000 --timestamps -- ./app\n"
+	"      a sample every 100 us of CPU time, each kept with its time\n";
 
 /* Set from signal handlers; the loop polls them. */
 static volatile sig_atomic_t stop_signal;

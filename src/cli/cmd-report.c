@@ -49,7 +49,21 @@ static const char usage_text[] =
 	"\n"
 	"Regular expressions are POSIX extended ones; the RE2 forms \\d, (?:…),\n"
 	"(?i) and lazy quantifiers are translated. A PROFILE may be an http:// or\n"
-	"https:// URL such as http://127.0.0.1:6060/debug/pprof/heap.";
+	"https:// URL such as http://127.0.0.1:6060/debug/pprof/heap.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln report -top -nodecount=20 kiln.pb.gz\n"
+	"      the 20 functions with the most samples\n"
+	"  kiln report -tree -focus=work kiln.pb.gz\n"
+	"      callers and callees, of the samples through work only\n"
+	"  kiln report -peek 'hot_' -lines cpu.pb.gz\n"
+	"      who calls the hot_ functions, line by line\n"
+	"  kiln report --stdio --sort comm,dso,sym -g kiln.pb.gz\n"
+	"      perf report's table, with call graphs\n"
+	"  kiln report -diff_base=old.pb.gz -top new.pb.gz\n"
+	"      what changed from old.pb.gz to new.pb.gz\n"
+	"  kiln report -flame -o flame.svg kiln.pb.gz\n"
+	"      an interactive flame graph\n";
 
 struct strlist {
 	const char **v;

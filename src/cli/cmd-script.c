@@ -32,7 +32,17 @@ static const char script_usage[] =
 	"first. Profiles recorded with --timestamps give one line per event;\n"
 	"others one line per distinct stack, with its sample count.\n"
 	"FIELDS: comm,pid,tid,cpu,time,period,event,ip,sym,symoff,dso\n"
-	"(default all of them; +f or -f adds or removes from the default).";
+	"(default all of them; +f or -f adds or removes from the default).\n"
+	"\n"
+	"Examples:\n"
+	"  kiln script\n"
+	"      every sample of kiln.pb.gz with its stack\n"
+	"  kiln script -i cpu.pb.gz -F comm,tid,sym\n"
+	"      only the command, thread and functions\n"
+	"  kiln script -G kiln.pb.gz\n"
+	"      one line per sample: its leaf function only\n"
+	"  kiln script --folded kiln.pb.gz > app.folded\n"
+	"      folded stacks, for flamegraph.pl and friends\n";
 
 enum field {
 	F_COMM = 1 << 0, F_PID = 1 << 1, F_TID = 1 << 2, F_CPU = 1 << 3, F_TIME = 1 << 4,

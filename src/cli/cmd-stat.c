@@ -32,7 +32,21 @@ static const char stat_usage[] =
 	"          [--json] [-o FILE] [-D MS] [-n] [--no-inherit] [--] [CMD [ARGS...]]\n"
 	"\n"
 	"Counts events while CMD runs, or on the given CPUs/processes until Ctrl-C\n"
-	"(system-wide when neither is given). Output goes to stderr, as perf's.";
+	"(system-wide when neither is given). Output goes to stderr, as perf's.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln stat -- ./app\n"
+	"      the default counters over one run of ./app\n"
+	"  kiln stat -e task-clock,page-faults -- ./app\n"
+	"      only these two events\n"
+	"  kiln stat -r 3 -- ./app 0.2\n"
+	"      three runs: means and their spread\n"
+	"  kiln stat -a -I 1000 -- sleep 3\n"
+	"      the whole system, printed every second for three seconds\n"
+	"  kiln stat -x, -e task-clock,context-switches -- ./app\n"
+	"      CSV, in perf stat -x's field order\n"
+	"  kiln stat -p $(pidof app) -- sleep 2\n"
+	"      a running process, while sleep 2 runs\n";
 
 #define DEFAULT_EVENTS "context-switches,cpu-migrations,page-faults,cycles,instructions," \
 		       "branches,branch-misses"

@@ -39,7 +39,17 @@ static const char top_usage[] =
 	"A command is watched until it exits; with -a, -C, -p or -t it only\n"
 	"sets how long to watch those.\n"
 	"On a terminal it is interactive (press h for keys); --stdio prints a\n"
-	"snapshot per refresh instead.";
+	"snapshot per refresh instead.\n"
+	"\n"
+	"Examples:\n"
+	"  kiln top\n"
+	"      the whole system, interactive (h for keys, q to quit)\n"
+	"  kiln top -g -p $(pidof app)\n"
+	"      one process, with Children and Self columns\n"
+	"  kiln top --stdio -d 1 --iterations 3 -- ./app\n"
+	"      three snapshots a second apart while ./app runs\n"
+	"  kiln top --stdio -K -s comm,sym -E 10 --duration 2\n"
+	"      user code only, by command and function, for two seconds\n";
 
 /* Rebuild limits: the builder's profile past this many locations, the
  * task table past this many mappings (or four times what /proc had). */

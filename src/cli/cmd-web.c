@@ -42,7 +42,7 @@ static const char usage[] =
 	"      serve the profile on 127.0.0.1 and a free port; the URL is printed\n"
 	"  kiln web -source_path . -focus=hot_a cpu.pb.gz\n"
 	"      start on the samples through hot_a, with sources from this folder\n"
-	"  kiln web --http localhost:8080 -diff_base=old.pb.gz new.pb.gz\n"
+	"  kiln web --http localhost:18080 -diff_base=old.pb.gz new.pb.gz\n"
 	"      what changed from old.pb.gz to new.pb.gz, on a fixed port\n";
 
 /* For --help, the man page and completion only: the options are passed on

@@ -78,6 +78,25 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* A character beyond ASCII: groff's own name where it has one, as those
+ * have ASCII forms for -Tascii (an ellipsis becomes "..."), else \[uXXXX]. */
+static void roff_char(struct kbuf *b, uint32_t cp)
+{
+	static const struct { uint32_t cp; const char *roff; } named[] = {
+		{ 0x2026, "\\&.\\|.\\|." }, { 0x00d7, "\\(mu" }, { 0x2014, "\\(em" },
+		{ 0x2013, "\\(en" }, { 0x2018, "\\(oq" }, { 0x2019, "\\(cq" },
+		{ 0x201c, "\\(lq" }, { 0x201d, "\\(rq" }, { 0x2192, "\\(->" },
+		{ 0x00b5, "\\(mc" },
+	};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (named[i].cp == cp) {
+			kbuf_addstr(b, named[i].roff);
+			return;
+		}
+	kbuf_addf(b, "\\[u%04X]", (unsigned)cp);
+}
+
 static void roff_text(struct kbuf *b, const char *s, size_t n, enum roff_mode mode)
 {
 	bool dash_word = false;
@@ -103,7 +122,7 @@ static void roff_text(struct kbuf *b, const char *s, size_t n, enum roff_mode mo
 			size_t len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 
 			if (len) {
-				kbuf_addf(b, "\\[u%04X]", (unsigned)cp);
+				roff_char(b, cp);
 				i += len - 1;
 			} else {
 				kbuf_addch(b, '?');
