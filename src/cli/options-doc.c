@@ -315,6 +315,9 @@ static void roff_title(struct kbuf *b, const char *page, const char *source)
 			kbuf_addch(b, (char)toupper((unsigned char)*p));
 	}
 	kbuf_addstr(b, "\" 1 \"\" \"kiln " KILN_VERSION "\" \"kiln manual\"\n");
+	/* Options and file names must read as typed: no hyphenation, ragged
+	 * right so long URLs do not stretch the line. */
+	kbuf_addstr(b, ".nh\n.ad l\n");
 }
 
 void options_man(struct kbuf *b, const char *usage, const struct option_def *opts,
