@@ -428,6 +428,11 @@ static bool dir_arg(const char *argh)
 	return strncmp(argh, "DIR", 3) == 0;
 }
 
+static bool event_arg(const char *argh)
+{
+	return strncmp(argh, "EVENT", 5) == 0;
+}
+
 enum spelling { SHORT, LONG, SINGLE };
 
 /* Appends the spellings of o to list; which: SHORT (-p), LONG (--pid) or
@@ -470,6 +475,11 @@ static bool dirs_arg(const struct option_def *o)
 	return separate_arg(o) && dir_arg(o->argh);
 }
 
+static bool events_arg(const struct option_def *o)
+{
+	return separate_arg(o) && event_arg(o->argh);
+}
+
 void options_completion(struct kbuf *b, const char *usage, const struct option_def *opts,
 			int flags)
 {
@@ -501,14 +511,16 @@ void options_completion(struct kbuf *b, const char *usage, const struct option_d
 	completion_list(b, "takes_arg", opts, flags, separate_arg);
 	completion_list(b, "files", opts, flags, files_arg);
 	completion_list(b, "dirs", opts, flags, dirs_arg);
+	completion_list(b, "events", opts, flags, events_arg);
 	kbuf_addf(b, "\tlocal args=%s\n\t_kiln_complete\n}\n", args_names[args]);
 }
 
 static const char completion_helper[] =
 	"# Completes COMP_WORDS[COMP_CWORD] for one command from the lists its\n"
 	"# _kiln_cmd_* function sets: short, long and single (pprof's -long)\n"
-	"# spellings; takes_arg, files and dirs (space-padded) for the options\n"
-	"# with an argument; args: files, program (a command line), command, none.\n"
+	"# spellings; takes_arg, files, dirs and events (space-padded) for the\n"
+	"# options with an argument; args: files, program (a command line),\n"
+	"# command, none.\n"
 	"_kiln_complete()\n"
 	"{\n"
 	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= opt= pre= i w dashdash=0\n"
@@ -549,6 +561,8 @@ static const char completion_helper[] =
 	"\t\t\t_kiln_files -f\n"
 	"\t\telif [[ $dirs == *\" $opt \"* ]]; then\n"
 	"\t\t\t_kiln_files -d\n"
+	"\t\telif [[ $events == *\" $opt \"* ]]; then\n"
+	"\t\t\t_kiln_events\n"
 	"\t\tfi\n"
 	"\t\t[[ -n $pre ]] && COMPREPLY=(\"${COMPREPLY[@]/#/$pre}\")\n"
 	"\t\treturn\n"
@@ -574,6 +588,16 @@ static const char completion_helper[] =
 	"\tcompopt -o filenames 2>/dev/null\n"
 	"\tlocal IFS=$'\\n'\n"
 	"\tCOMPREPLY=($(compgen \"$1\" -- \"$cur\"))\n"
+	"}\n"
+	"\n"
+	"# Event names from kiln list (tracepoints aside: thousands), after the\n"
+	"# last comma of a list.\n"
+	"_kiln_events()\n"
+	"{\n"
+	"\tlocal last=${cur##*,}\n"
+	"\tCOMPREPLY=($(compgen -P \"${cur%\"$last\"}\" -W \\\n"
+	"\t\t\"$(\"${COMP_WORDS[0]}\" list hw sw cache 2>/dev/null | awk '/^  [a-z]/ { print $1 }')\" \\\n"
+	"\t\t-- \"$last\"))\n"
 	"}\n"
 	"\n"
 	"# The words from $1 on are a program and its arguments: its name, then\n"

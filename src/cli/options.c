@@ -245,5 +245,6 @@ void options_usage(FILE *f, const char *usage, const struct option_def *opts)
 			fprintf(f, "%-30s%s\n", left, o->help);
 	}
 	if (examples)
-		fprintf(f, "\n%s%s", examples, examples[strlen(examples) - 1] == '\n' ? "" : "\n");
+		fprintf(f, "%s%s%s", opts->type != OPT_END ? "\n" : "", examples,
+			examples[strlen(examples) - 1] == '\n' ? "" : "\n");
 }

@@ -3,8 +3,8 @@
 # (COMP_WORDS, COMP_CWORD, then _kiln; the answer in COMPREPLY): every
 # command `kiln help` lists from a prefix, every option of each command's
 # table (as --help prints it) from its name less one letter, file names for
-# the options that take a file, a program after `--` or after the first
-# word of record/stat/top, and nothing of kiln's after that program.
+# the options that take a file, event names for -e, a program after `--` or
+# after the first word of record/stat/top, and nothing of kiln's after it.
 . "$KILN_SRC/tests/lib.sh"
 need_cmd bash
 
@@ -31,7 +31,8 @@ DRIVE
 # Runs every query of $TMP/q (one quoted word list a line) in one bash.
 queries() { : > "$TMP/q"; }
 ask() { printf '%s\n' "$*" >> "$TMP/q"; }
-run() { KILN_COMPLETION="$KILN_COMPLETION" bash --norc --noprofile "$TMP/drive.sh" \
+# Event names come from `kiln list`, the kiln on PATH as the user types it.
+run() { PATH="$(dirname "$KILN"):$PATH" KILN_COMPLETION="$KILN_COMPLETION" bash --norc --noprofile "$TMP/drive.sh" \
 	< "$TMP/q" > "$TMP/a" 2> "$TMP/e" || { cat "$TMP/e" >&2; fail "driving the completion fails"; }
 	[ ! -s "$TMP/e" ] || { cat "$TMP/e" >&2; fail "the completion writes to stderr"; }
 	[ "$(wc -l < "$TMP/a")" -eq "$(wc -l < "$TMP/q")" ] || fail "lost answers"; }
@@ -73,6 +74,9 @@ want "kiln report -top $TMP/dir/file2" "$TMP/dir/file2.txt"
 want "kiln annotate -i $TMP/dir/fi" "$TMP/dir/file1.pb.gz"
 want "kiln stat -o $TMP/dir/file2" "$TMP/dir/file2.txt"
 want "kiln report -source_path $TMP/di" "$TMP/dir"
+want "kiln stat -e task-cl" task-clock
+want "kiln stat -e cycles,page-f" cycles,page-faults
+want "kiln record --event = cpu-cl" cpu-clock
 want "kiln record -g -- bas" bash
 want "kiln stat -e task-clock bas" bash
 want "kiln top -F 99 -- bas" bash
