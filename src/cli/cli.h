@@ -27,4 +27,8 @@ int cmd_diff(int argc, const char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* kiln's cache folder: $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
+ * ~/.cache/kiln; NULL when none is set. Not created here. */
+const char *cli_cache_dir(void);
+
 #endif

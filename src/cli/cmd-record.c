@@ -20,6 +20,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../build/build.h"
 #include "../base/vec.h"
 #include "../collect/launch.h"
 #include "../collect/recorder.h"
@@ -29,7 +30,6 @@
 #include "../events/events.h"
 #include "../profile/encode.h"
 #include "../unwind/unwind.h"
-#include "build-profile.h"
 #include "cli.h"
 #include "options.h"
 #include "recording.h"
@@ -466,7 +466,7 @@ int cmd_record(int argc, const char **argv)
 	}
 	meta_init(&rc.meta, &rc.evs, &o);
 	rc.tasks = tasks_new();
-	rc.builder = builder_new();
+	rc.builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	if (o.stack_user) {
 		rc.unwinder = unwinder_new(builder_symbolizer(rc.builder));
 		if (!rc.unwinder) {

@@ -17,6 +17,7 @@
 #include "../base/textsafe.h"
 #include "../base/buf.h"
 #include "../profile/decode.h"
+#include "../profile/fetch.h"
 #include "../profile/names.h"
 #include "input-limits.h"
 #include "../symbols/symbols.h"
@@ -26,7 +27,6 @@
 #include "../report/perfview.h"
 #include "../report/report.h"
 #include "cli.h"
-#include "fetch.h"
 #include "options.h"
 #include "report-render.h"
 
