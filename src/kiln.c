@@ -1,4 +1,5 @@
 /* kiln's main(): global options and dispatch to one subcommand each. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,6 +108,18 @@ static int cmd_help(int argc, const char **argv)
 	return c->fn(2, hargv);
 }
 
+/* The one place stdout is finished, as git's run_builtin() does: commands
+ * write and return their status; a write that failed (a full disk, a
+ * closed pipe: quietly) turns into an error here. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (errno != EPIPE)
+		cli_error("cannot write the output: %s", errno ? strerror(errno) : "write error");
+	return status ? status : 1;
+}
+
 /* kiln --help-man: kiln(1). kiln --completion: the whole bash completion
  * script, each command adding its function (--help-completion). */
 static int print_docs(const char *what)
@@ -150,12 +163,12 @@ int main(int argc, const char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--help-man") == 0 || strcmp(argv[1], "--completion") == 0)
-		return print_docs(argv[1]);
+		return finish_stdout(print_docs(argv[1]));
 	c = find_command(argv[1]);
 	if (!c) {
 		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[1]);
 		return 1;
 	}
 	options_doc_command(c);
-	return c->fn(argc - 1, argv + 1);
+	return finish_stdout(c->fn(argc - 1, argv + 1));
 }

@@ -4,6 +4,10 @@
 #ifndef KILN_CLI_CLI_H
 #define KILN_CLI_CLI_H
 
+#include <stdbool.h>
+
+#include "../base/buf.h"
+
 /* What a command's non-option arguments are, for its bash completion. */
 enum kiln_args {
 	KILN_ARGS_FILES = 0, /* profiles and other files */
@@ -36,5 +40,17 @@ int cmd_diff(int argc, const char **argv);
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes b to `path` atomically (devices and FIFOs in place), or to
+ * stdout when path is NULL, "" or "-" (refusing binary output to a
+ * terminal); announce prints perf's "Generating report in PATH". Returns
+ * 0, or 1 after printing "kiln: CMD: ...". Write errors on stdout are
+ * reported by main(), after the command returns. */
+int cli_write_output(const char *cmd, const char *path, const struct kbuf *b, bool binary,
+		     bool announce);
+
+/* kiln's cache folder: $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
+ * ~/.cache/kiln; NULL when none is set. Not created here. */
+const char *cli_cache_dir(void);
 
 #endif

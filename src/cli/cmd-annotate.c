@@ -21,9 +21,9 @@
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
 #include "../profile/filter.h"
+#include "../report/perfkeys.h"
 #include "cli.h"
 #include "options.h"
-#include "symkeys.h"
 
 static const char annotate_usage[] =
 	"kiln annotate [-i PROFILE] [options] SYMBOL\n"
@@ -79,7 +79,7 @@ static bool location_is(const struct profile *p, const struct pf_location *l, co
 			struct kbuf *b)
 {
 	kbuf_reset(b);
-	symkey_names(p, l, 0, NULL, b);
+	perf_frame_names(p, l, 0, NULL, b);
 	if (!strcmp(b->buf, name))
 		return true;
 	/* The mangled spelling names the same function. */
@@ -150,7 +150,7 @@ static void suggest(const struct profile *p, const char *name)
 
 	for (size_t i = 0; i < p->n_locations && shown < 5; i++) {
 		kbuf_reset(&b);
-		symkey_names(p, &p->locations[i], 0, NULL, &b);
+		perf_frame_names(p, &p->locations[i], 0, NULL, &b);
 		if (!strstr(b.buf, name) || strstr(seen.buf ? seen.buf : "", b.buf))
 			continue;
 		kbuf_addf(&seen, "\n%s\n", b.buf);
@@ -318,10 +318,6 @@ int cmd_annotate(int argc, const char **argv)
 		print_func(&o, p, vi, path, &f);
 		any = true;
 		dis_func_release(&f);
-	}
-	if (fflush(stdout) != 0) {
-		cli_error("annotate: cannot write: %s", strerror(errno));
-		status = 1;
 	}
 out:
 	for (size_t i = 0; i < bins.n; i++)

@@ -277,12 +277,7 @@ int cmd_list(int argc, const char **argv)
 	if (json)
 		kbuf_addstr(&out, shown ? "\n]\n" : "[]\n");
 	fwrite(out.buf, 1, out.len, stdout);
-	if (fflush(stdout) != 0) {
-		cli_error("list: cannot write the list: %s", strerror(errno));
-		goto out_buf;
-	}
 	ret = 0;
-out_buf:
 	free(probed);
 	free(show);
 	kbuf_release(&out);

@@ -20,6 +20,7 @@
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../build/build.h"
 #include "../base/vec.h"
 #include "../collect/launch.h"
 #include "../collect/recorder.h"
@@ -29,9 +30,9 @@
 #include "../events/events.h"
 #include "../profile/encode.h"
 #include "../unwind/unwind.h"
-#include "build-profile.h"
 #include "cli.h"
 #include "options.h"
+#include "target-options.h"
 #include "recording.h"
 
 static const char record_usage[] =
@@ -92,28 +93,14 @@ struct record_opts {
 	bool timestamps;
 };
 
-static struct record_opts *cb_opts; /* the option callbacks' target */
-
-static int cb_pids(const struct option_def *o, const char *arg, struct kerr *err)
-{
-	return target_add_pids(&cb_opts->target, arg, err);
-}
-
-static int cb_tids(const struct option_def *o, const char *arg, struct kerr *err)
-{
-	return target_add_tids(&cb_opts->target, arg, err);
-}
-
-static int cb_cpus(const struct option_def *o, const char *arg, struct kerr *err)
-{
-	return target_add_cpus(&cb_opts->target, arg, err);
-}
-
+/* -e may be given several times: the events accumulate, comma-separated. */
 static int cb_event(const struct option_def *o, const char *arg, struct kerr *err)
 {
-	if (cb_opts->events.len)
-		kbuf_addch(&cb_opts->events, ',');
-	kbuf_addstr(&cb_opts->events, arg);
+	struct kbuf *events = o->value;
+
+	if (events->len)
+		kbuf_addch(events, ',');
+	kbuf_addstr(events, arg);
 	return 0;
 }
 
@@ -250,14 +237,11 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 {
 	struct option_def opts[] = {
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Target" },
-		{ OPT_CALLBACK, 'p', "pid", NULL, "PID[,PID]", "record existing processes", cb_pids },
-		{ OPT_CALLBACK, 't', "tid", NULL, "TID[,TID]", "record existing threads", cb_tids },
-		{ OPT_BOOL, 'a', "all-cpus", &o->target.all_cpus, NULL, "system-wide, all CPUs" },
-		{ OPT_CALLBACK, 'C', "cpu", NULL, "CPUS", "only these CPUs (with -a), e.g. 0-1,3", cb_cpus },
+		TARGET_OPTIONS(&o->target),
 		{ OPT_DOUBLE, 0, "duration", &o->duration, "SECONDS", "stop after this long" },
 		{ OPT_BOOL, 0, "inherit", &o->inherit, NULL, "follow child threads and processes (default; --no-inherit)" },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Sampling" },
-		{ OPT_CALLBACK, 'e', "event", NULL, "EVENT", "event to sample (default: cycles, else cpu-clock); see 'kiln list'", cb_event },
+		{ OPT_CALLBACK, 'e', "event", &o->events, "EVENT", "event to sample (default: cycles, else cpu-clock); see 'kiln list'", cb_event },
 		{ OPT_INT, 'F', "freq", &o->freq, "HZ", "samples per second (default 999)" },
 		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
 		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "record call chains (frame pointers, user and kernel)" },
@@ -275,7 +259,6 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 	struct stat st;
 	int n;
 
-	cb_opts = o;
 	n = options_parse(argc, argv, opts, record_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
 	if (n == OPTIONS_HELP)
 		return 1;
@@ -480,7 +463,7 @@ int cmd_record(int argc, const char **argv)
 	}
 	meta_init(&rc.meta, &rc.evs, &o);
 	rc.tasks = tasks_new();
-	rc.builder = builder_new();
+	rc.builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	if (o.stack_user) {
 		rc.unwinder = unwinder_new(builder_symbolizer(rc.builder));
 		if (!rc.unwinder) {

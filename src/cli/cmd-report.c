@@ -17,6 +17,7 @@
 #include "../base/textsafe.h"
 #include "../base/buf.h"
 #include "../profile/decode.h"
+#include "../profile/fetch.h"
 #include "../profile/names.h"
 #include "input-limits.h"
 #include "../symbols/symbols.h"
@@ -26,7 +27,6 @@
 #include "../report/perfview.h"
 #include "../report/report.h"
 #include "cli.h"
-#include "fetch.h"
 #include "options.h"
 #include "report-render.h"
 
@@ -241,26 +241,6 @@ fail:
 	return ret;
 }
 
-static int write_output(const char *path, const struct kbuf *b, bool announce)
-{
-	struct kerr err = KERR_INIT;
-
-	if (!path || !path[0] || !strcmp(path, "-")) {
-		if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			cli_error("report: cannot write the report: %s", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	if (announce)
-		fprintf(stderr, "Generating report in %s\n", path);
-	if (write_file_atomic(path, b->buf, b->len, &err) < 0) {
-		cli_error("report: %s", err.msg);
-		return 1;
-	}
-	return 0;
-}
-
 static void print_notes(const struct kbuf *notes)
 {
 	if (notes->len)
@@ -456,7 +436,7 @@ int cmd_report(int argc, const char **argv)
 			cli_error("report: %s", err.msg);
 			goto out;
 		}
-		status = write_output(c.output, &out, false);
+		status = cli_write_output("report", c.output, &out, false, false);
 		goto out;
 	}
 	if (report_generate(p, r, &out, &notes, &err) < 0) {
@@ -466,7 +446,7 @@ int cmd_report(int argc, const char **argv)
 		goto out;
 	}
 	print_notes(&notes);
-	status = write_output(c.output, &out, true);
+	status = cli_write_output("report", c.output, &out, r->format == REPORT_PROTO, true);
 	goto out;
 usage_error:
 	cli_error("report: %s", err.msg);

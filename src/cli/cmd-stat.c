@@ -22,9 +22,9 @@
 #include "../collect/target.h"
 #include "../events/counters.h"
 #include "../events/events.h"
+#include "../report/stat.h"
 #include "cli.h"
 #include "options.h"
-#include "stat-display.h"
 #include "target-options.h"
 
 static const char stat_usage[] =

@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../build/build.h"
 #include "../base/textsafe.h"
 #include "../collect/recorder.h"
 #include "../unwind/unwind.h"
-#include "build-profile.h"
 #include "cli.h"
 #include "options.h"
 #include "recording.h"
@@ -212,7 +212,7 @@ static int new_builder(struct top_run *r)
 	builder_free(r->builder);
 	/* Hand the old builder's memory back, or RSS keeps its high mark. */
 	malloc_trim(0);
-	r->builder = builder_new();
+	r->builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	r->generation++;
 	r->t.sym = builder_symbolizer(r->builder);
 	if (r->o->stack_user) {

@@ -22,28 +22,6 @@
 
 extern char **environ;
 
-static int write_out(const char *path, const struct kbuf *b, bool binary)
-{
-	struct kerr err = KERR_INIT;
-
-	if (!path || !path[0] || !strcmp(path, "-")) {
-		if (binary && isatty(STDOUT_FILENO)) {
-			cli_error("report: not writing binary output to a terminal; use -output FILE");
-			return 1;
-		}
-		if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			cli_error("report: cannot write the output: %s", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	if (write_file_atomic(path, b->buf, b->len, &err) < 0) {
-		cli_error("report: %s", err.msg);
-		return 1;
-	}
-	return 0;
-}
-
 static void print_notes(const struct rview *v)
 {
 	if (v->notes.len)
@@ -204,7 +182,7 @@ int report_render_run(const struct report_render_opts *rr, struct profile **pp,
 			render_speedscope(&t, title, &out);
 		}
 		ftree_release(&t);
-		status = write_out(output, &out, false);
+		status = cli_write_output("report", output, &out, false, false);
 	} else {
 		struct dot_opts o;
 		memset(&o, 0, sizeof(o));
@@ -214,13 +192,13 @@ int report_render_run(const struct report_render_opts *rr, struct profile **pp,
 		o.trim = r->trim;
 		render_dot(&v, &o, &out);
 		if (which == 4) {
-			status = write_out(output, &out, false);
+			status = cli_write_output("report", output, &out, false, false);
 		} else {
 			struct kbuf img = KBUF_INIT;
 			if (render_graphviz(&out, names[which], &img, &err) < 0)
 				cli_error("report: %s", err.msg);
 			else
-				status = write_out(output, &img, which != 5);
+				status = cli_write_output("report", output, &img, which != 5, false);
 			kbuf_release(&img);
 		}
 	}

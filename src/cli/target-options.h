@@ -33,7 +33,7 @@ static inline int target_opt_cpu(const struct option_def *o, const char *arg,
 
 #define TARGET_OPTIONS(t) \
 	{ OPT_BOOL, 'a', "all-cpus", &(t)->all_cpus, NULL, \
-	  "system-wide: every CPU (the default without a command or -p/-t)", NULL, false }, \
+	  "system-wide: every CPU", NULL, false }, \
 	{ OPT_CALLBACK, 'C', "cpu", (t), "CPUS", \
 	  "only these CPUs, e.g. 0-3,6 (implies system-wide)", target_opt_cpu, false }, \
 	{ OPT_CALLBACK, 'p', "pid", (t), "PIDS", \

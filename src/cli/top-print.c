@@ -10,6 +10,7 @@
 
 #include "../base/alloc.h"
 #include "../base/textsafe.h"
+#include "../disasm/disasm.h"
 #include "../base/vec.h"
 #include "top.h"
 
@@ -49,33 +50,27 @@ size_t top_dso_width(struct top *t, size_t max_rows)
 	return w;
 }
 
-static const char *key_header(enum top_key k)
-{
-	static const char *const h[] = { "Command", "Pid:Command", "Tid", "Shared Object", "Symbol" };
-	return h[k];
-}
-
 void top_print_columns(struct top *t, size_t dso_width, struct kbuf *out)
 {
-	enum top_key keys[8];
+	enum perf_key keys[PERF_MAX_KEYS];
 	size_t n = top_hist_keys(t->hist, keys);
 
 	kbuf_addstr(out, t->callchain ? "  Children      Self" : "  Overhead");
 	if (t->show_samples)
 		kbuf_addstr(out, "       Samples");
 	for (size_t k = 0; k < n; k++) {
-		if (keys[k] == TK_DSO)
-			kbuf_addf(out, "  %-*s", (int)dso_width, key_header(keys[k]));
-		else if (keys[k] == TK_SYM)
-			kbuf_addf(out, "  %s", key_header(keys[k]));
+		if (keys[k] == PERF_KEY_DSO)
+			kbuf_addf(out, "  %-*s", (int)dso_width, perf_key_header(keys[k]));
+		else if (keys[k] == PERF_KEY_SYM)
+			kbuf_addf(out, "  %s", perf_key_header(keys[k]));
 		else
-			kbuf_addf(out, "  %-16s", key_header(keys[k]));
+			kbuf_addf(out, "  %-16s", perf_key_header(keys[k]));
 	}
 }
 
 void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, struct kbuf *out)
 {
-	enum top_key keys[8];
+	enum perf_key keys[PERF_MAX_KEYS];
 	size_t n = top_hist_keys(t->hist, keys);
 
 	if (t->callchain)
@@ -86,22 +81,22 @@ void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, str
 		kbuf_addf(out, "  %12.0f", r->samples);
 	for (size_t k = 0; k < n; k++) {
 		switch (keys[k]) {
-		case TK_COMM:
+		case PERF_KEY_COMM:
 			kbuf_addstr(out, "  ");
 			add_name(out, top_hist_str(t->hist, r->comm), 16);
 			break;
-		case TK_PID:
+		case PERF_KEY_PID:
 			kbuf_addf(out, "  %7" PRId64 ":", r->pid);
 			add_name(out, top_hist_str(t->hist, r->comm), 8);
 			break;
-		case TK_TID:
+		case PERF_KEY_TID:
 			kbuf_addf(out, "  %-16" PRId64, r->tid);
 			break;
-		case TK_DSO:
+		case PERF_KEY_DSO:
 			kbuf_addstr(out, "  ");
 			add_name(out, top_hist_str(t->hist, r->dso), dso_width);
 			break;
-		case TK_SYM:
+		case PERF_KEY_SYM:
 			kbuf_addf(out, "  [%c] ", r->kernel ? 'k' : '.');
 			add_name(out, top_hist_str(t->hist, r->sym), 0);
 			break;
@@ -140,7 +135,7 @@ struct ann {
 	bool any;
 };
 
-static void annotate_bin(const char *path, const char *build_id, const struct dis_hit *hits,
+static void annotate_bin(const char *path, const char *build_id, const struct top_hit *hits,
 			 size_t n, void *arg)
 {
 	struct ann *a = arg;
@@ -157,7 +152,12 @@ static void annotate_bin(const char *path, const char *build_id, const struct di
 		vec_push(&a->hot, -1.0);
 		return;
 	}
-	if (dis_annotate(a->t->sym, path, build_id, a->name, hits, n, &o, &f, &e) < 0) {
+	VEC(struct dis_hit) dh = VEC_INIT;
+	for (size_t i = 0; i < n; i++)
+		vec_push(&dh, ((struct dis_hit){ hits[i].file_offset, hits[i].value }));
+	int ret = dis_annotate(a->t->sym, path, build_id, a->name, dh.v, dh.n, &o, &f, &e);
+	vec_free(&dh);
+	if (ret < 0) {
 		kbuf_addf(a->out, "%s\n", text_safe_str(e.msg, 0, &s1));
 		kbuf_release(&s1);
 		vec_push(&a->hot, -1.0);

@@ -14,7 +14,7 @@
 
 #include "../base/buf.h"
 #include "../symbols/symbols.h"
-#include "top-hist.h"
+#include "../report/perfhist.h"
 
 struct top {
 	struct top_hist *hist;

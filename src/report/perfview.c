@@ -19,8 +19,8 @@
 #include "../profile/dedup.h"
 #include "../profile/filter.h"
 #include "paths.h"
+#include "perfkeys.h"
 
-enum key { K_COMM, K_PID, K_TID, K_DSO, K_SYM };
 
 struct entry {
 	uint32_t comm, dso, sym;  /* interned */
@@ -39,9 +39,7 @@ struct trie {
 struct pv {
 	const struct profile *p;
 	const struct perfview_opts *o;
-	enum key keys[8];
-	size_t nkeys;
-	bool use[5];
+	struct perf_keys keys;
 	struct strtab strs;
 	uint32_t *loc_dso, *loc_sym;   /* per location index */
 	bool *loc_kernel;
@@ -60,80 +58,25 @@ void perfview_opts_init(struct perfview_opts *o)
 	o->sort = "comm,dso,sym";
 }
 
-static int parse_keys(struct pv *v, const char *spec, struct kerr *err)
-{
-	static const char *const names[] = { "comm", "pid", "tid", "dso", "sym" };
-	const char *s = spec;
-
-	while (*s) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		size_t k;
-
-		for (k = 0; k < 5; k++)
-			if (strlen(names[k]) == len && !strncmp(s, names[k], len))
-				break;
-		if (k == 5 && len == 6 && !strncmp(s, "symbol", 6))
-			k = K_SYM;
-		if (k == 5)
-			return kerr_set(err, -EINVAL, "unknown --sort key '%.*s' (keys: comm, pid, tid, dso, sym)",
-					(int)len, s);
-		if (v->nkeys == 8)
-			return kerr_set(err, -EINVAL, "too many --sort keys");
-		v->keys[v->nkeys++] = (enum key)k;
-		v->use[k] = true;
-		s = end ? end + 1 : s + len;
-	}
-	if (!v->nkeys)
-		return kerr_set(err, -EINVAL, "--sort needs at least one key");
-	return 0;
-}
-
-static bool is_kernel(const char *file)
-{
-	return !strncmp(file, "[kernel.kallsyms]", 17);
-}
-
 static void locations(struct pv *v)
 {
 	const struct profile *p = v->p;
-	struct kbuf b = KBUF_INIT;
+	struct kbuf dso = KBUF_INIT, sym = KBUF_INIT;
 
 	v->loc_dso = xcalloc(p->n_locations + 1, sizeof(uint32_t));
 	v->loc_sym = xcalloc(p->n_locations + 1, sizeof(uint32_t));
 	v->loc_kernel = xcalloc(p->n_locations + 1, sizeof(bool));
 	for (size_t i = 0; i < p->n_locations; i++) {
-		const struct pf_location *l = &p->locations[i];
-		const struct pf_mapping *m = l->mapping_id ? profile_mapping(p, l->mapping_id) : NULL;
-		const char *file = m ? profile_get_str(p, m->filename) : "";
-
-		kbuf_reset(&b);
-		if (is_kernel(file)) {
-			kbuf_addstr(&b, "[kernel.kallsyms]");
-			v->loc_kernel[i] = true;
-		} else if (file[0]) {
-			path_base(&b, file);
-		} else {
-			kbuf_addstr(&b, "[unknown]");
-		}
-		v->loc_dso[i] = strtab_intern(&v->strs, b.buf, b.len);
-		kbuf_reset(&b);
-		kbuf_addstr(&b, v->loc_kernel[i] ? "[k] " : "[.] ");
-		if (l->n_line) {
-			/* The address's own (outermost) function, as perf shows it. */
-			const struct pf_line *ln = pf_location_lines(p, l) + l->n_line - 1;
-			const struct pf_function *f = profile_function(p, ln->function_id);
-			const char *name = f ? profile_get_str(p, f->name) : "";
-			if (name[0])
-				kbuf_addstr(&b, name);
-			else
-				kbuf_addf(&b, "0x%016" PRIx64, l->address);
-		} else {
-			kbuf_addf(&b, "0x%016" PRIx64, l->address);
-		}
-		v->loc_sym[i] = strtab_intern(&v->strs, b.buf, b.len);
+		kbuf_reset(&dso);
+		kbuf_reset(&sym);
+		v->loc_kernel[i] = perf_frame_names(p, &p->locations[i], 0, &dso, NULL);
+		kbuf_addstr(&sym, v->loc_kernel[i] ? "[k] " : "[.] ");
+		perf_frame_names(p, &p->locations[i], 0, NULL, &sym);
+		v->loc_dso[i] = strtab_intern(&v->strs, dso.buf, dso.len);
+		v->loc_sym[i] = strtab_intern(&v->strs, sym.buf, sym.len);
 	}
-	kbuf_release(&b);
+	kbuf_release(&dso);
+	kbuf_release(&sym);
 }
 
 static bool entry_eq(void *ctx, uint32_t a, uint32_t b)
@@ -156,11 +99,11 @@ static uint32_t entry_for(struct pv *v, uint32_t comm, int64_t pid, int64_t tid,
 	v->e = xgrow(v->e, &v->cap, v->n + 1, sizeof(*v->e));
 	e = &v->e[v->n];
 	memset(e, 0, sizeof(*e));
-	e->comm = v->use[K_COMM] || v->use[K_PID] ? comm : 0;
-	e->pid = v->use[K_PID] ? pid : 0;
-	e->tid = v->use[K_TID] ? tid : 0;
-	e->dso = v->use[K_DSO] ? v->loc_dso[li] : 0;
-	e->sym = v->use[K_SYM] ? v->loc_sym[li] : 0;
+	e->comm = v->keys.use[PERF_KEY_COMM] || v->keys.use[PERF_KEY_PID] ? comm : 0;
+	e->pid = v->keys.use[PERF_KEY_PID] ? pid : 0;
+	e->tid = v->keys.use[PERF_KEY_TID] ? tid : 0;
+	e->dso = v->keys.use[PERF_KEY_DSO] ? v->loc_dso[li] : 0;
+	e->sym = v->keys.use[PERF_KEY_SYM] ? v->loc_sym[li] : 0;
 	h = dedup_mix(dedup_mix(dedup_mix(dedup_mix(dedup_mix(h, e->comm), (uint64_t)e->pid),
 					  (uint64_t)e->tid), e->dso), e->sym);
 	got = dedup_insert(&v->d, h, (uint32_t)v->n, entry_eq, v);
@@ -337,12 +280,12 @@ static int entry_cmp(const void *a, const void *b, void *arg)
 		return xv > yv ? -1 : 1;
 	if (x->self != y->self)
 		return x->self > y->self ? -1 : 1;
-	for (size_t k = 0; k < v->nkeys; k++) {
-		switch (v->keys[k]) {
-		case K_COMM: c = strcmp(strtab_get(&v->strs, x->comm), strtab_get(&v->strs, y->comm)); break;
-		case K_PID: c = (x->pid > y->pid) - (x->pid < y->pid); break;
-		case K_TID: c = (x->tid > y->tid) - (x->tid < y->tid); break;
-		case K_DSO: c = strcmp(strtab_get(&v->strs, x->dso), strtab_get(&v->strs, y->dso)); break;
+	for (size_t k = 0; k < v->keys.n; k++) {
+		switch (v->keys.v[k]) {
+		case PERF_KEY_COMM: c = strcmp(strtab_get(&v->strs, x->comm), strtab_get(&v->strs, y->comm)); break;
+		case PERF_KEY_PID: c = (x->pid > y->pid) - (x->pid < y->pid); break;
+		case PERF_KEY_TID: c = (x->tid > y->tid) - (x->tid < y->tid); break;
+		case PERF_KEY_DSO: c = strcmp(strtab_get(&v->strs, x->dso), strtab_get(&v->strs, y->dso)); break;
 		default: c = strcmp(strtab_get(&v->strs, x->sym), strtab_get(&v->strs, y->sym)); break;
 		}
 		if (c)
@@ -351,22 +294,16 @@ static int entry_cmp(const void *a, const void *b, void *arg)
 	return 0;
 }
 
-static void cell(const struct pv *v, const struct entry *e, enum key k, struct kbuf *b)
+static void cell(const struct pv *v, const struct entry *e, enum perf_key k, struct kbuf *b)
 {
 	kbuf_reset(b);
 	switch (k) {
-	case K_COMM: kbuf_addstr(b, strtab_get(&v->strs, e->comm)); break;
-	case K_PID: kbuf_addf(b, "%7" PRId64 ":%s", e->pid, strtab_get(&v->strs, e->comm)); break;
-	case K_TID: kbuf_addf(b, "%7" PRId64, e->tid); break;
-	case K_DSO: kbuf_addstr(b, strtab_get(&v->strs, e->dso)); break;
+	case PERF_KEY_COMM: kbuf_addstr(b, strtab_get(&v->strs, e->comm)); break;
+	case PERF_KEY_PID: kbuf_addf(b, "%7" PRId64 ":%s", e->pid, strtab_get(&v->strs, e->comm)); break;
+	case PERF_KEY_TID: kbuf_addf(b, "%7" PRId64, e->tid); break;
+	case PERF_KEY_DSO: kbuf_addstr(b, strtab_get(&v->strs, e->dso)); break;
 	default: kbuf_addstr(b, strtab_get(&v->strs, e->sym)); break;
 	}
-}
-
-static const char *key_header(enum key k)
-{
-	static const char *const h[] = { "Command", "Pid:Command", "Tid", "Shared Object", "Symbol" };
-	return h[k];
 }
 
 static void dots(struct kbuf *out, size_t n)
@@ -412,26 +349,26 @@ static void print_table(struct pv *v, uint32_t *order, size_t n, struct kbuf *ou
 	kbuf_addstr(out, "'\n");
 	kbuf_addf(out, "# Event count (approx.): %" PRId64 "\n#\n", v->total);
 
-	for (size_t k = 0; k < v->nkeys; k++) {
-		width[k] = strlen(key_header(v->keys[k]));
+	for (size_t k = 0; k < v->keys.n; k++) {
+		width[k] = strlen(perf_key_header(v->keys.v[k]));
 		for (size_t i = 0; i < v->n; i++) {
 			if (!v->e[i].shown)
 				continue;
-			cell(v, &v->e[i], v->keys[k], &b);
+			cell(v, &v->e[i], v->keys.v[k], &b);
 			if (b.len > width[k])
 				width[k] = b.len;
 		}
 	}
 	kbuf_addstr(out, v->o->children ? "# Children      Self" : "# Overhead");
-	for (size_t k = 0; k < v->nkeys; k++)
-		kbuf_addf(out, "  %-*s", (int)width[k], key_header(v->keys[k]));
+	for (size_t k = 0; k < v->keys.n; k++)
+		kbuf_addf(out, "  %-*s", (int)width[k], perf_key_header(v->keys.v[k]));
 	kbuf_addstr(out, "\n# ");
 	dots(out, 8);
 	if (v->o->children) {
 		kbuf_addstr(out, "  ");
 		dots(out, 8);
 	}
-	for (size_t k = 0; k < v->nkeys; k++) {
+	for (size_t k = 0; k < v->keys.n; k++) {
 		kbuf_addstr(out, "  ");
 		dots(out, width[k]);
 	}
@@ -445,9 +382,9 @@ static void print_table(struct pv *v, uint32_t *order, size_t n, struct kbuf *ou
 			kbuf_addf(out, "  %7.2f%%  %7.2f%%", ch, self);
 		else
 			kbuf_addf(out, "  %7.2f%%", self);
-		for (size_t k = 0; k < v->nkeys; k++) {
-			cell(v, e, v->keys[k], &b);
-			if (k + 1 == v->nkeys)
+		for (size_t k = 0; k < v->keys.n; k++) {
+			cell(v, e, v->keys.v[k], &b);
+			if (k + 1 == v->keys.n)
 				kbuf_addf(out, "  %s", b.buf);
 			else
 				kbuf_addf(out, "  %-*s", (int)width[k], b.buf);
@@ -472,7 +409,7 @@ int perfview_generate(const struct profile *p, const struct perfview_opts *o, st
 	v.p = p;
 	v.o = o;
 	strtab_init(&v.strs);
-	if ((ret = parse_keys(&v, o->sort, err)) < 0)
+	if ((ret = perf_keys_parse(&v.keys, o->sort, err)) < 0)
 		goto out;
 	if ((ret = profile_sample_index(p, o->sample_index, err)) < 0)
 		goto out;

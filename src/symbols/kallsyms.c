@@ -196,26 +196,19 @@ int ksyms_load_file(const char *path, struct ksyms **out, struct kerr *err)
 	return ret;
 }
 
-/* The cache file for this boot and this set of loaded modules, in
- * $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln. Reading
- * /proc/kallsyms costs the kernel 0.1-0.2 s (it decompresses every name);
- * the cache keeps the text symbols only and parses in a fraction of that.
- * Returns false when no usable location exists. */
-static bool cache_path(char *buf, size_t n)
+/* The cache file for this boot and this set of loaded modules, in the
+ * folder the caller names (the CLI picks $KILN_CACHE_DIR, $XDG_CACHE_HOME
+ * or ~/.cache). Reading /proc/kallsyms costs the kernel 0.1-0.2 s (it
+ * decompresses every name); the cache keeps the text symbols only and
+ * parses in a fraction of that. Returns false when no usable location
+ * exists. */
+static bool cache_path(const char *dir, char *buf, size_t n)
 {
-	const char *dir = getenv("KILN_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
 	char base[512], boot[64] = "";
 	uint32_t mods = 0;
 	FILE *f;
 
-	if (dir && *dir)
-		snprintf(base, sizeof(base), "%s", dir);
-	else if (xdg && *xdg)
-		snprintf(base, sizeof(base), "%s/kiln", xdg);
-	else if (home && *home)
-		snprintf(base, sizeof(base), "%s/.cache/kiln", home);
-	else
+	if (!dir || !*dir || snprintf(base, sizeof(base), "%s", dir) >= (int)sizeof(base))
 		return false;
 	f = fopen("/proc/sys/kernel/random/boot_id", "re");
 	if (!f)
@@ -273,10 +266,10 @@ static void cache_write(const struct ksyms *k, const char *path)
 		unlink(tmp);
 }
 
-int ksyms_load(struct ksyms **out, struct kerr *err)
+int ksyms_load(const char *cache_dir, struct ksyms **out, struct kerr *err)
 {
 	char path[600];
-	bool cached = cache_path(path, sizeof(path));
+	bool cached = cache_path(cache_dir, path, sizeof(path));
 	int ret;
 
 	if (cached && ksyms_load_file(path, out, NULL) == 0)

@@ -108,9 +108,11 @@ int sym_file_comp_dirs(struct sym_file *f, void (*fn)(void *ctx, const char *dir
 
 /* Kernel symbols from /proc/kallsyms (needs kptr_restrict permitting, as
  * root it is): text symbols (t, T, w, W) only. -EPERM when every address
- * reads as zero. The strings live until ksyms_free(). */
+ * reads as zero. The strings live until ksyms_free(). With a cache_dir
+ * (created if missing, its parent too; NULL for none), a copy keyed on the
+ * boot and the loaded modules is kept there and read instead next time. */
 struct ksyms;
-int ksyms_load(struct ksyms **out, struct kerr *err);
+int ksyms_load(const char *cache_dir, struct ksyms **out, struct kerr *err);
 /* The same from another file in kallsyms format (a saved copy, tests). */
 int ksyms_load_file(const char *path, struct ksyms **out, struct kerr *err);
 void ksyms_free(struct ksyms *k);

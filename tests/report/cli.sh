@@ -88,6 +88,17 @@ grep -q "Error: open /build/src/eval.c" list.txt || fail "-list missing source"
 cp rich.pb.gz kiln.pb.gz
 "$KILN" report -top -nodecount=3 | cmp -s a.txt - || fail "default input kiln.pb.gz"
 
+# Output that cannot be written (a full disk) is one error line from
+# main() and exit 1, whichever command wrote it.
+for args in "report -top rich.pb.gz" "report --stdio rich.pb.gz" "script rich.pb.gz" \
+	"diff rich.pb.gz rich2.pb.gz" "list" "report -folded rich.pb.gz"; do
+	# shellcheck disable=SC2086
+	"$KILN" $args > /dev/full 2> full.err && fail "kiln $args > /dev/full exited 0"
+	grep -qx "kiln: cannot write the output: No space left on device" full.err ||
+		{ cat full.err >&2; fail "kiln $args > /dev/full: no write error"; }
+	[ "$(wc -l < full.err)" -eq 1 ] || { cat full.err >&2; fail "kiln $args: more than one line"; }
+done
+
 # go tool pprof reads the -proto output (last: the checks above need no go).
 need_cmd go
 pprof -top focused.pb.gz > /dev/null 2> pprof.err || { cat pprof.err >&2; fail "go tool pprof cannot read -proto output"; }

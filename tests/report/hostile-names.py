@@ -14,6 +14,9 @@ import gzip
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pbwire import fb, fv, packed  # noqa: E402
+
 # Each hostile string, and what kiln must print for it instead.
 HOSTILE = {
     "evil": (b"evil\x1b]0;pwned\x07\x1b[2J", rb"evil\x1b]0;pwned\x07\x1b[2J"),
@@ -33,30 +36,6 @@ HOSTILE = {
 }
 # Valid UTF-8 passes unchanged.
 FINE = "caf\u00e9_\u65e5\u672c_ok".encode()
-
-
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def fv(num, v):
-    return varint(num << 3) + varint(v)
-
-
-def fb(num, body):
-    return varint(num << 3 | 2) + varint(len(body)) + body
-
-
-def packed(num, vals):
-    return fb(num, b"".join(varint(v) for v in vals))
 
 
 def make(out, scale):

@@ -6,23 +6,11 @@ a value in memory; gzip shrinks the repetition about 1000 times.
 Usage: memory-bomb.py OUT.pb.gz UNCOMPRESSED_BYTES
 """
 import gzip
+import os
 import sys
 
-
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field(num, body):
-    return varint(num << 3 | 2) + varint(len(body)) + body
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pbwire import fb as field  # noqa: E402
 
 
 def main():

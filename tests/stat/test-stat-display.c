@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "cli/stat-display.h"
+#include "report/stat.h"
 #include "events/counters.h"
 #include "events/events.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "../unit/check.h"
-#include "cli/top-hist.h"
+#include "report/perfhist.h"
 
 /* main → work → {hot_a x3, hot_b x1} in /bin/app, plus one kernel leaf. */
 static struct profile *make_profile(int64_t a, int64_t b, int64_t k)

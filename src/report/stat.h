@@ -4,8 +4,8 @@
  * no stdout. The derived metrics (CPUs utilized, /sec, GHz, insn per
  * cycle, miss ratios) follow perf's stat-shadow rules, including which
  * events must share exclude_* bits to be compared. */
-#ifndef KILN_CLI_STAT_DISPLAY_H
-#define KILN_CLI_STAT_DISPLAY_H
+#ifndef KILN_REPORT_STAT_H
+#define KILN_REPORT_STAT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -11,10 +11,12 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../profile/decode.h"
+#include "decode.h"
 
 struct sink {
 	struct kbuf *out;
@@ -74,7 +76,12 @@ static void adjust_url(const char *url, int seconds, struct kbuf *u, long *dur)
 	}
 }
 
-/* The libcurl entry points used here. */
+/* The libcurl entry points used here: the process's one loaded copy of
+ * the library, filled once (under curl_once) and read-only after, like
+ * the dynamic linker's own state. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_ret;
+static char curl_msg[sizeof(((struct kerr *)0)->msg)];
 static struct {
 	CURLcode (*global_init)(long flags);
 	CURL *(*easy_init)(void);
@@ -85,12 +92,10 @@ static struct {
 	const char *(*easy_strerror)(CURLcode c);
 } curl;
 
-static int load_curl(struct kerr *err)
+static int load_curl_once(struct kerr *err)
 {
 	void *lib;
 
-	if (curl.easy_init)
-		return 0;
 	lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!lib)
 		return kerr_set(err, -ENOENT, "cannot load libcurl to fetch profiles over HTTP "
@@ -113,6 +118,23 @@ static int load_curl(struct kerr *err)
 		curl.easy_init = NULL;
 		return kerr_set(err, -EIO, "cannot initialise libcurl");
 	}
+	return 0;
+}
+
+static void load_curl_now(void)
+{
+	struct kerr err = KERR_INIT;
+
+	curl_ret = load_curl_once(&err);
+	if (curl_ret < 0)
+		snprintf(curl_msg, sizeof(curl_msg), "%s", err.msg);
+}
+
+static int load_curl(struct kerr *err)
+{
+	pthread_once(&curl_once, load_curl_now);
+	if (curl_ret < 0)
+		return kerr_set(err, curl_ret, "%s", curl_msg);
 	return 0;
 }
 

@@ -1,9 +1,10 @@
-/* kiln top's decayed stack and address tables (see top-hist.h). Stacks are
+/* perf's live histogram: kiln top's decayed stack and address tables
+ * (see perfhist.h). Stacks are
  * deduplicated by a hash of their frame ids and labels (probing on
  * collision); decaying rebuilds the tables with the survivors, and, when
  * the string table has grown well past what survivors use, rebuilds it
  * too, so neither stacks nor names accumulate. */
-#include "top-hist.h"
+#include "perfhist.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +17,7 @@
 #include "../base/num.h"
 #include "../base/strtab.h"
 #include "../base/vec.h"
-#include "symkeys.h"
+#include "perfkeys.h"
 
 #define MIN_SAMPLES 0.05 /* a sample decayed over ~22 refreshes */
 #define NONE UINT32_MAX
@@ -42,9 +43,7 @@ struct addr {
 };
 
 struct top_hist {
-	enum top_key keys[8];
-	size_t nkeys;
-	bool use[5];
+	struct perf_keys keys;
 	bool callchain;
 	struct strtab strs;
 	VEC(struct frame) frames;
@@ -61,36 +60,6 @@ struct top_hist {
 	VEC(uint32_t) scratch;
 };
 
-static int parse_keys(struct top_hist *h, const char *spec, struct kerr *err)
-{
-	static const char *const names[] = { "comm", "pid", "tid", "dso", "sym" };
-	char *copy = xstrdup(spec), *save = NULL;
-	int ret = 0;
-
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		size_t k;
-		for (k = 0; k < 5; k++)
-			if (!strcmp(t, names[k]))
-				break;
-		if (k == 5 && !strcmp(t, "symbol"))
-			k = TK_SYM;
-		if (k == 5) {
-			ret = kerr_set(err, -EINVAL, "unknown sort key '%s' (comm, pid, tid, dso, sym)", t);
-			break;
-		}
-		if (h->nkeys == 8) {
-			ret = kerr_set(err, -EINVAL, "too many sort keys");
-			break;
-		}
-		h->keys[h->nkeys++] = (enum top_key)k;
-		h->use[k] = true;
-	}
-	free(copy);
-	if (!ret && !h->nkeys)
-		ret = kerr_set(err, -EINVAL, "give at least one sort key");
-	return ret;
-}
-
 int top_hist_new(const char *sort, bool callchain, struct top_hist **out, struct kerr *err)
 {
 	struct top_hist *h = xcalloc(1, sizeof(*h));
@@ -98,7 +67,7 @@ int top_hist_new(const char *sort, bool callchain, struct top_hist **out, struct
 
 	strtab_init(&h->strs);
 	h->callchain = callchain;
-	if ((ret = parse_keys(h, sort ? sort : "dso,sym", err)) < 0) {
+	if ((ret = perf_keys_parse(&h->keys, sort ? sort : "dso,sym", err)) < 0) {
 		top_hist_free(h);
 		return ret;
 	}
@@ -144,10 +113,10 @@ uint32_t top_hist_find_str(const struct top_hist *h, const char *s)
 	return 0;
 }
 
-size_t top_hist_keys(const struct top_hist *h, enum top_key keys[8])
+size_t top_hist_keys(const struct top_hist *h, enum perf_key keys[PERF_MAX_KEYS])
 {
-	memcpy(keys, h->keys, h->nkeys * sizeof(*keys));
-	return h->nkeys;
+	memcpy(keys, h->keys.v, h->keys.n * sizeof(*keys));
+	return h->keys.n;
 }
 
 size_t top_hist_n_stacks(const struct top_hist *h) { return h->stacks.n; }
@@ -191,7 +160,7 @@ static void name_locations(struct top_hist *h, const struct profile *p, uint64_t
 
 		kbuf_reset(&dso);
 		kbuf_reset(&sym);
-		k = symkey_names(p, l, SYMKEY_PERF_TOP, &dso, &sym);
+		k = perf_frame_names(p, l, PERF_FRAME_TOP, &dso, &sym);
 		vec_push(&h->loc_frame, intern_frame(h, k, dso.buf, sym.buf));
 		vec_push(&h->loc_file, m ? strtab_intern_cstr(&h->strs, profile_get_str(p, m->filename)) : 0);
 		vec_push(&h->loc_bid, m ? strtab_intern_cstr(&h->strs, profile_get_str(p, m->build_id)) : 0);
@@ -292,11 +261,11 @@ void top_hist_add(struct top_hist *h, const struct profile *p, uint64_t generati
 		if (!n || (!w && !cnt))
 			continue;
 		for (uint32_t j = 0; j < s->n_lab; j++) {
-			if (lab[j].key == k_comm && lab[j].str && (h->use[TK_COMM] || h->use[TK_PID]))
+			if (lab[j].key == k_comm && lab[j].str && (h->keys.use[PERF_KEY_COMM] || h->keys.use[PERF_KEY_PID]))
 				comm = strtab_intern_cstr(&h->strs, profile_get_str(p, lab[j].str));
-			else if (lab[j].key == k_pid && !lab[j].str && h->use[TK_PID])
+			else if (lab[j].key == k_pid && !lab[j].str && h->keys.use[PERF_KEY_PID])
 				pid = lab[j].num;
-			else if (lab[j].key == k_tid && !lab[j].str && h->use[TK_TID])
+			else if (lab[j].key == k_tid && !lab[j].str && h->keys.use[PERF_KEY_TID])
 				tid = lab[j].num;
 		}
 		h->scratch.n = 0;
@@ -334,9 +303,7 @@ static void compact_strings(struct top_hist *h)
 	if (h->strs.n < 4096 || h->strs.n < 4 * live)
 		return;
 	memset(&n, 0, sizeof(n));
-	memcpy(n.keys, h->keys, sizeof(n.keys));
-	n.nkeys = h->nkeys;
-	memcpy(n.use, h->use, sizeof(n.use));
+	n.keys = h->keys;
 	n.callchain = h->callchain;
 	strtab_init(&n.strs);
 	for (size_t i = 0; i < h->stacks.n; i++) {
@@ -412,11 +379,11 @@ struct ekey {
 static void row_key(const struct top_hist *h, const struct stack *st, const struct frame *f,
 		    struct ekey *k)
 {
-	k->comm = h->use[TK_COMM] || h->use[TK_PID] ? st->comm : 0;
+	k->comm = h->keys.use[PERF_KEY_COMM] || h->keys.use[PERF_KEY_PID] ? st->comm : 0;
 	k->pid = st->pid;
 	k->tid = st->tid;
-	k->dso = h->use[TK_DSO] ? f->dso : 0;
-	k->sym = h->use[TK_SYM] ? f->sym : 0;
+	k->dso = h->keys.use[PERF_KEY_DSO] ? f->dso : 0;
+	k->sym = h->keys.use[PERF_KEY_SYM] ? f->sym : 0;
 }
 
 static bool row_matches(const struct top_row *r, const struct ekey *k)
@@ -681,7 +648,7 @@ void top_hist_callgraph(struct top_hist *h, const struct top_row *r, bool childr
 void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg)
 {
 	VEC(uint32_t) files = VEC_INIT;
-	VEC(struct dis_hit) hits = VEC_INIT;
+	VEC(struct top_hit) hits = VEC_INIT;
 
 	for (size_t i = 0; i < h->addrs.n; i++) {
 		const struct addr *a = &h->addrs.v[i];
@@ -698,7 +665,7 @@ void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg
 		hits.n = 0;
 		for (size_t i = 0; i < h->addrs.n; i++) {
 			const struct addr *a = &h->addrs.v[i];
-			struct dis_hit x;
+			struct top_hit x;
 			if (a->frame != frame || a->file != files.v[k])
 				continue;
 			x.file_offset = a->off;

@@ -1,6 +1,6 @@
 /* kiln top's memory of what it sampled: a decayed table of distinct
  * stacks, each frame named perf's way (shared object + symbol, see
- * symkeys.h), plus a table of leaf addresses per symbol for annotation.
+ * perfkeys.h), plus a table of leaf addresses per symbol for annotation.
  *
  * Each refresh adds the interval's profile (built from the recorder's
  * stacks, which are then reset), the view is computed from the tables,
@@ -13,8 +13,8 @@
  * Ownership: the table owns every string; pointers from top_hist_str()
  * stay valid until the next top_hist_add(), top_hist_decay() or
  * top_hist_free(). Views (struct top_view) are computed copies. */
-#ifndef KILN_CLI_TOP_HIST_H
-#define KILN_CLI_TOP_HIST_H
+#ifndef KILN_REPORT_PERFHIST_H
+#define KILN_REPORT_PERFHIST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,12 +22,10 @@
 
 #include "../base/buf.h"
 #include "../base/err.h"
-#include "../disasm/disasm.h"
 #include "../profile/profile.h"
+#include "perfkeys.h"
 
 struct top_hist;
-
-enum top_key { TK_COMM, TK_PID, TK_TID, TK_DSO, TK_SYM };
 
 /* sort: perf's -s keys (comm, pid, tid, dso, sym); callchain keeps whole
  * stacks (else only leaf frames). -EINVAL for unknown keys. */
@@ -81,7 +79,7 @@ const char *top_hist_str(const struct top_hist *h, uint32_t idx);
 /* The string index of a shared object name, 0 when unknown. */
 uint32_t top_hist_find_str(const struct top_hist *h, const char *s);
 /* Which keys the table sorts on, in order; returns how many. */
-size_t top_hist_keys(const struct top_hist *h, enum top_key keys[8]);
+size_t top_hist_keys(const struct top_hist *h, enum perf_key keys[PERF_MAX_KEYS]);
 
 /* The call graph under a row, in perf's text layout, appended to out (one
  * line per '\n'): callees of the row with `children`, else its callers.
@@ -92,7 +90,11 @@ void top_hist_callgraph(struct top_hist *h, const struct top_row *r, bool childr
 /* The leaf addresses sampled in a row's symbol, grouped by binary: calls
  * fn once per binary with its path, build id and hits (rounded weights in
  * samples). */
-typedef void (*top_hits_fn)(const char *path, const char *build_id, const struct dis_hit *hits,
+struct top_hit {
+	uint64_t file_offset; /* of the sampled instruction in the binary */
+	int64_t value;        /* samples on it */
+};
+typedef void (*top_hits_fn)(const char *path, const char *build_id, const struct top_hit *hits,
 			    size_t n, void *arg);
 void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg);
 

@@ -1,4 +1,5 @@
-/* Fetching profiles over HTTP(S) with libcurl, as `go tool pprof` fetches
+/* A source of profiles beside the decoders: fetching them over HTTP(S)
+ * with libcurl, as `go tool pprof` fetches
  * http://host:port/debug/pprof/... from Go programs and libkiln alike.
  *
  * URLs: http://, https://, and pprof's https+insecure:// (TLS without
@@ -6,13 +7,13 @@
  * parameter (replacing one already there), as pprof's -seconds does; the
  * request's timeout is that duration (or the URL's own seconds=) plus 60 s.
  * Responses are capped at FETCH_MAX_BYTES. */
-#ifndef KILN_CLI_FETCH_H
-#define KILN_CLI_FETCH_H
+#ifndef KILN_PROFILE_FETCH_H
+#define KILN_PROFILE_FETCH_H
 
 #include "../base/buf.h"
 #include "../base/err.h"
-#include "../profile/decode.h"
-#include "../profile/profile.h"
+#include "decode.h"
+#include "profile.h"
 
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 

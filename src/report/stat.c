@@ -4,7 +4,7 @@
  * footer. Column widths and number formats follow perf 6.1's
  * stat-display.c; the metrics follow stat-shadow.c. A few dozen lines per
  * call. */
-#include "stat-display.h"
+#include "stat.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,0 +1,95 @@
+/* build: raw addresses, mappings and tasks → a symbolized Profile, the one
+ * pass every source of samples goes through (kiln record and top now;
+ * perf.data import, re-symbolization and libkiln next).
+ *
+ * A builder keeps one Profile whose mappings, locations and functions only
+ * grow: each address is symbolized once, whatever the number of profiles
+ * built from it (top rebuilds every refresh, record at checkpoints). Which
+ * symbol source serves a mapping (the ELF file and its DWARF, the kernel's
+ * kallsyms, a JIT's perf map, the vDSO) is chosen once per mapping, when
+ * it is first met (source.c).
+ *
+ * Two ways in:
+ *   - builder_mapping() + builder_location(): a source that knows its
+ *     mappings and addresses adds them one by one and then the samples
+ *     with profile_add_sample() on builder_profile();
+ *   - build_profile(): a recording of collect (its tasks' mappings and its
+ *     aggregated stacks), samples and header replaced on each call.
+ *
+ * Ownership: the builder owns its profile, symbolizer and every string;
+ * pointers it returns are valid until builder_free() (a profile until the
+ * next build_profile()). Nothing here fails: what cannot be symbolized
+ * stays an address, with a warning (builder_warnings). */
+#ifndef KILN_BUILD_BUILD_H
+#define KILN_BUILD_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../collect/recorder.h"
+#include "../collect/tasks.h"
+#include "../profile/profile.h"
+
+struct builder;
+
+struct build_opts {
+	/* Folder for the kallsyms cache (see ksyms_load); NULL for none. */
+	const char *kallsyms_cache;
+};
+
+/* o may be NULL (no cache). Never NULL. */
+struct builder *builder_new(const struct build_opts *o);
+void builder_free(struct builder *b); /* NULL-tolerant */
+
+/* A mapping as its source knows it. */
+struct build_mapping {
+	uint64_t start, end;  /* [start, end) in the process */
+	uint64_t pgoff;       /* file offset of start */
+	const char *filename; /* absolute path, "[vdso]", "//anon", "[kernel.kallsyms]" ... */
+	const char *build_id; /* hex, "" or NULL when unknown */
+	int pid;              /* the process (for a JIT's /tmp/perf-PID.map) */
+	bool kernel;          /* the kernel's own text */
+};
+
+#define BUILD_NO_MAPPING UINT32_MAX
+
+/* The builder's index of the mapping: one per distinct (range, offset,
+ * file), added (and its symbol source opened) the first time. */
+uint32_t builder_mapping(struct builder *b, const struct build_mapping *m);
+/* The location id of `addr` in mapping `ix` (BUILD_NO_MAPPING: an address
+ * outside every mapping), symbolized the first time it is met. */
+uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr);
+/* The builder's profile. */
+struct profile *builder_profile(struct builder *b);
+
+/* The header and value types of a profile built from a recording. */
+struct profile_meta {
+	const char **value_types; /* n_values pairs: type, unit, type, unit ... */
+	size_t n_values;          /* per sample, as the recorder's stacks */
+	const char *period_type, *period_unit;
+	int64_t period;
+	int64_t time_nanos, duration_nanos;
+	const char *const *comments;
+	size_t n_comments;
+	bool per_sample;          /* add time/cpu labels */
+};
+
+/* Returns the profile of everything recorded so far: the recorder's stacks
+ * as samples (labels comm, pid, tid; time and cpu per sample), the header
+ * from m. Valid until the next build_profile() or builder_free(). */
+struct profile *build_profile(struct builder *b, struct recorder *r, struct tasks *t,
+			      const struct profile_meta *m);
+
+/* Symbolizes the addresses of stacks recorded since the last call, so
+ * that loading symbols and DWARF overlaps the recording instead of
+ * delaying the end of it. Optional; build_profile() does the rest. */
+void builder_warm(struct builder *b, struct recorder *r, struct tasks *t);
+
+/* The builder's symbolizer, to share its file cache (the unwinder reads
+ * CFI from the same files). Owned by the builder. */
+struct symbolizer *builder_symbolizer(struct builder *b);
+
+/* Problems met while symbolizing (missing files, ...), for -v output. */
+size_t builder_warnings(const struct builder *b, const char ***out);
+
+#endif

@@ -1,0 +1,169 @@
+/* The builder (see build.h). Work is proportional to what is new: a
+ * mapping's source is opened once, locations are looked up per mapping in
+ * a hash of addresses, and only unseen addresses reach the symbolizer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/alloc.h"
+#include "internal.h"
+
+struct builder *builder_new(const struct build_opts *o)
+{
+	struct builder *b = xcalloc(1, sizeof(*b));
+
+	b->p = profile_new();
+	b->sym = symbolizer_new();
+	if (o && o->kallsyms_cache)
+		b->kallsyms_cache = xstrdup(o->kallsyms_cache);
+	return b;
+}
+
+void builder_free(struct builder *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->mstates.n; i++)
+		source_release(&b->mstates.v[i].src);
+	for (size_t i = 0; i < b->locs.n; i++)
+		u64map_release(&b->locs.v[i]);
+	for (size_t i = 0; i < b->warnings.n; i++)
+		free(b->warnings.v[i]);
+	vec_free(&b->warnings);
+	vec_free(&b->locs);
+	vec_free(&b->mstates);
+	vec_free(&b->cmap_to_mstate);
+	vec_free(&b->loc_scratch);
+	vec_free(&b->lab_scratch);
+	u64map_release(&b->mapping_key);
+	u64map_release(&b->noloc);
+	u64map_release(&b->funcs);
+	ksyms_free(b->ksyms);
+	symbolizer_free(b->sym);
+	profile_free(b->p);
+	free(b->kallsyms_cache);
+	free(b);
+}
+
+struct profile *builder_profile(struct builder *b)
+{
+	return b->p;
+}
+
+struct symbolizer *builder_symbolizer(struct builder *b)
+{
+	return b->sym;
+}
+
+size_t builder_warnings(const struct builder *b, const char ***out)
+{
+	*out = (const char **)b->warnings.v;
+	return b->warnings.n;
+}
+
+void builder_warn(struct builder *b, const char *msg)
+{
+	vec_push(&b->warnings, xstrdup(msg));
+}
+
+struct ksyms *builder_ksyms(struct builder *b)
+{
+	struct kerr err = KERR_INIT;
+
+	if (!b->ksyms_tried) {
+		b->ksyms_tried = true;
+		if (ksyms_load(b->kallsyms_cache, &b->ksyms, &err) < 0)
+			builder_warn(b, err.msg);
+	}
+	return b->ksyms;
+}
+
+static bool same_mapping(const struct profile *p, const struct pf_mapping *pm,
+			 const struct build_mapping *m)
+{
+	return pm->memory_start == m->start && pm->memory_limit == m->end &&
+	       pm->file_offset == m->pgoff && !strcmp(profile_get_str(p, pm->filename), m->filename);
+}
+
+uint32_t builder_mapping(struct builder *b, const struct build_mapping *m)
+{
+	struct pf_mapping *pm;
+	struct mstate *ms;
+	uint64_t key, ix;
+
+	/* One profile mapping per distinct (range, offset, file): a forked
+	 * child shares its parent's. Probe past hash collisions. */
+	key = hash_u64(m->start ^ hash_u64(m->end ^ hash_u64(m->pgoff ^
+			hash_bytes(m->filename, strlen(m->filename), 0))));
+	while (u64map_get(&b->mapping_key, key, &ix)) {
+		if (same_mapping(b->p, &b->p->mappings[b->mstates.v[ix].pf_id - 1], m))
+			return (uint32_t)ix;
+		key++;
+	}
+	pm = profile_add_mapping(b->p);
+	pm->memory_start = m->start;
+	pm->memory_limit = m->end;
+	pm->file_offset = m->pgoff;
+	pm->filename = profile_str(b->p, m->filename);
+	if (m->build_id && *m->build_id)
+		pm->build_id = profile_str(b->p, m->build_id);
+	ms = vec_add(&b->mstates);
+	ms->pf_id = pm->id;
+	vec_add(&b->locs);
+	source_open(b, &ms->src, pm, m);
+	u64map_put(&b->mapping_key, key, b->mstates.n - 1);
+	return (uint32_t)(b->mstates.n - 1);
+}
+
+static uint64_t function_id(struct builder *b, const struct sym_frame *f)
+{
+	struct profile *p = b->p;
+	int64_t name = profile_str(p, f->name);
+	int64_t sys = profile_str(p, f->system_name ? f->system_name : f->name);
+	int64_t file = profile_str(p, f->file);
+	uint64_t key = hash_u64((uint64_t)name ^ hash_u64((uint64_t)sys ^
+			hash_u64((uint64_t)file ^ hash_u64((uint64_t)f->start_line))));
+	struct pf_function *fn;
+	uint64_t id;
+
+	/* Probe past (vanishingly rare) hash collisions. */
+	while (u64map_get(&b->funcs, key, &id)) {
+		fn = &p->functions[id - 1];
+		if (fn->name == name && fn->system_name == sys && fn->filename == file &&
+		    fn->start_line == f->start_line)
+			return id;
+		key++;
+	}
+	fn = profile_add_function(p);
+	fn->name = name;
+	fn->system_name = sys;
+	fn->filename = file;
+	fn->start_line = f->start_line;
+	u64map_put(&b->funcs, key, fn->id);
+	return fn->id;
+}
+
+uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
+{
+	struct sym_frame fr[MAX_INLINE];
+	struct pf_line lines[MAX_INLINE];
+	struct u64map *locs = ix == BUILD_NO_MAPPING ? &b->noloc : &b->locs.v[ix];
+	struct mstate *ms = ix == BUILD_NO_MAPPING ? NULL : &b->mstates.v[ix];
+	uint64_t *slot;
+	bool added;
+	size_t n = 0;
+
+	slot = u64map_slot(locs, addr, 0, &added);
+	if (!added)
+		return *slot;
+	if (ms)
+		n = source_lookup(b, &ms->src, addr, fr);
+	for (size_t i = 0; i < n; i++) {
+		lines[i].function_id = function_id(b, &fr[i]);
+		lines[i].line = fr[i].line;
+		lines[i].column = fr[i].column;
+	}
+	/* function_id() may have grown the arrays; the slot pointer is still
+	 * valid since nothing was inserted into `locs` meanwhile. */
+	*slot = profile_add_location(b->p, ms ? ms->pf_id : 0, addr, lines, n)->id;
+	return *slot;
+}
