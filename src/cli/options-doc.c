@@ -418,17 +418,17 @@ static bool shell_word(const char *s)
 	return true;
 }
 
-static bool file_arg(const char *argh)
+static bool argh_is_file(const char *argh)
 {
 	return strstr(argh, "FILE") || strstr(argh, "PROFILE");
 }
 
-static bool dir_arg(const char *argh)
+static bool argh_is_dir(const char *argh)
 {
 	return strncmp(argh, "DIR", 3) == 0;
 }
 
-static bool event_arg(const char *argh)
+static bool argh_is_event(const char *argh)
 {
 	return strncmp(argh, "EVENT", 5) == 0;
 }
@@ -467,17 +467,17 @@ static bool separate_arg(const struct option_def *o)
 
 static bool files_arg(const struct option_def *o)
 {
-	return separate_arg(o) && file_arg(o->argh);
+	return separate_arg(o) && argh_is_file(o->argh);
 }
 
 static bool dirs_arg(const struct option_def *o)
 {
-	return separate_arg(o) && dir_arg(o->argh);
+	return separate_arg(o) && argh_is_dir(o->argh);
 }
 
 static bool events_arg(const struct option_def *o)
 {
-	return separate_arg(o) && event_arg(o->argh);
+	return separate_arg(o) && argh_is_event(o->argh);
 }
 
 void options_completion(struct kbuf *b, const char *usage, const struct option_def *opts,
