@@ -9,8 +9,8 @@
 need_cmd bash
 
 [ -s "$KILN_COMPLETION" ] || fail "no completion script at $KILN_COMPLETION"
-"$KILN" --completion | cmp -s - "$KILN_COMPLETION" ||
-	fail "the installed completion differs from kiln --completion"
+"$KILN" --completion > "$TMP/now" || fail "kiln --completion exits $?"
+cmp -s "$TMP/now" "$KILN_COMPLETION" || fail "the built completion differs from kiln --completion"
 bash -n "$KILN_COMPLETION" || fail "the completion script is not valid bash"
 
 # complete WORD...: what completing the last word offers, one per line.

@@ -20,7 +20,8 @@ cmds=$("$KILN" help | awk '/^   [a-z]/ { print $1 }')
 
 index="$KILN_MAN/kiln.1"
 [ -f "$index" ] || fail "no kiln.1 in $KILN_MAN"
-"$KILN" --help-man | cmp -s - "$index" || fail "kiln.1 differs from kiln --help-man"
+"$KILN" --help-man > "$TMP/now.1" || fail "kiln --help-man exits $?"
+cmp -s "$TMP/now.1" "$index" || fail "kiln.1 differs from kiln --help-man"
 render "$index" > "$TMP/kiln.txt"
 for s in NAME SYNOPSIS DESCRIPTION COMMANDS "SEE ALSO"; do
 	grep -q "^$s\$" "$TMP/kiln.txt" || fail "kiln(1) has no $s section"
@@ -29,7 +30,8 @@ done
 for c in $cmds; do
 	page="$KILN_MAN/kiln-$c.1"
 	[ -f "$page" ] || fail "no man page for kiln $c (add it to docs/man/meson.build)"
-	"$KILN" "$c" --help-man | cmp -s - "$page" || fail "kiln-$c.1 differs from kiln $c --help-man"
+	"$KILN" "$c" --help-man > "$TMP/now.1" || fail "kiln $c --help-man exits $?"
+	cmp -s "$TMP/now.1" "$page" || fail "kiln-$c.1 differs from kiln $c --help-man"
 	render "$page" > "$TMP/page.txt"
 	MANWIDTH=80 man -P cat -l "$page" > "$TMP/man.txt" 2> "$TMP/man.err" ||
 		fail "man -l $page exits $?"
