@@ -44,7 +44,7 @@ for c in $cmds; do
 			KILN="$KILN" timeout -k 5 -s INT 6 script -qec "$run" /dev/null \
 				> out.txt 2> err.txt < /dev/null
 		else
-			KILN="$KILN" timeout -k 5 -s INT 20 bash -c "$run" \
+			KILN="$KILN" timeout -k 5 -s INT $((long ? 6 : 30)) bash -c "$run" \
 				> out.txt 2> err.txt < /dev/null
 		fi
 		rc=$?
