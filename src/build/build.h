@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/vec.h"
 #include "../collect/recorder.h"
 #include "../collect/tasks.h"
 #include "../profile/profile.h"
@@ -73,6 +74,36 @@ struct profile_meta {
 	size_t n_comments;
 	bool per_sample;          /* add time/cpu labels */
 };
+
+/* The header of a recording's profiles, with the storage it points to. */
+struct build_header {
+	struct profile_meta meta;
+	VEC(const char *) types;
+	VEC(char *) comments;
+};
+
+/* Value types samples/count, then per event cpu/nanoseconds (clock[i]:
+ * cpu-clock, task-clock) or names[i]/count; the period type is the first
+ * event's. names must outlive h. */
+void build_header_init(struct build_header *h, const char *const *names, const bool *clock,
+		       size_t n, bool per_sample);
+
+/* What a recording knows as it goes on. */
+struct build_header_run {
+	int64_t period;       /* -c, or 0 */
+	int freq;             /* -F, with a clock event and no period */
+	bool clock;           /* the first event counts nanoseconds */
+	int64_t start_wall;   /* ns since the epoch */
+	int64_t duration;     /* ns so far */
+	const char *cmdline;  /* for the comment "kiln-record: ..." */
+};
+
+/* Sets the period (given; from -F for a clock event; else the samples'
+ * mean), time, duration and the comments: the command line, "samples: N,
+ * lost: N, throttled: N", and truncated stacks if any. */
+void build_header_update(struct build_header *h, const struct recorder *r,
+			 const struct build_header_run *run);
+void build_header_release(struct build_header *h);
 
 /* Returns the profile of everything recorded so far: the recorder's stacks
  * as samples (labels comm, pid, tid; time and cpu per sample), the header

@@ -60,21 +60,6 @@ static const char record_usage[] =
 	"  kiln record -e cpu-clock -c 100000 --timestamps -- ./app\n"
 	"      a sample every 100 us of CPU time, each kept with its time\n";
 
-/* Set from signal handlers; the loop polls them. */
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t child_changed;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-static void on_child(int sig)
-{
-	(void)sig;
-	child_changed = 1;
-}
-
 struct record_opts {
 	struct target target;
 	struct kbuf events;
@@ -93,105 +78,12 @@ struct record_opts {
 	bool timestamps;
 };
 
-/* -e may be given several times: the events accumulate, comma-separated. */
-static int cb_event(const struct option_def *o, const char *arg, struct kerr *err)
-{
-	struct kbuf *events = o->value;
-
-	if (events->len)
-		kbuf_addch(events, ',');
-	kbuf_addstr(events, arg);
-	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int64_t wall_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Value types, period and comments of the profile for these events. The
- * type names point into the event list, which outlives this. */
-struct meta_store {
-	struct profile_meta meta;
-	VEC(const char *) types;
-	VEC(char *) comments;           /* rewritten at each update */
-};
-
-static void meta_init(struct meta_store *ms, const struct event_list *evs,
-		      const struct record_opts *o)
-{
-	memset(ms, 0, sizeof(*ms));
-	vec_push(&ms->types, "samples");
-	vec_push(&ms->types, "count");
-	for (size_t i = 0; i < evs->n; i++) {
-		if (recording_is_clock_event(&evs->v[i])) {
-			vec_push(&ms->types, "cpu");
-			vec_push(&ms->types, "nanoseconds");
-		} else {
-			vec_push(&ms->types, (const char *)evs->v[i].name);
-			vec_push(&ms->types, "count");
-		}
-	}
-	ms->meta.value_types = ms->types.v;
-	ms->meta.n_values = 1 + evs->n;
-	ms->meta.period_type = ms->types.v[2];
-	ms->meta.period_unit = ms->types.v[3];
-	ms->meta.per_sample = o->timestamps;
-}
-
-static void meta_release(struct meta_store *ms)
-{
-	vec_free(&ms->types);
-	for (size_t i = 0; i < ms->comments.n; i++)
-		free(ms->comments.v[i]);
-	vec_free(&ms->comments);
-}
-
-/* Fills the parts of the header that change as the recording goes on. */
-static void meta_update(struct meta_store *ms, const struct recorder *r,
-			const struct event_list *evs, const struct record_opts *o,
-			int64_t start_wall, double start_mono, const char *cmdline)
-{
-	struct kbuf b = KBUF_INIT;
-	bool clock = recording_is_clock_event(&evs->v[0]);
-	int64_t total_period = 0;
-
-	for (size_t i = 0; i < ms->comments.n; i++)
-		free(ms->comments.v[i]);
-	ms->comments.n = 0;
-	if (o->period)
-		ms->meta.period = o->period;
-	else if (clock)
-		ms->meta.period = o->freq ? 1000000000LL / o->freq : 0;
-	else {
-		for (size_t i = 0; i < r->stacks.n_entries; i++)
-			total_period += stack_values(&r->stacks, &r->stacks.entries[i])[1];
-		ms->meta.period = r->stats.samples ? total_period / (int64_t)r->stats.samples : 0;
-	}
-	ms->meta.time_nanos = start_wall;
-	ms->meta.duration_nanos = (int64_t)((now_s() - start_mono) * 1e9);
-	kbuf_addf(&b, "kiln-record: %s", cmdline);
-	vec_push(&ms->comments, kbuf_detach(&b, NULL));
-	kbuf_addf(&b, "samples: %" PRIu64 ", lost: %" PRIu64 ", throttled: %" PRIu64,
-		  r->stats.samples, r->stats.lost, r->stats.throttled);
-	vec_push(&ms->comments, kbuf_detach(&b, NULL));
-	if (r->stats.truncated) {
-		kbuf_addf(&b, "truncated stacks: %" PRIu64, r->stats.truncated);
-		vec_push(&ms->comments, kbuf_detach(&b, NULL));
-	}
-	ms->meta.comments = (const char *const *)ms->comments.v;
-	ms->meta.n_comments = ms->comments.n;
 }
 
 struct recording {
@@ -202,7 +94,7 @@ struct recording {
 	struct recorder rec;
 	struct builder *builder;
 	struct unwinder *unwinder;
-	struct meta_store meta;
+	struct build_header meta;
 	struct launch launch;
 	struct kbuf cmdline;
 	int64_t start_wall;
@@ -210,19 +102,18 @@ struct recording {
 	size_t checkpoints;
 };
 
-static int event_of(const void *session, uint64_t id)
-{
-	return session_event_of(session, id);
-}
-
 static int write_profile(struct recording *rc, size_t *size, struct kerr *err)
 {
 	struct profile *p;
 	struct kbuf gz = KBUF_INIT;
 	int ret;
 
-	meta_update(&rc->meta, &rc->rec, &rc->evs, rc->o, rc->start_wall, rc->start_mono,
-		    rc->cmdline.buf);
+	struct build_header_run run = {
+		rc->o->period, rc->o->freq, recording_is_clock_event(&rc->evs.v[0]), rc->start_wall,
+		(int64_t)((recording_now() - rc->start_mono) * 1e9), rc->cmdline.buf,
+	};
+
+	build_header_update(&rc->meta, &rc->rec, &run);
 	p = build_profile(rc->builder, &rc->rec, rc->tasks, &rc->meta.meta);
 	ret = profile_encode_gzip(p, &gz, err);
 	if (!ret)
@@ -241,7 +132,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 		{ OPT_DOUBLE, 0, "duration", &o->duration, "SECONDS", "stop after this long" },
 		{ OPT_BOOL, 0, "inherit", &o->inherit, NULL, "follow child threads and processes (default; --no-inherit)" },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Sampling" },
-		{ OPT_CALLBACK, 'e', "event", &o->events, "EVENT", "event to sample (default: cycles, else cpu-clock); see 'kiln list'", cb_event },
+		{ OPT_CALLBACK, 'e', "event", &o->events, "EVENT", "event to sample (default: cycles, else cpu-clock); see 'kiln list'", recording_opt_event },
 		{ OPT_INT, 'F', "freq", &o->freq, "HZ", "samples per second (default 999)" },
 		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
 		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "record call chains (frame pointers, user and kernel)" },
@@ -326,7 +217,7 @@ static void print_verbose(struct recording *rc, double cpu_rec, double cpu_build
 {
 	const char **w;
 	size_t n = builder_warnings(rc->builder, &w);
-	double wall = now_s() - rc->start_mono;
+	double wall = recording_now() - rc->start_mono;
 
 	fprintf(stderr, "kiln: own CPU: %.3f s while recording (%.1f%% of one CPU over %.2f s), "
 		"%.3f s building the profile\n", cpu_rec, wall > 0 ? 100 * cpu_rec / wall : 0.0,
@@ -357,12 +248,12 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 	for (;;) {
 		/* The reader thread drains the rings; this loop only has to
 		 * process what it queued, 10 times a second. */
-		double now = now_s(), wait = fmin(fmin(deadline, next_cp) - now, 0.1);
+		double now = recording_now(), wait = fmin(fmin(deadline, next_cp) - now, 0.1);
 
-		if (stop_signal)
+		if (recording_stop_signal)
 			break;
-		if (rc->launch.pid > 0 && child_changed) {
-			child_changed = 0;
+		if (rc->launch.pid > 0 && recording_child_changed) {
+			recording_child_changed = 0;
 			if (waitpid(rc->launch.pid, status, WNOHANG) == rc->launch.pid) {
 				rc->launch.pid = -1;
 				*child_done = true;
@@ -380,8 +271,8 @@ static void record_loop(struct recording *rc, const sigset_t *waitmask, int *sta
 			/* Keep to the grid of start + k * interval, so a slow first
 			 * checkpoint (symbol loading) does not push later ones back. */
 			next_cp += o->checkpoint;
-			if (next_cp <= now_s())
-				next_cp = now_s() + o->checkpoint;
+			if (next_cp <= recording_now())
+				next_cp = recording_now() + o->checkpoint;
 			continue;
 		}
 		session_poll(rc->session, wait > 0 ? (int)(wait * 1000) + 1 : 0, waitmask);
@@ -416,13 +307,13 @@ static int start_target(struct recording *rc, bool *exec_failed, struct kerr *er
 	recorder_init(&rc->rec, rc->tasks, rc->evs.n, session_sample_type(rc->session),
 		      session_regs_mask(rc->session), o->timestamps);
 	rc->rec.session = rc->session;
-	rc->rec.event_of = event_of;
+	rc->rec.event_of = recording_event_of;
 	if (o->stack_user) {
 		rc->rec.unwind = unwind_sample;
 		rc->rec.unwind_ctx = rc->unwinder;
 	}
 	rc->start_wall = wall_ns();
-	rc->start_mono = now_s();
+	rc->start_mono = recording_now();
 	return recording_start(&o->target, rc->session, &rc->launch, exec_failed, err);
 }
 
@@ -461,7 +352,7 @@ int cmd_record(int argc, const char **argv)
 		exit_code = 1;
 		goto out_opts;
 	}
-	meta_init(&rc.meta, &rc.evs, &o);
+	recording_header_init(&rc.meta, &rc.evs, rc.evs.n, o.timestamps);
 	rc.tasks = tasks_new();
 	rc.builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	if (o.stack_user) {
@@ -476,7 +367,7 @@ int cmd_record(int argc, const char **argv)
 
 	/* Signals stay blocked except while waiting in ppoll, so none is lost
 	 * between a check and the wait. */
-	recording_block_signals(on_stop, on_child, &block, &waitmask);
+	recording_block_signals(&block, &waitmask);
 
 	ret = start_target(&rc, &exec_failed, &err);
 	if (ret < 0) {
@@ -485,12 +376,12 @@ int cmd_record(int argc, const char **argv)
 		exit_code = exec_failed ? (ret == -ENOENT ? 127 : 126) : 1;
 		goto out_session;
 	}
-	child_changed = 1; /* check once: it may have exited already */
+	recording_child_changed = 1; /* check once: it may have exited already */
 	record_loop(&rc, &waitmask, &status, &child_done);
 
 	if (rc.launch.pid > 0 && !child_done) {
 		/* Stopped by a signal or --duration: the command goes too. */
-		kill(rc.launch.pid, stop_signal ? stop_signal : SIGTERM);
+		kill(rc.launch.pid, recording_stop_signal ? recording_stop_signal : SIGTERM);
 		launch_wait(&rc.launch, &status, NULL, false);
 		child_done = true;
 	}
@@ -515,7 +406,7 @@ out_session:
 	unwinder_free(rc.unwinder);
 	builder_free(rc.builder);
 	tasks_free(rc.tasks);
-	meta_release(&rc.meta);
+	build_header_release(&rc.meta);
 	event_list_release(&rc.evs);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 out_opts:

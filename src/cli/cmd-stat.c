@@ -152,55 +152,6 @@ static int opt_event(const struct option_def *o, const char *arg, struct kerr *e
 	return ret;
 }
 
-/* ---- the target text in the header ------------------------------------- */
-
-static void add_id_list(struct kbuf *b, const pid_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		kbuf_addf(b, "%s%d", i ? "," : "", (int)v[i]);
-}
-
-static void add_cpu_list(struct kbuf *b, const int *v, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-
-		while (j + 1 < n && v[j + 1] == v[j] + 1)
-			j++;
-		kbuf_addf(b, "%s%d", i ? "," : "", v[i]);
-		if (j > i)
-			kbuf_addf(b, "-%d", v[j]);
-		i = j + 1;
-	}
-}
-
-static void describe_target(const struct target *t, struct kbuf *b)
-{
-	if (t->all_cpus) {
-		kbuf_addstr(b, "'system wide'");
-	} else if (t->cpus_given) {
-		kbuf_addstr(b, "'CPU(s) ");
-		add_cpu_list(b, t->cpus.v, t->cpus.n);
-		kbuf_addch(b, '\'');
-	} else if (!t->pids.n && !t->tids.n) {
-		kbuf_addch(b, '\'');
-		for (int i = 0; i < t->argc; i++) {
-			if (i)
-				kbuf_addch(b, ' ');
-			text_escape(b, t->argv[i], strlen(t->argv[i]), 0);
-		}
-		kbuf_addch(b, '\'');
-	} else if (t->pids.n) {
-		kbuf_addstr(b, "process id '");
-		add_id_list(b, t->pids.v, t->pids.n);
-		kbuf_addch(b, '\'');
-	} else {
-		kbuf_addstr(b, "thread id '");
-		add_id_list(b, t->tids.v, t->tids.n);
-		kbuf_addch(b, '\'');
-	}
-}
-
 /* ---- counting ----------------------------------------------------------- */
 
 static bool targets_alive(const struct pid_list *threads)
@@ -209,51 +160,6 @@ static bool targets_alive(const struct pid_list *threads)
 		if (kill(threads->v[i], 0) == 0 || errno != ESRCH)
 			return true;
 	return false;
-}
-
-/* Fills tool events and turns counter states into display states. */
-static void to_counts(const struct stat_opts *so, const enum counter_state *state,
-		      const bool *user_only, const struct counter_value *vals, uint64_t wall_ns,
-		      bool have_ru, const struct rusage *ru, struct stat_count *out)
-{
-	for (size_t i = 0; i < so->evs.n; i++) {
-		const struct kevent *ev = &so->evs.v[i];
-		struct stat_count *c = &out[i];
-		uint64_t v = vals[i].val;
-
-		memset(c, 0, sizeof(*c));
-		c->val = (double)vals[i].val;
-		c->ena = (double)vals[i].ena;
-		c->run = (double)vals[i].run;
-		c->user_only = user_only[i];
-		switch (state[i]) {
-		case COUNTER_OPEN:
-			c->state = STAT_COUNTED;
-			break;
-		case COUNTER_NOT_SUPPORTED:
-			c->state = STAT_NOT_SUPPORTED;
-			break;
-		case COUNTER_NOT_COUNTED:
-			c->state = STAT_NOT_COUNTED;
-			break;
-		case COUNTER_TOOL:
-			c->state = STAT_COUNTED;
-			if (ev->tool == KEVENT_TOOL_DURATION)
-				v = wall_ns;
-			else if (!have_ru)
-				v = 0; /* no rusage without a command: shown <not counted> */
-			else if (ev->tool == KEVENT_TOOL_USER)
-				v = (uint64_t)ru->ru_utime.tv_sec * 1000000000ull +
-				    (uint64_t)ru->ru_utime.tv_usec * 1000ull;
-			else
-				v = (uint64_t)ru->ru_stime.tv_sec * 1000000000ull +
-				    (uint64_t)ru->ru_stime.tv_usec * 1000ull;
-			c->val = c->ena = c->run = (double)v;
-			if (ev->tool != KEVENT_TOOL_DURATION && !have_ru)
-				c->ena = c->run = 0;
-			break;
-		}
-	}
 }
 
 struct session {
@@ -281,7 +187,7 @@ static int print_interval(struct session *s, struct counters *c, uint64_t t0,
 	int ret = counters_read(c, vals, true, err);
 
 	if (ret == 0) {
-		to_counts(s->so, c->state, c->user_only, vals,
+		stat_counts_from(&s->so->evs, c->state, c->user_only, vals,
 			  (uint64_t)s->so->interval_ms * 1000000ull, false, NULL, counts);
 		stat_interval_prefix(s->disp, t - t0, prefix, sizeof(prefix));
 		stat_print_header(s->out, s->disp, &s->so->evs);
@@ -564,7 +470,7 @@ int cmd_stat(int argc, const char **argv)
 	disp.null_run = so.null_run;
 	disp.ru_display = target_has_command(&so.target) && !target_has_cpus(&so.target) &&
 			  !so.target.pids.n && !so.target.tids.n;
-	describe_target(&so.target, &target_text);
+	target_describe(&so.target, &target_text);
 	disp.target = target_text.buf;
 	if (disp.big_num)
 		setlocale(LC_NUMERIC, ""); /* perf groups digits by the user's locale */
@@ -587,7 +493,7 @@ int cmd_stat(int argc, const char **argv)
 			goto out_file;
 		}
 		stat_stats_update(&wall, (double)r.wall_ns);
-		to_counts(&so, r.state, r.user_only, r.vals, r.wall_ns, r.have_ru, &r.ru, cur);
+		stat_counts_from(&so.evs, r.state, r.user_only, r.vals, r.wall_ns, r.have_ru, &r.ru, cur);
 		for (size_t i = 0; i < nev; i++) {
 			/* Means over runs; the spread of val feeds the +- column. */
 			struct stat_count *a = &counts[i];

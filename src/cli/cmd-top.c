@@ -56,12 +56,6 @@ static const char top_usage[] =
 #define MAX_LOCATIONS 100000
 #define MIN_MAPS_LIMIT 16384
 
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t child_changed;
-
-static void on_stop(int sig) { stop_signal = sig; }
-static void on_child(int sig) { (void)sig; child_changed = 1; }
-
 struct top_opts {
 	struct target target;
 	struct kbuf events;
@@ -97,37 +91,12 @@ struct top_run {
 	struct launch launch;
 	uint64_t generation;
 	size_t maps_limit;
-	const char *types[4];
-	struct profile_meta meta;
+	struct build_header meta;
 	uint64_t lost_seen, samples_seen;
 	uint64_t time_seen;      /* timestamp of the last sample of the previous refresh */
 	struct top t;
 	struct top_tui *tui;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int event_of(const void *session, uint64_t id)
-{
-	return session_event_of(session, id);
-}
-
-static int cb_event(const struct option_def *opt, const char *arg, struct kerr *err)
-{
-	struct kbuf *b = opt->value;
-
-	(void)err;
-	if (b->len)
-		kbuf_addch(b, ',');
-	kbuf_addstr(b, arg);
-	return 0;
-}
 
 static int cb_limit(const struct option_def *opt, const char *arg, struct kerr *err)
 {
@@ -146,7 +115,7 @@ static int parse_options(int argc, const char **argv, struct top_opts *o)
 		TARGET_OPTIONS(&o->target),
 		{ OPT_BOOL, 0, "inherit", &o->inherit, NULL, "follow child threads and processes (default; --no-inherit)" },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Sampling" },
-		{ OPT_CALLBACK, 'e', "event", &o->events, "EVENT", "event to sample (default: cycles, else cpu-clock)", cb_event },
+		{ OPT_CALLBACK, 'e', "event", &o->events, "EVENT", "event to sample (default: cycles, else cpu-clock)", recording_opt_event },
 		{ OPT_INT, 'F', "freq", &o->freq, "HZ", "samples per second (default 999)" },
 		{ OPT_INT64, 'c', "count", &o->period, "PERIOD", "sample every PERIOD events instead of -F" },
 		{ OPT_BOOL, 'g', NULL, &o->callchain, NULL, "call graphs (frame pointers): Children and Self columns" },
@@ -285,7 +254,7 @@ static void refresh(struct top_run *r, double interval)
 		top_hist_decay(t->hist, 0);
 		t->zero_now = false;
 	}
-	p = build_profile(r->builder, &r->rec, r->tasks, &r->meta);
+	p = build_profile(r->builder, &r->rec, r->tasks, &r->meta.meta);
 	top_hist_add(t->hist, p, r->generation, 1, 0);
 	/* The interval's stacks are in the table now. */
 	stacks_release(&r->rec.stacks);
@@ -326,18 +295,18 @@ static void refresh(struct top_run *r, double interval)
 static void top_loop(struct top_run *r, const sigset_t *waitmask)
 {
 	struct top_opts *o = r->o;
-	double start = now_s(), last = start, next = start + o->delay;
+	double start = recording_now(), last = start, next = start + o->delay;
 	double deadline = o->duration > 0 ? start + o->duration : INFINITY;
 	bool done = false;
 
-	while (!stop_signal && !done) {
-		double now = now_s();
+	while (!recording_stop_signal && !done) {
+		double now = recording_now();
 		/* Keys are read between short waits, so they answer within 0.1 s. */
 		double wait = fmin(fmin(next, deadline) - now, r->tui ? 0.1 : 0.5);
 
-		if (r->launch.pid > 0 && child_changed) {
+		if (r->launch.pid > 0 && recording_child_changed) {
 			int status;
-			child_changed = 0;
+			recording_child_changed = 0;
 			if (waitpid(r->launch.pid, &status, WNOHANG) == r->launch.pid) {
 				r->launch.pid = -1;
 				done = true; /* one last refresh below */
@@ -351,7 +320,7 @@ static void top_loop(struct top_run *r, const sigset_t *waitmask)
 		if (r->launch.pid <= 0 && !target_has_cpus(&o->target) && !target_has_command(&o->target) &&
 		    (session_ended(r->session) || !target_alive(&o->target)))
 			done = true;
-		now = now_s();
+		now = recording_now();
 		if (now >= deadline)
 			done = true;
 		if (now >= next || done) {
@@ -404,14 +373,7 @@ int cmd_top(int argc, const char **argv)
 		goto out_opts;
 	}
 	/* Values: [0] samples, [1] the first event's period. */
-	r.types[0] = "samples";
-	r.types[1] = "count";
-	r.types[2] = recording_is_clock_event(&r.evs.v[0]) ? "cpu" : r.evs.v[0].name;
-	r.types[3] = recording_is_clock_event(&r.evs.v[0]) ? "nanoseconds" : "count";
-	r.meta.value_types = r.types;
-	r.meta.n_values = 2;
-	r.meta.period_type = r.types[2];
-	r.meta.period_unit = r.types[3];
+	recording_header_init(&r.meta, &r.evs, 1, false);
 	if (r.evs.n > 1 && !o.quiet)
 		cli_warn("top shows the first event (%s) only", r.evs.v[0].name);
 	if (o.period)
@@ -439,7 +401,7 @@ int cmd_top(int argc, const char **argv)
 		goto out_session;
 	}
 
-	recording_block_signals(on_stop, on_child, &block, &waitmask);
+	recording_block_signals(&block, &waitmask);
 
 	{
 		struct recording_params rp;
@@ -459,7 +421,7 @@ int cmd_top(int argc, const char **argv)
 	recorder_init(&r.rec, r.tasks, r.evs.n, session_sample_type(r.session),
 		      session_regs_mask(r.session), false);
 	r.rec.session = r.session;
-	r.rec.event_of = event_of;
+	r.rec.event_of = recording_event_of;
 	if (r.unwinder) {
 		r.rec.unwind = unwind_sample;
 		r.rec.unwind_ctx = r.unwinder;
@@ -477,7 +439,7 @@ int cmd_top(int argc, const char **argv)
 		if (ret < 0)
 			goto fail;
 	}
-	child_changed = 1;
+	recording_child_changed = 1;
 	top_loop(&r, &waitmask);
 	exit_code = 0;
 	if (r.launch.pid > 0) {
@@ -505,6 +467,7 @@ out_session:
 	tasks_free(r.tasks);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 out_events:
+	build_header_release(&r.meta);
 	event_list_release(&r.evs);
 out_opts:
 	top_tui_end(r.tui);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/vec.h"
@@ -169,8 +170,20 @@ int recording_start(const struct target *t, struct session *s, struct launch *l,
 	return 0;
 }
 
-void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset_t *block,
-			     sigset_t *waitmask)
+volatile sig_atomic_t recording_stop_signal, recording_child_changed;
+
+static void on_stop(int sig)
+{
+	recording_stop_signal = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	recording_child_changed = 1;
+}
+
+void recording_block_signals(sigset_t *block, sigset_t *waitmask)
 {
 	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
@@ -189,4 +202,41 @@ void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset
 	for (size_t i = 0; i < sizeof(stops) / sizeof(*stops); i++)
 		sigdelset(waitmask, stops[i]);
 	sigdelset(waitmask, SIGCHLD);
+}
+
+void recording_header_init(struct build_header *h, const struct event_list *evs, size_t n,
+			   bool per_sample)
+{
+	const char *names[n ? n : 1];
+	bool clock[n ? n : 1];
+
+	for (size_t i = 0; i < n; i++) {
+		names[i] = evs->v[i].name;
+		clock[i] = recording_is_clock_event(&evs->v[i]);
+	}
+	build_header_init(h, names, clock, n, per_sample);
+}
+
+double recording_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int recording_event_of(const void *session, uint64_t id)
+{
+	return session_event_of(session, id);
+}
+
+int recording_opt_event(const struct option_def *o, const char *arg, struct kerr *err)
+{
+	struct kbuf *events = o->value;
+
+	(void)err;
+	if (events->len)
+		kbuf_addch(events, ',');
+	kbuf_addstr(events, arg);
+	return 0;
 }

@@ -12,14 +12,29 @@
 #include <stdint.h>
 
 #include "../base/err.h"
+#include "../build/build.h"
 #include "../collect/launch.h"
 #include "../collect/session.h"
 #include "../collect/target.h"
 #include "../collect/tasks.h"
 #include "../events/events.h"
+#include "options.h"
 
 /* cpu-clock or task-clock: values are nanoseconds. */
 bool recording_is_clock_event(const struct kevent *e);
+
+/* Seconds on the monotonic clock. */
+double recording_now(void);
+/* The recorder's event_of: which event of the session a sample id is. */
+int recording_event_of(const void *session, uint64_t id);
+/* -e EVENT, which may be given several times: the events accumulate in the
+ * kbuf the option's value points to, comma-separated. */
+int recording_opt_event(const struct option_def *o, const char *arg, struct kerr *err);
+
+/* The profile header's value types for the first n events of evs
+ * (build_header_init); evs must outlive h. */
+void recording_header_init(struct build_header *h, const struct event_list *evs, size_t n,
+			   bool per_sample);
 
 /* Without -e: cycles where the hardware counts them, else cpu-clock (as
  * perf does), saying so on stderr unless quiet. */
@@ -55,11 +70,14 @@ int recording_open(const struct target *t, const struct event_list *evs,
 int recording_start(const struct target *t, struct session *s, struct launch *l,
 		    bool *exec_failed, struct kerr *err);
 
-/* Installs the handlers for SIGINT/SIGTERM/SIGHUP (on_stop) and SIGCHLD
- * (on_child) and blocks those signals; *block gets them and *waitmask the
- * mask to wait with (ppoll), so none is lost between a check and a wait.
- * Restore with sigprocmask(SIG_UNBLOCK, block, NULL). */
-void recording_block_signals(void (*on_stop)(int), void (*on_child)(int), sigset_t *block,
-			     sigset_t *waitmask);
+/* Set by the handlers recording_block_signals() installs: the signal
+ * that asked to stop (SIGINT/SIGTERM/SIGHUP), and that a child changed
+ * state (SIGCHLD). The loops poll them. */
+extern volatile sig_atomic_t recording_stop_signal, recording_child_changed;
+
+/* Installs those handlers and blocks the signals; *block gets them and
+ * *waitmask the mask to wait with (ppoll), so none is lost between a
+ * check and a wait. Restore with sigprocmask(SIG_UNBLOCK, block, NULL). */
+void recording_block_signals(sigset_t *block, sigset_t *waitmask);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
 
 #define CPU_ONLINE_PATH "/sys/devices/system/cpu/online"
@@ -284,4 +285,51 @@ bool target_alive(const struct target *t)
 			return true;
 	}
 	return false;
+}
+
+static void add_id_list(struct kbuf *b, const pid_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kbuf_addf(b, "%s%d", i ? "," : "", (int)v[i]);
+}
+
+static void add_cpu_list(struct kbuf *b, const int *v, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		kbuf_addf(b, "%s%d", i ? "," : "", v[i]);
+		if (j > i)
+			kbuf_addf(b, "-%d", v[j]);
+		i = j + 1;
+	}
+}
+
+void target_describe(const struct target *t, struct kbuf *b)
+{
+	if (t->all_cpus) {
+		kbuf_addstr(b, "'system wide'");
+	} else if (t->cpus_given) {
+		kbuf_addstr(b, "'CPU(s) ");
+		add_cpu_list(b, t->cpus.v, t->cpus.n);
+		kbuf_addch(b, '\'');
+	} else if (!t->pids.n && !t->tids.n) {
+		kbuf_addch(b, '\'');
+		for (int i = 0; i < t->argc; i++) {
+			if (i)
+				kbuf_addch(b, ' ');
+			text_escape(b, t->argv[i], strlen(t->argv[i]), 0);
+		}
+		kbuf_addch(b, '\'');
+	} else if (t->pids.n) {
+		kbuf_addstr(b, "process id '");
+		add_id_list(b, t->pids.v, t->pids.n);
+		kbuf_addch(b, '\'');
+	} else {
+		kbuf_addstr(b, "thread id '");
+		add_id_list(b, t->tids.v, t->tids.n);
+		kbuf_addch(b, '\'');
+	}
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../base/buf.h"
 #include "../base/err.h"
 
 /* Growable arrays; usable with base/vec.h's vec_push()/vec_free(). */
@@ -84,6 +85,10 @@ bool target_has_command(const struct target *t);
 int target_threads(const struct target *t, struct pid_list *out, struct kerr *err);
 
 void target_release(struct target *t);
+/* perf stat's words for the target, appended to b: 'system wide',
+ * 'CPU(s) 0-3', 'CMD ARGS' (escaped for the terminal), process id '1,2',
+ * thread id '3'. */
+void target_describe(const struct target *t, struct kbuf *b);
 
 /* Whether any -p process or -t thread still exists (a process we may not
  * signal counts as alive; a thread is looked up in /proc, since kill()

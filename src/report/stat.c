@@ -569,3 +569,47 @@ void stat_print_footer(struct kbuf *out, const struct stat_display *d,
 	}
 	kbuf_addstr(out, "\n\n");
 }
+
+void stat_counts_from(const struct event_list *evs, const enum counter_state *state,
+		      const bool *user_only, const struct counter_value *vals, uint64_t wall_ns,
+		      bool have_ru, const struct rusage *ru, struct stat_count *out)
+{
+	for (size_t i = 0; i < evs->n; i++) {
+		const struct kevent *ev = &evs->v[i];
+		struct stat_count *c = &out[i];
+		uint64_t v = vals[i].val;
+
+		memset(c, 0, sizeof(*c));
+		c->val = (double)vals[i].val;
+		c->ena = (double)vals[i].ena;
+		c->run = (double)vals[i].run;
+		c->user_only = user_only[i];
+		switch (state[i]) {
+		case COUNTER_OPEN:
+			c->state = STAT_COUNTED;
+			break;
+		case COUNTER_NOT_SUPPORTED:
+			c->state = STAT_NOT_SUPPORTED;
+			break;
+		case COUNTER_NOT_COUNTED:
+			c->state = STAT_NOT_COUNTED;
+			break;
+		case COUNTER_TOOL:
+			c->state = STAT_COUNTED;
+			if (ev->tool == KEVENT_TOOL_DURATION)
+				v = wall_ns;
+			else if (!have_ru)
+				v = 0; /* no rusage without a command: shown <not counted> */
+			else if (ev->tool == KEVENT_TOOL_USER)
+				v = (uint64_t)ru->ru_utime.tv_sec * 1000000000ull +
+				    (uint64_t)ru->ru_utime.tv_usec * 1000ull;
+			else
+				v = (uint64_t)ru->ru_stime.tv_sec * 1000000000ull +
+				    (uint64_t)ru->ru_stime.tv_usec * 1000ull;
+			c->val = c->ena = c->run = (double)v;
+			if (ev->tool != KEVENT_TOOL_DURATION && !have_ru)
+				c->ena = c->run = 0;
+			break;
+		}
+	}
+}

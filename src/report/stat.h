@@ -9,8 +9,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 
 #include "../base/buf.h"
+#include "../events/counters.h"
 #include "../events/events.h"
 
 /* Welford running mean and variance (perf's struct stats). */
@@ -52,6 +54,14 @@ struct stat_display {
 	const char *target;     /* "'ls -l'", "'system wide'", "process id '42'" (quotes included) */
 	int interval_header_count; /* lines printed since the last interval header */
 };
+
+/* The counts of evs as the table shows them: the counters' states and
+ * values, tool events filled in (duration_time from wall_ns, user_time
+ * and system_time from ru when have_ru, else <not counted>). out has
+ * evs->n entries. */
+void stat_counts_from(const struct event_list *evs, const enum counter_state *state,
+		      const bool *user_only, const struct counter_value *vals, uint64_t wall_ns,
+		      bool have_ru, const struct rusage *ru, struct stat_count *out);
 
 /* Shown unit and multiplier of an event: "msec"/1e-6 for the clocks,
  * "ns" for tool events, sysfs unit/scale for PMU aliases, else ""/1. */
