@@ -13,6 +13,8 @@ pkgs=(
   # peers and tools used by tests and benchmarks
   golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
   python3 tmux bc time curl valgrind
+  # the man pages' checks (groff -ww, man -l); real programs libkiln runs in
+  groff-base man-db git xz-utils
   # heap profilers bench/heap-overhead compares libkiln with
   libgoogle-perftools-dev heaptrack
   # browser tests of kiln web (headless Chromium driven through chromedriver

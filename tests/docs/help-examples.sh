@@ -13,7 +13,7 @@ need_cmd timeout
 cd "$TMP" || fail "cd $TMP"
 cp "$(workload cpu-split)" app || fail "no cpu-split workload"
 for f in kiln cpu old new; do
-	kiln_record -g -o "$f.pb.gz" -- ./app 0.3 || fail "cannot record the fixture $f.pb.gz"
+	kiln_record -g -o "$f.pb.gz" -- ./app 1 || fail "cannot record the fixture $f.pb.gz"
 done
 ./app 600 & at_exit "kill $! 2>/dev/null"
 unset BROWSER
