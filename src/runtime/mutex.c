@@ -146,6 +146,11 @@ int rt_mutex_begin(void)
 	return 0;
 }
 
+void rt_mutex_end(void)
+{
+	atomic_store(&mutex_on, 0);
+}
+
 bool rt_mutex_running(void)
 {
 	return atomic_load(&mutex_on) != 0;

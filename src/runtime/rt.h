@@ -71,6 +71,7 @@ struct rt_tls {
 	uint32_t heap_epoch;  /* heap_start() generation of heap_until */
 	uint64_t rng;         /* xorshift state, 0 until seeded */
 	int slot;             /* thread registry index + 1, 0 = unregistered */
+	int probe;            /* rt_heap_hooked(): 1 asking, 2 our malloc ran */
 };
 extern __thread struct rt_tls rt_tls RT_TLS RT_HIDDEN;
 
@@ -248,6 +249,8 @@ void rt_heap_fork_child(void) RT_HIDDEN;
 /* ---- mutex profiler (mutex.c) ---- */
 int rt_mutex_begin(void) RT_HIDDEN;
 bool rt_mutex_running(void) RT_HIDDEN;
+/* Stops recording (a descendant told to do nothing); the table stays. */
+void rt_mutex_end(void) RT_HIDDEN;
 int rt_mutex_profile(const struct rt_buckets *base, struct profile **out,
 		     struct kerr *err) RT_HIDDEN;
 int rt_mutex_snapshot(struct rt_buckets *out) RT_HIDDEN;
