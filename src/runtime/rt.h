@@ -291,6 +291,12 @@ extern rt_lock rt_write_lock RT_HIDDEN;
 /* Encodes and writes a profile atomically. */
 int rt_write_profile(const struct profile *p, const char *path, struct kerr *err) RT_HIDDEN;
 
+/* ---- libraries loaded on first use (lazy.c) ---- */
+enum rt_lib { RT_LIB_Z, RT_LIB_M, RT_LIB_DW, RT_LIB_HTTP, RT_LIB_N };
+/* Loads `lib` unless loaded (writer context only). Returns 0, or -ENOTSUP
+ * with err (may be NULL) saying why. Always 0 in libkiln.a. */
+int rt_lib_need(enum rt_lib lib, struct kerr *err) RT_HIDDEN;
+
 /* ---- errors (error.c) ---- */
 /* Maps -errno to a KILN_* code. */
 int rt_errno_code(int neg_errno) RT_HIDDEN;
