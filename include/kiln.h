@@ -43,6 +43,13 @@
  *   and KILN_*) makes them first processes of their own, which write the
  *   names as given.
  *
+ *   libkiln.so itself needs only the C library, so that each process of a
+ *   tree pays little for it: libdw and libelf (symbolizing), zlib (profiles
+ *   over 8 KiB; smaller ones are stored uncompressed in gzip framing), libm
+ *   and libmicrohttpd (KILN_HTTP) are loaded when first needed; without
+ *   libdw profiles keep addresses for pprof to symbolize. Profiles are
+ *   renamed into place but not fsync'ed.
+ *
  * Every function returns 0 or a negative KILN_E* code; kiln_strerror() gives
  * its meaning and kiln_last_error() a message with the details of the
  * calling thread's last failure. All functions are thread-safe. None may be
