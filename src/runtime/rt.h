@@ -71,7 +71,7 @@ struct rt_tls {
 	uint32_t heap_epoch;  /* heap_start() generation of heap_until */
 	uint64_t rng;         /* xorshift state, 0 until seeded */
 	int slot;             /* thread registry index + 1, 0 = unregistered */
-	int probe;            /* rt_heap_hooked(): 1 asking, 2 our malloc ran */
+	int probe;            /* rt_heap_hooked(), mutex_hooked(): 1 asking, 2 ours ran */
 };
 extern __thread struct rt_tls rt_tls RT_TLS RT_HIDDEN;
 
