@@ -86,23 +86,31 @@ int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int 
 
 __attribute__((noinline)) int rt_stack_unwind(uintptr_t *pcs, int max, int skip)
 {
-	void *buf[RT_MAX_FRAMES + 16];
-	int n, cap = (int)(sizeof(buf) / sizeof(buf[0]));
+	void *buf[RT_MAX_FRAMES + 16], *ret = __builtin_return_address(0);
+	int n, first, cap = (int)(sizeof(buf) / sizeof(buf[0]));
 
-	/* The first frame reported is this function's own. */
-	skip++;
-	if (max <= 0 || skip >= cap)
+	/* Room for this frame and an interceptor's few beyond max + skip. */
+	if (max <= 0 || skip + 8 >= cap)
 		return 0;
-	if (max > cap - skip)
-		max = cap - skip;
+	if (max > cap - skip - 8)
+		max = cap - skip - 8;
 	/* Guarded: backtrace's first call allocates (dlopen of libgcc_s),
 	 * which must not come back here. */
 	rt_enter();
-	n = backtrace(buf, max + skip);
+	n = backtrace(buf, max + skip + 8);
 	rt_leave();
-	for (int i = skip; i < n; i++)
-		pcs[i - skip] = (uintptr_t)buf[i];
-	return n > skip ? n - skip : 0;
+	/* Frames start at our caller's, found by address: an interceptor of
+	 * backtrace (ThreadSanitizer's) adds frames of its own before it. */
+	for (first = 0; first < n && buf[first] != ret; first++)
+		;
+	if (first == n)
+		first = 1; /* [0] is in this function */
+	first += skip;
+	if (n - first > max)
+		n = first + max;
+	for (int i = first; i < n; i++)
+		pcs[i - first] = (uintptr_t)buf[i];
+	return n > first ? n - first : 0;
 }
 
 void rt_stack_bounds_init(void)
