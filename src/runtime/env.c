@@ -350,6 +350,7 @@ static void tree_fork_child(void)
 static void fork_prepare(void)
 {
 	rt_enter();
+	rt_tls.forking = true;
 	rt_lock_acquire(&rt_write_lock);
 	rt_thread_fork_prepare();
 	rt_mutex_fork_prepare();
@@ -362,6 +363,7 @@ static void fork_parent(void)
 	rt_mutex_fork_parent();
 	rt_thread_fork_parent();
 	rt_lock_release(&rt_write_lock);
+	rt_tls.forking = false;
 	rt_leave();
 }
 
@@ -378,6 +380,7 @@ static void fork_child(void)
 	atomic_store(&snap_thread, 0);
 	atomic_store(&snap_busy.v, 0);
 	tree_fork_child();
+	rt_tls.forking = false;
 	rt_leave();
 }
 

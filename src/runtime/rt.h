@@ -72,6 +72,7 @@ struct rt_tls {
 	uint64_t rng;         /* xorshift state, 0 until seeded */
 	int slot;             /* thread registry index + 1, 0 = unregistered */
 	int probe;            /* rt_heap_hooked(), mutex_hooked(): 1 asking, 2 ours ran */
+	bool forking;         /* between our fork handlers: our locks are held */
 };
 extern __thread struct rt_tls rt_tls RT_TLS RT_HIDDEN;
 
