@@ -26,7 +26,7 @@
  *                               default libkiln prints errors only)
  *     In a file name, %p is the process id and %% a percent sign (as in
  *     LLVM_PROFILE_FILE). Profiles are written at exit (exit() or a return
- *     from main; not _exit() or a fatal signal).
+ *     from main; not _exit(), which dash calls, or a fatal signal).
  *
  *   Process trees: the environment, LD_PRELOAD included, is inherited, so
  *   every descendant (forked or exec'd, at any depth) profiles itself too.
