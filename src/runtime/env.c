@@ -25,7 +25,7 @@
 static int cpu_hz = 100;
 static pid_t init_pid;
 static char *heap_path, *mutex_path, *cpu_path; /* this process's own paths */
-static const char *heap_tmpl, *mutex_tmpl; /* as given, in the environment */
+static char *heap_tmpl, *mutex_tmpl; /* copies of the names as given */
 static bool cpu_from_env;
 static bool is_root = true;  /* the first process of the tree */
 static bool children_off;    /* KILN_CHILDREN=0 */
@@ -336,12 +336,12 @@ static void tree_fork_child(void)
 	}
 	/* Out of memory: no profile rather than the parent's file. */
 	if (heap_path) {
-		p = own_path(heap_tmpl);
+		p = heap_tmpl ? own_path(heap_tmpl) : NULL;
 		free(heap_path);
 		heap_path = p;
 	}
 	if (mutex_path) {
-		p = own_path(mutex_tmpl);
+		p = mutex_tmpl ? own_path(mutex_tmpl) : NULL;
 		free(mutex_path);
 		mutex_path = p;
 	}
@@ -427,7 +427,7 @@ static void start_from_env(void)
 	}
 	env_long("KILN_HEAP_RATE", &rate);
 	if ((s = getenv("KILN_HEAPPROFILE")) && *s) {
-		heap_tmpl = s;
+		heap_tmpl = strdup(s); /* the program may change its environment */
 		heap_path = own_path(s);
 		rc = kiln_heap_start(rate);
 		if (rc)
@@ -436,7 +436,7 @@ static void start_from_env(void)
 			start_snapshots();
 	}
 	if ((s = getenv("KILN_MUTEXPROFILE")) && *s) {
-		mutex_tmpl = s;
+		mutex_tmpl = strdup(s);
 		mutex_path = own_path(s);
 		rc = kiln_mutex_start();
 		if (rc)
