@@ -22,8 +22,33 @@
  *                               files, leaving what remains to pprof; full
  *                               reads those too (slower: tens of ms for
  *                               libc); none leaves everything to pprof
- *     A forked child writes its profiles at exit to file.PID; a program
- *     exec'd with the same environment profiles itself to the same files.
+ *       KILN_VERBOSE=1          say on stderr which files were written (by
+ *                               default libkiln prints errors only)
+ *     In a file name, %p is the process id and %% a percent sign (as in
+ *     LLVM_PROFILE_FILE). Profiles are written at exit (exit() or a return
+ *     from main; not _exit(), which dash calls, or a fatal signal).
+ *
+ *   Process trees: the environment, LD_PRELOAD included, is inherited, so
+ *   every descendant (forked or exec'd, at any depth) profiles itself too.
+ *   The first process records its pid in KILN_ROOT_PID (set by libkiln's
+ *   constructor when absent) and writes the files as named; a process that
+ *   inherits KILN_ROOT_PID with another pid is a descendant and, unless the
+ *   name has %p, inserts its pid before the extension: h.pb.gz ->
+ *   h.4242.pb.gz, cpu.prof -> cpu.4242.prof, h -> h.4242. Descendants never
+ *   serve KILN_HTTP (the first process does), and with KILN_CHILDREN=0
+ *   they profile nothing and write nothing. A forked child keeps the heap
+ *   and contention profiles it inherited, not the CPU profile. A program
+ *   that execs with the same pid stays the first process; one that rebuilds
+ *   its children's environment without KILN_ROOT_PID (but with LD_PRELOAD
+ *   and KILN_*) makes them first processes of their own, which write the
+ *   names as given.
+ *
+ *   libkiln.so itself needs only the C library, so that each process of a
+ *   tree pays little for it: libdw and libelf (symbolizing), zlib (profiles
+ *   over 8 KiB; smaller ones are stored uncompressed in gzip framing), libm
+ *   and libmicrohttpd (KILN_HTTP) are loaded when first needed; without
+ *   libdw profiles keep addresses for pprof to symbolize. Profiles are
+ *   renamed into place but not fsync'ed.
  *
  * Every function returns 0 or a negative KILN_E* code; kiln_strerror() gives
  * its meaning and kiln_last_error() a message with the details of the

@@ -265,9 +265,10 @@ static int write_in_place(const char *path, mode_t mode, const void *data, size_
 	return ret;
 }
 
-/* Temporary file in the same folder (so rename() is atomic), fsync,
- * rename over `path`, which is a regular file or missing. */
-static int write_renamed(const char *path, const void *data, size_t n, struct kerr *err)
+/* Temporary file in the same folder (so rename() is atomic), fsync unless
+ * told not to, rename over `path`, which is a regular file or missing. */
+static int write_renamed(const char *path, const void *data, size_t n, bool sync,
+			 struct kerr *err)
 {
 	struct kbuf tmp = KBUF_INIT;
 	int fd, ret;
@@ -280,7 +281,7 @@ static int write_renamed(const char *path, const void *data, size_t n, struct ke
 		goto out_buf;
 	}
 	ret = write_all(fd, data, n);
-	if (!ret && fsync(fd) < 0 && errno != EINVAL)
+	if (!ret && sync && fsync(fd) < 0 && errno != EINVAL)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
@@ -342,6 +343,12 @@ fail:
 
 int write_file_atomic(const char *path, const void *data, size_t n, struct kerr *err)
 {
+	return write_file_atomic_sync(path, data, n, true, err);
+}
+
+int write_file_atomic_sync(const char *path, const void *data, size_t n, bool sync,
+			   struct kerr *err)
+{
 	struct stat st, lst;
 	char *real;
 	int ret;
@@ -349,7 +356,7 @@ int write_file_atomic(const char *path, const void *data, size_t n, struct kerr 
 	if (lstat(path, &lst) < 0) {
 		if (errno != ENOENT)
 			return kerr_set(err, -errno, "cannot write '%s': %s", path, strerror(errno));
-		return write_renamed(path, data, n, err);
+		return write_renamed(path, data, n, sync, err);
 	}
 	if (!S_ISLNK(lst.st_mode)) {
 		st = lst;
@@ -357,7 +364,7 @@ int write_file_atomic(const char *path, const void *data, size_t n, struct kerr 
 		/* A dangling link: create the file it names, as open() would. */
 		if (errno != ENOENT || !(real = dangling_target(path)))
 			return kerr_set(err, -errno, "cannot write '%s': %s", path, strerror(errno));
-		ret = write_renamed(real, data, n, err);
+		ret = write_renamed(real, data, n, sync, err);
 		free(real);
 		return ret;
 	}
@@ -368,12 +375,12 @@ int write_file_atomic(const char *path, const void *data, size_t n, struct kerr 
 	if (!S_ISREG(st.st_mode))
 		return write_in_place(path, st.st_mode, data, n, err);
 	if (!S_ISLNK(lst.st_mode))
-		return write_renamed(path, data, n, err);
+		return write_renamed(path, data, n, sync, err);
 	/* A link to a regular file: the file is replaced, the link stays. */
 	real = realpath(path, NULL);
 	if (!real)
 		return kerr_set(err, -errno, "cannot resolve '%s': %s", path, strerror(errno));
-	ret = write_renamed(real, data, n, err);
+	ret = write_renamed(real, data, n, sync, err);
 	free(real);
 	return ret;
 }

@@ -3,6 +3,8 @@
 #ifndef KILN_PROFILE_ENCODE_H
 #define KILN_PROFILE_ENCODE_H
 
+#include <stdbool.h>
+
 #include "../base/buf.h"
 #include "../base/err.h"
 #include "profile.h"
@@ -30,5 +32,10 @@ int profile_write_file(const struct profile *p, const char *path, struct kerr *e
  *  - a block device or a folder: refused.
  * Returns 0 or -errno with err set. */
 int write_file_atomic(const char *path, const void *data, size_t n, struct kerr *err);
+/* The same, with the fsync before the rename only when `sync`: atomic for
+ * readers, but not durable across a system crash (libkiln's many small
+ * profiles at process exit, where an fsync each costs more than the run). */
+int write_file_atomic_sync(const char *path, const void *data, size_t n, bool sync,
+			   struct kerr *err);
 
 #endif

@@ -40,6 +40,9 @@ static struct slot *slots;
 static _Atomic int cpu_on;
 static _Atomic int in_handler;
 static _Atomic uint64_t lost;
+/* Slots claimed: a profile with none (most exec'd short programs) is built
+ * without touching the 4 MiB table, whose every page would fault. */
+static _Atomic uint32_t n_claimed;
 static int cpu_hz;
 static bool use_itimer;
 static int64_t start_real, start_mono;
@@ -80,6 +83,7 @@ static void record(const uintptr_t *pcs, int n, uint64_t weight)
 		if (k == 0) {
 			uint64_t zero = 0;
 			if (atomic_compare_exchange_strong(&s->key, &zero, h)) {
+				atomic_fetch_add_explicit(&n_claimed, 1, memory_order_relaxed);
 				for (int i = 0; i < n; i++)
 					s->pcs[i] = pcs[i];
 				s->n = (uint32_t)n;
@@ -276,6 +280,7 @@ int rt_cpu_begin(int hz, struct kerr *err)
 	}
 	cpu_hz = hz;
 	atomic_store(&lost, 0);
+	atomic_store(&n_claimed, 0);
 	start_real = (int64_t)rt_now_ns(CLOCK_REALTIME);
 	start_mono = (int64_t)rt_now_ns(CLOCK_MONOTONIC);
 	use_itimer = false;
@@ -336,7 +341,7 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	b.p->period = period;
 	b.p->time_nanos = start_real;
 	b.p->duration_nanos = (int64_t)rt_now_ns(CLOCK_MONOTONIC) - start_mono;
-	for (size_t i = 0; i < SLOTS; i++) {
+	for (size_t i = 0; i < (atomic_load(&n_claimed) ? SLOTS : 0); i++) {
 		struct slot *s = &slots[i];
 		if (!atomic_load(&s->ready))
 			continue;

@@ -4,7 +4,13 @@
  * numbered heap snapshots (on SIGUSR2 or every KILN_HEAP_INTERVAL bytes)
  * written by a helper thread started on first need, since neither a signal
  * handler nor the malloc path may build a profile. This file is libkiln's top layer in the
- * LD_PRELOAD mode, so it alone prints messages (to stderr, "kiln: ..."). */
+ * LD_PRELOAD mode, so it alone prints messages (to stderr, "kiln: ..."): errors
+ * only, unless KILN_VERBOSE=1.
+ *
+ * A process tree shares one environment: the first process (the one the user
+ * started) records its pid in KILN_ROOT_PID, which its descendants inherit;
+ * they write their profiles beside its own with their pid in the name (see
+ * own_path), never serve KILN_HTTP, and with KILN_CHILDREN=0 do nothing. */
 #include <errno.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -18,8 +24,13 @@
 
 static int cpu_hz = 100;
 static pid_t init_pid;
-static char *heap_path, *mutex_path;
+static char *heap_path, *mutex_path, *cpu_path; /* this process's own paths */
+static char *heap_tmpl, *mutex_tmpl; /* copies of the names as given */
 static bool cpu_from_env;
+static bool is_root = true;  /* the first process of the tree */
+static bool children_off;    /* KILN_CHILDREN=0 */
+static bool profiles_off;    /* a descendant with KILN_CHILDREN=0 */
+static bool verbose;         /* KILN_VERBOSE=1 */
 
 static uint64_t heap_interval;
 static _Atomic uint64_t next_snapshot;
@@ -95,17 +106,65 @@ static char *numbered(const char *path, int seq)
 	return out;
 }
 
-/* A forked child writes beside its parent's file, not over it. */
-static char *exit_path(const char *path)
+/* Where the extension of `path` starts: ".pb.gz", else the last ".ext"
+ * of the file name (not a leading dot), else the end. */
+static size_t ext_start(const char *path)
 {
-	char *out;
+	const char *base = strrchr(path, '/'), *dot;
+	size_t n = strlen(path);
 
-	if (getpid() == init_pid)
-		return strdup(path);
-	out = malloc(strlen(path) + 16);
-	if (out)
-		sprintf(out, "%s.%d", path, (int)getpid());
+	base = base ? base + 1 : path;
+	if (n - (size_t)(base - path) > 6 && strcmp(path + n - 6, ".pb.gz") == 0)
+		return n - 6;
+	dot = strrchr(base, '.');
+	return dot && dot > base ? (size_t)(dot - path) : n;
+}
+
+/* The path this process writes for `tmpl` (a KILN_*PROFILE value): %p is
+ * the pid and %% a percent sign (LLVM_PROFILE_FILE's convention); without
+ * %p a descendant inserts ".PID" before the extension (h.pb.gz ->
+ * h.4242.pb.gz, h -> h.4242), so no process overwrites another's file.
+ * Returns a malloc'd string, NULL when out of memory. */
+static char *own_path(const char *tmpl)
+{
+	char pid[16], *out;
+	size_t n = strlen(tmpl), len = 0, n_pid = 1; /* one more: the insertion */
+	int np = snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	bool has_pid = false;
+
+	for (const char *q = strstr(tmpl, "%p"); q; q = strstr(q + 2, "%p"))
+		n_pid++;
+	if (!(out = malloc(n + n_pid * (size_t)(np + 1) + 1)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (tmpl[i] == '%' && tmpl[i + 1] == 'p') {
+			memcpy(out + len, pid, (size_t)np);
+			len += (size_t)np;
+			has_pid = true;
+			i++;
+		} else if (tmpl[i] == '%' && tmpl[i + 1] == '%') {
+			out[len++] = '%';
+			i++;
+		} else {
+			out[len++] = tmpl[i];
+		}
+	}
+	out[len] = '\0';
+	if (!has_pid && !is_root) {
+		size_t e = ext_start(out);
+		memmove(out + e + 1 + np, out + e, len - e + 1);
+		out[e] = '.';
+		memcpy(out + e + 1, pid, (size_t)np);
+	}
 	return out;
+}
+
+/* KILN_VERBOSE=1: says what was written. */
+static void wrote(const char *what, const char *path)
+{
+	if (verbose)
+		fprintf(stderr, "kiln: pid %d wrote its %s profile to %s\n", (int)getpid(), what,
+			path);
 }
 
 static void write_heap(const char *path, const char *what)
@@ -114,6 +173,8 @@ static void write_heap(const char *path, const char *what)
 
 	if (rc)
 		warn("KILN_HEAPPROFILE", what, rc);
+	else
+		wrote("heap", path);
 }
 
 static void write_snapshot(void)
@@ -236,32 +297,60 @@ static void start_snapshots(void)
 
 static void at_exit(void)
 {
-	char *path;
 	int rc;
 
+	if (profiles_off)
+		return;
 	rt_enter();
 	if (cpu_from_env && getpid() == init_pid) {
 		rc = kiln_cpu_stop();
 		if (rc && rc != KILN_ENOTRUNNING)
 			warn("KILN_CPUPROFILE", "writing the profile", rc);
+		else if (!rc)
+			wrote("CPU", cpu_path);
 	}
 	finish_snapshots();
-	if (heap_path && (path = exit_path(heap_path))) {
-		write_heap(path, "writing the profile");
-		free(path);
-	}
-	if (mutex_path && (path = exit_path(mutex_path))) {
-		rc = kiln_mutex_write(path);
+	if (heap_path)
+		write_heap(heap_path, "writing the profile");
+	if (mutex_path) {
+		rc = kiln_mutex_write(mutex_path);
 		if (rc)
 			warn("KILN_MUTEXPROFILE", "writing the profile", rc);
-		free(path);
+		else
+			wrote("contention", mutex_path);
 	}
 	rt_leave();
+}
+
+/* A forked child is a descendant: its own paths, or nothing at all. */
+static void tree_fork_child(void)
+{
+	char *p;
+
+	is_root = false;
+	if (children_off) {
+		profiles_off = true;
+		atomic_store(&rt_heap_on, 0);
+		rt_mutex_end();
+		return;
+	}
+	/* Out of memory: no profile rather than the parent's file. */
+	if (heap_path) {
+		p = heap_tmpl ? own_path(heap_tmpl) : NULL;
+		free(heap_path);
+		heap_path = p;
+	}
+	if (mutex_path) {
+		p = mutex_tmpl ? own_path(mutex_tmpl) : NULL;
+		free(mutex_path);
+		mutex_path = p;
+	}
 }
 
 static void fork_prepare(void)
 {
 	rt_enter();
+	rt_tls.forking = true;
 	rt_lock_acquire(&rt_write_lock);
 	rt_thread_fork_prepare();
 	rt_mutex_fork_prepare();
@@ -274,6 +363,7 @@ static void fork_parent(void)
 	rt_mutex_fork_parent();
 	rt_thread_fork_parent();
 	rt_lock_release(&rt_write_lock);
+	rt_tls.forking = false;
 	rt_leave();
 }
 
@@ -289,7 +379,37 @@ static void fork_child(void)
 	atomic_store(&snap_ready, false);
 	atomic_store(&snap_thread, 0);
 	atomic_store(&snap_busy.v, 0);
+	tree_fork_child();
+	rt_tls.forking = false;
 	rt_leave();
+}
+
+/* The first process of a tree records its pid for its descendants, which
+ * inherit the environment through fork and exec. Running with the same pid
+ * (the first process exec'd another program) is still the first process.
+ * A program that rebuilds the environment for its children without
+ * KILN_ROOT_PID makes each of them a first process again (writing the
+ * paths as given); one that drops LD_PRELOAD runs them without libkiln. */
+static void find_root(void)
+{
+	const char *s;
+	char buf[16], *end;
+	long v;
+
+	verbose = (s = getenv("KILN_VERBOSE")) && strcmp(s, "1") == 0;
+	children_off = (s = getenv("KILN_CHILDREN")) && strcmp(s, "0") == 0;
+	s = getenv("KILN_ROOT_PID");
+	if (s && *s) {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (!errno && !*end && v > 0 && v != (long)getpid())
+			is_root = false;
+	}
+	if (is_root) {
+		snprintf(buf, sizeof(buf), "%d", (int)getpid());
+		setenv("KILN_ROOT_PID", buf, 1);
+	}
+	profiles_off = !is_root && children_off;
 }
 
 static void start_from_env(void)
@@ -307,7 +427,8 @@ static void start_from_env(void)
 	}
 	env_long("KILN_HEAP_RATE", &rate);
 	if ((s = getenv("KILN_HEAPPROFILE")) && *s) {
-		heap_path = strdup(s);
+		heap_tmpl = strdup(s); /* the program may change its environment */
+		heap_path = own_path(s);
 		rc = kiln_heap_start(rate);
 		if (rc)
 			warn("KILN_HEAPPROFILE", "cannot start heap profiling", rc);
@@ -315,21 +436,23 @@ static void start_from_env(void)
 			start_snapshots();
 	}
 	if ((s = getenv("KILN_MUTEXPROFILE")) && *s) {
-		mutex_path = strdup(s);
+		mutex_tmpl = strdup(s);
+		mutex_path = own_path(s);
 		rc = kiln_mutex_start();
 		if (rc)
 			warn("KILN_MUTEXPROFILE", "cannot start contention profiling", rc);
 	} else if ((s = getenv("KILN_MUTEX")) && strcmp(s, "1") == 0) {
 		kiln_mutex_start();
 	}
-	if ((s = getenv("KILN_CPUPROFILE")) && *s) {
-		rc = kiln_cpu_start(s);
+	if ((s = getenv("KILN_CPUPROFILE")) && *s && (cpu_path = own_path(s))) {
+		rc = kiln_cpu_start(cpu_path);
 		if (rc)
 			warn("KILN_CPUPROFILE", "cannot start CPU profiling", rc);
 		else
 			cpu_from_env = true;
 	}
-	if ((s = getenv("KILN_HTTP")) && *s) {
+	/* One server for the tree: descendants would find the port taken. */
+	if (is_root && (s = getenv("KILN_HTTP")) && *s) {
 		/* Like Go, a served process has heap profiling on. */
 		if (!rt_heap_running() && (rc = kiln_heap_start(rate)))
 			warn("KILN_HTTP", "cannot start heap profiling", rc);
@@ -357,8 +480,11 @@ void rt_init(void)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
 	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX")) {
-		start_from_env();
-		atexit(at_exit);
+		find_root();
+		if (!profiles_off) {
+			start_from_env();
+			atexit(at_exit);
+		}
 	}
 	rt_leave();
 }

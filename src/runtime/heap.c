@@ -63,6 +63,34 @@ uint64_t rt_random(void)
 	return x;
 }
 
+/* ln(u) for u in (0, 1] without libm, which libkiln.so loads only when
+ * writing (lazy.c), never from a hook: u = m 2^e with m in [sqrt(1/2),
+ * sqrt(2)), ln u = e ln 2 + 2 atanh(s) with s = (m - 1) / (m + 1), |s| <
+ * 0.172, whose odd series to s^23 is exact to double precision. */
+static double ln_unit(double u)
+{
+	uint64_t bits;
+	double m, s, s2, t, sum = 0;
+	int e;
+
+	memcpy(&bits, &u, sizeof(bits));
+	e = (int)((bits >> 52) & 0x7ff) - 1023;
+	bits = (bits & ((1ULL << 52) - 1)) | (1023ULL << 52); /* m in [1, 2) */
+	memcpy(&m, &bits, sizeof(m));
+	if (m > 1.4142135623730951) {
+		m *= 0.5;
+		e++;
+	}
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	t = s;
+	for (int k = 1; k <= 23; k += 2) {
+		sum += t / k;
+		t *= s2;
+	}
+	return e * 0.6931471805599453 + 2 * sum;
+}
+
 /* Next interval: exponential with mean heap_rate (Go's nextSample). */
 static int64_t next_interval(void)
 {
@@ -71,7 +99,7 @@ static int64_t next_interval(void)
 	if (heap_rate <= 1)
 		return 0;
 	u = (double)((rt_random() >> 11) + 1) * (1.0 / 9007199254740992.0); /* (0, 1] */
-	return f64_to_i64(-log(u) * (double)heap_rate);
+	return f64_to_i64(-ln_unit(u) * (double)heap_rate);
 }
 
 static bool live_grow(void)

@@ -434,6 +434,7 @@ static int open_listener(const struct sockaddr_storage *ss, socklen_t len)
 KILN_API int kiln_http_start(const char *addr)
 {
 	struct sockaddr_storage ss;
+	struct kerr lerr = KERR_INIT;
 	socklen_t len = 0;
 	int rc, fd;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
@@ -451,6 +452,10 @@ KILN_API int kiln_http_start(const char *addr)
 	memset(&ss, 0, sizeof(ss));
 	if ((rc = parse_addr(addr, &ss, &len)))
 		goto unlock;
+	if ((rc = rt_lib_need(RT_LIB_HTTP, &lerr))) { /* loaded on first use (lazy.c) */
+		rc = rt_fail_kerr(&lerr);
+		goto unlock;
+	}
 	if ((fd = open_listener(&ss, len)) < 0) {
 		rc = fd;
 		goto unlock;

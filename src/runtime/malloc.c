@@ -54,6 +54,10 @@ RT_EXPORT void *malloc(size_t n)
 {
 	void *p;
 
+	/* rt_heap_hooked()'s probe: malloc(0) is rare, so this costs a
+	 * compare of a register on the usual path. */
+	if (RT_UNLIKELY(n == 0) && rt_tls.probe)
+		rt_tls.probe = 2;
 	if (RT_UNLIKELY(!ready()))
 		return rt_boot_alloc(n, 16);
 	p = rt_real.malloc(n);
@@ -212,9 +216,26 @@ RT_EXPORT size_t malloc_usable_size(void *p)
 /* Our own malloc, whatever the dynamic linker binds "malloc" to. */
 extern __typeof(malloc) rt_malloc_self RT_ALIAS_OF(malloc);
 
+/* Preloaded, linked ahead of libc or static: the program's malloc is ours.
+ * dlopen'ed: it is libc's, and no allocation would be seen. The address
+ * dlsym gives is ours, or, in a non-PIE program that takes malloc's address,
+ * the program's canonical PLT entry, which jumps to whichever malloc the
+ * dynamic linker bound: so that one is called, malloc(0) with a
+ * thread-local flag set, and our malloc answers by changing the flag. */
 bool rt_heap_hooked(void)
 {
-	/* Preloaded, linked ahead of libc or static: the program's malloc is
-	 * ours. dlopen'ed: it is libc's, and no allocation would be seen. */
-	return dlsym(RTLD_DEFAULT, "malloc") == (void *)rt_malloc_self;
+	void *(*fn)(size_t) = (void *(*)(size_t))dlsym(RTLD_DEFAULT, "malloc");
+	void *p;
+	bool ours;
+
+	if (fn == rt_malloc_self)
+		return true;
+	if (!fn)
+		return false;
+	rt_tls.probe = 1;
+	p = fn(0);
+	ours = rt_tls.probe == 2;
+	rt_tls.probe = 0;
+	free(p); /* the same real allocator behind both */
+	return ours;
 }

@@ -59,11 +59,16 @@ static inline bool watching(void)
 	}                                                                     \
 } while (0)
 
+/* Locked by mutex_hooked() through the address dlsym gives. */
+static pthread_mutex_t probe_mutex = PTHREAD_MUTEX_INITIALIZER;
+
 RT_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	uint64_t t0;
 	int rc;
 
+	if (RT_UNLIKELY(m == &probe_mutex))
+		rt_tls.probe = 2;
 	REAL_OR_SPIN(rt_real.mutex_lock, pthread_mutex_trylock, m);
 	if (!watching())
 		return rt_real.mutex_lock(m);
@@ -129,10 +134,27 @@ RT_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 
 extern __typeof(pthread_mutex_lock) rt_mutex_lock_self RT_ALIAS_OF(pthread_mutex_lock);
 
-/* As rt_heap_hooked(), for the lock functions. */
+/* As rt_heap_hooked(), for the lock functions: in a non-PIE program that
+ * takes pthread_mutex_lock's address, dlsym gives its canonical PLT entry,
+ * so a lock of probe_mutex through it tells whether ours is reached. */
 static bool mutex_hooked(void)
 {
-	return dlsym(RTLD_DEFAULT, "pthread_mutex_lock") == (void *)rt_mutex_lock_self;
+	int (*fn)(pthread_mutex_t *) =
+		(int (*)(pthread_mutex_t *))dlsym(RTLD_DEFAULT, "pthread_mutex_lock");
+	bool ours;
+
+	if (fn == rt_mutex_lock_self)
+		return true;
+	/* TSan's interceptor, linked ahead, would reach ours through its own
+	 * dlsym(RTLD_NEXT): its locks are not ours to profile. */
+	if (!fn || RT_TSAN)
+		return false;
+	rt_tls.probe = 1;
+	if (fn(&probe_mutex) == 0)
+		pthread_mutex_unlock(&probe_mutex);
+	ours = rt_tls.probe == 2;
+	rt_tls.probe = 0;
+	return ours;
 }
 
 int rt_mutex_begin(void)
@@ -144,6 +166,11 @@ int rt_mutex_begin(void)
 			       "(LD_PRELOAD) or link it ahead of the C library");
 	atomic_store(&mutex_on, 1);
 	return 0;
+}
+
+void rt_mutex_end(void)
+{
+	atomic_store(&mutex_on, 0);
 }
 
 bool rt_mutex_running(void)

@@ -71,6 +71,8 @@ struct rt_tls {
 	uint32_t heap_epoch;  /* heap_start() generation of heap_until */
 	uint64_t rng;         /* xorshift state, 0 until seeded */
 	int slot;             /* thread registry index + 1, 0 = unregistered */
+	int probe;            /* rt_heap_hooked(), mutex_hooked(): 1 asking, 2 ours ran */
+	bool forking;         /* between our fork handlers: our locks are held */
 };
 extern __thread struct rt_tls rt_tls RT_TLS RT_HIDDEN;
 
@@ -248,6 +250,8 @@ void rt_heap_fork_child(void) RT_HIDDEN;
 /* ---- mutex profiler (mutex.c) ---- */
 int rt_mutex_begin(void) RT_HIDDEN;
 bool rt_mutex_running(void) RT_HIDDEN;
+/* Stops recording (a descendant told to do nothing); the table stays. */
+void rt_mutex_end(void) RT_HIDDEN;
 int rt_mutex_profile(const struct rt_buckets *base, struct profile **out,
 		     struct kerr *err) RT_HIDDEN;
 int rt_mutex_snapshot(struct rt_buckets *out) RT_HIDDEN;
@@ -287,6 +291,12 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line) RT_HIDDE
 extern rt_lock rt_write_lock RT_HIDDEN;
 /* Encodes and writes a profile atomically. */
 int rt_write_profile(const struct profile *p, const char *path, struct kerr *err) RT_HIDDEN;
+
+/* ---- libraries loaded on first use (lazy.c) ---- */
+enum rt_lib { RT_LIB_Z, RT_LIB_M, RT_LIB_DW, RT_LIB_HTTP, RT_LIB_N };
+/* Loads `lib` unless loaded (writer context only). Returns 0, or -ENOTSUP
+ * with err (may be NULL) saying why. Always 0 in libkiln.a. */
+int rt_lib_need(enum rt_lib lib, struct kerr *err) RT_HIDDEN;
 
 /* ---- errors (error.c) ---- */
 /* Maps -errno to a KILN_* code. */

@@ -13,12 +13,15 @@
  * (_Unwind_Backtrace over .eh_frame, which every binary carries): it sees
  * through code without frame pointers, such as libstdc++'s operator new,
  * which would otherwise hide the function that called it. It is not
- * async-signal-safe, and costs a few microseconds per sample. */
+ * async-signal-safe, and costs a few microseconds per sample. It is
+ * reached through glibc's backtrace(), which loads libgcc_s on its first
+ * call: as a link-time dependency of libkiln.so, libgcc_s would be loaded
+ * into every process of a profiled tree, most of which never sample. */
 #include "rt.h"
 
 #include <pthread.h>
 #include <sys/syscall.h>
-#include <unwind.h>
+#include <execinfo.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -81,35 +84,33 @@ int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int 
 	return n;
 }
 
-struct unwind_state {
-	uintptr_t *pcs;
-	int n, max, skip;
-};
-
-static _Unwind_Reason_Code unwind_one(struct _Unwind_Context *ctx, void *arg)
-{
-	struct unwind_state *st = arg;
-	uintptr_t ip = (uintptr_t)_Unwind_GetIP(ctx);
-
-	if (!ip)
-		return _URC_END_OF_STACK;
-	if (st->skip > 0) {
-		st->skip--;
-		return _URC_NO_REASON;
-	}
-	st->pcs[st->n++] = ip;
-	return st->n < st->max ? _URC_NO_REASON : _URC_END_OF_STACK;
-}
-
 __attribute__((noinline)) int rt_stack_unwind(uintptr_t *pcs, int max, int skip)
 {
-	/* The first frame reported is this function's own. */
-	struct unwind_state st = { pcs, 0, max, skip + 1 };
+	void *buf[RT_MAX_FRAMES + 16], *ret = __builtin_return_address(0);
+	int n, first, cap = (int)(sizeof(buf) / sizeof(buf[0]));
 
-	if (max <= 0)
+	/* Room for this frame and an interceptor's few beyond max + skip. */
+	if (max <= 0 || skip + 8 >= cap)
 		return 0;
-	_Unwind_Backtrace(unwind_one, &st);
-	return st.n;
+	if (max > cap - skip - 8)
+		max = cap - skip - 8;
+	/* Guarded: backtrace's first call allocates (dlopen of libgcc_s),
+	 * which must not come back here. */
+	rt_enter();
+	n = backtrace(buf, max + skip + 8);
+	rt_leave();
+	/* Frames start at our caller's, found by address: an interceptor of
+	 * backtrace (ThreadSanitizer's) adds frames of its own before it. */
+	for (first = 0; first < n && buf[first] != ret; first++)
+		;
+	if (first == n)
+		first = 1; /* [0] is in this function */
+	first += skip;
+	if (n - first > max)
+		n = first + max;
+	for (int i = first; i < n; i++)
+		pcs[i - first] = (uintptr_t)buf[i];
+	return n > first ? n - first : 0;
 }
 
 void rt_stack_bounds_init(void)

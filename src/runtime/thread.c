@@ -135,6 +135,10 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		rt_resolve();
 	if (!rt_real.pthread_create)
 		return EAGAIN;
+	/* Another fork handler starting a thread (ThreadSanitizer's, in a
+	 * child, before ours has released the registry): not registered. */
+	if (RT_UNLIKELY(rt_tls.forking))
+		return rt_real.pthread_create(thread, attr, fn, arg);
 #if RT_TSAN
 	if (!threads_hooked())
 		return rt_real.pthread_create(thread, attr, fn, arg);

@@ -16,7 +16,12 @@
  * Runs only in writer context (API calls, the HTTP server, exit), inside
  * rt_enter() so its own allocations are not profiled. One symbolizer is
  * kept for the process, since the files rarely change: it caches parsed
- * symbol tables across profiles. rt_write_lock serialises its users. */
+ * symbol tables across profiles. rt_write_lock serialises its users.
+ *
+ * Most processes of a profiled tree (every exec'd `true` of a shell loop)
+ * sample nothing: their profiles are written without reading
+ * /proc/self/maps or opening a binary, stored uncompressed inside the gzip
+ * framing (no zlib to load for a few hundred bytes), and without fsync. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +111,8 @@ static struct sym_file *open_file(struct map_ent *e)
 	if (e->tried)
 		return e->file;
 	e->tried = true;
-	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE)
-		return NULL;
+	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE || rt_lib_need(RT_LIB_DW, NULL))
+		return NULL; /* without libdw: addresses, for pprof to name */
 	if (!symz) {
 		symz = symbolizer_new();
 		if (symz && rt_env_symbolize() != RT_SYMBOLIZE_FULL)
@@ -269,11 +274,13 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 	struct profile *p = b->p;
 	struct u64map remap = U64MAP_INIT;
 
-	rt_lock_acquire(&rt_write_lock);
-	maps_load(&m);
-	symbolize_locations(p, &m);
-	rt_lock_release(&rt_write_lock);
-	maps_release(&m);
+	if (p->n_locations) { /* nothing to map or name in an empty profile */
+		rt_lock_acquire(&rt_write_lock);
+		maps_load(&m);
+		symbolize_locations(p, &m);
+		rt_lock_release(&rt_write_lock);
+		maps_release(&m);
+	}
 
 	if (p->n_mappings > 1) /* none at all: p->mappings is NULL, which qsort refuses */
 		qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
@@ -316,7 +323,60 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 	return nf > 0;
 }
 
+/* gzip with deflate's stored blocks (RFC 1951 3.2.4, RFC 1952): for small
+ * encodings, where compressing saves less than loading zlib costs. */
+#define STORED_MAX 8192
+
+static uint32_t crc32_of(const unsigned char *d, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= d[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+static void put_le(struct kbuf *out, uint32_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		kbuf_addch(out, (char)(v >> (8 * i) & 0xff));
+}
+
+static void gzip_stored(const struct kbuf *raw, struct kbuf *out)
+{
+	static const char header[10] = { 0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	size_t off = 0;
+
+	kbuf_add(out, header, sizeof(header));
+	do { /* at least one block, final, even for no bytes */
+		size_t len = raw->len - off > 65535 ? 65535 : raw->len - off;
+		kbuf_addch(out, off + len == raw->len ? 1 : 0);
+		put_le(out, (uint32_t)len, 2);
+		put_le(out, (uint32_t)len ^ 0xffffu, 2);
+		kbuf_add(out, raw->buf + off, len);
+		off += len;
+	} while (off < raw->len);
+	put_le(out, crc32_of((const unsigned char *)raw->buf, raw->len), 4);
+	put_le(out, (uint32_t)raw->len, 4);
+}
+
 int rt_write_profile(const struct profile *p, const char *path, struct kerr *err)
 {
-	return profile_write_file(p, path, err);
+	struct kbuf raw = KBUF_INIT, gz = KBUF_INIT;
+	int rc = 0;
+
+	profile_encode(p, &raw);
+	if (raw.len <= STORED_MAX)
+		gzip_stored(&raw, &gz);
+	else if (!(rc = rt_lib_need(RT_LIB_Z, err)))
+		rc = gzip_compress(raw.buf, raw.len, -1 /* zlib's default level */, &gz, err);
+	/* No fsync: a tree of processes writes one profile each at exit. */
+	if (!rc)
+		rc = write_file_atomic_sync(path, gz.buf, gz.len, false, err);
+	kbuf_release(&raw);
+	kbuf_release(&gz);
+	return rc;
 }

@@ -5,7 +5,9 @@
  * (~280,000 allocations). Built twice: plain, for LD_PRELOAD=libkiln.so
  * and the benchmark, and with -DUSE_API linked against libkiln, where
  * argv[1] is the sampling rate and argv[2] the output path. Argument
- * "repeat N" (plain build) runs the churn N times, for benchmarks. */
+ * "repeat N" (plain build) runs the churn N times, for benchmarks;
+ * "spawn CMD" runs the shell command CMD after the work (system()), for
+ * process trees, and exits with its status. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,7 @@ __attribute__((noinline)) void leak_blocks(void)
 int main(int argc, char **argv)
 {
 	int repeat = 1;
+	const char *spawn = NULL;
 
 #ifdef USE_API
 	int rc;
@@ -63,6 +66,8 @@ int main(int argc, char **argv)
 #else
 	if (argc == 3 && strcmp(argv[1], "repeat") == 0)
 		repeat = atoi(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "spawn") == 0)
+		spawn = argv[2];
 #endif
 	keep_blocks();
 	for (int r = 0; r < repeat; r++)
@@ -75,5 +80,9 @@ int main(int argc, char **argv)
 	}
 #endif
 	sink = kept[0];
+	if (spawn) {
+		int st = system(spawn);
+		return st == 0 ? 0 : 1;
+	}
 	return 0;
 }
