@@ -234,6 +234,36 @@ static void start_snapshots(void)
 	sigaction(SIGUSR2, &sa, NULL);
 }
 
+/* KILN_BLOCKPROFILE=file (written at exit) or KILN_BLOCK=1. */
+static char *block_path;
+
+static void start_block_from_env(void)
+{
+	const char *s = getenv("KILN_BLOCKPROFILE");
+	int rc;
+
+	if (s && *s) {
+		block_path = strdup(s);
+		if ((rc = kiln_block_start()))
+			warn("KILN_BLOCKPROFILE", "cannot start blocking profiling", rc);
+	} else if ((s = getenv("KILN_BLOCK")) && strcmp(s, "1") == 0) {
+		if ((rc = kiln_block_start()))
+			warn("KILN_BLOCK", "cannot start blocking profiling", rc);
+	}
+}
+
+static void write_block_at_exit(void)
+{
+	char *path;
+	int rc;
+
+	if (block_path && (path = exit_path(block_path))) {
+		if ((rc = kiln_block_write(path)))
+			warn("KILN_BLOCKPROFILE", "writing the profile", rc);
+		free(path);
+	}
+}
+
 static void at_exit(void)
 {
 	char *path;
@@ -256,6 +286,7 @@ static void at_exit(void)
 			warn("KILN_MUTEXPROFILE", "writing the profile", rc);
 		free(path);
 	}
+	write_block_at_exit();
 	rt_leave();
 }
 
@@ -265,12 +296,14 @@ static void fork_prepare(void)
 	rt_lock_acquire(&rt_write_lock);
 	rt_thread_fork_prepare();
 	rt_mutex_fork_prepare();
+	rt_block_fork_prepare();
 	rt_heap_fork_prepare();
 }
 
 static void fork_parent(void)
 {
 	rt_heap_fork_parent();
+	rt_block_fork_parent();
 	rt_mutex_fork_parent();
 	rt_thread_fork_parent();
 	rt_lock_release(&rt_write_lock);
@@ -282,6 +315,7 @@ static void fork_child(void)
 	atomic_store(&rt_write_lock.v, 0);
 	rt_heap_fork_child();
 	rt_mutex_fork_child();
+	rt_block_fork_child();
 	rt_thread_fork_child();
 	rt_cpu_after_fork_child();
 	rt_http_fork_child();
@@ -322,6 +356,7 @@ static void start_from_env(void)
 	} else if ((s = getenv("KILN_MUTEX")) && strcmp(s, "1") == 0) {
 		kiln_mutex_start();
 	}
+	start_block_from_env();
 	if ((s = getenv("KILN_CPUPROFILE")) && *s) {
 		rc = kiln_cpu_start(s);
 		if (rc)
@@ -356,7 +391,8 @@ void rt_init(void)
 	rt_thread_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
-	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX")) {
+	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX") ||
+	    getenv("KILN_BLOCKPROFILE") || getenv("KILN_BLOCK")) {
 		start_from_env();
 		atexit(at_exit);
 	}
