@@ -2,8 +2,9 @@
  * wait_in_cond (a condition variable nobody signals), one in spin_in_loop
  * (on CPU), one in sleep_in_nanosleep, and one in masked_sleep with every
  * signal blocked, which the dump must report without waiting for it. Each
- * thread is named (pthread_setname_np) after its role. Prints "ready" once
- * all are at their place; runs argv[1] seconds (default 60). */
+ * thread is named (pthread_setname_np) after its role. Prints "ready PID"
+ * once all are at their place; sleeps argv[1] seconds (default 60), then
+ * prints "done". */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -80,8 +81,9 @@ int main(int argc, char **argv)
 	start(masked_sleep, "masked");
 	while (arrived < 5)
 		usleep(1000);
-	printf("ready\n");
+	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
 	sleep(secs);
+	printf("done\n");
 	return 0;
 }
