@@ -21,7 +21,10 @@
  *                               records contention without a file,
  *                               KILN_BLOCK=1 blocking, which is otherwise
  *                               recorded only during /debug/pprof/block
- *                               ?seconds=N)
+ *                               ?seconds=N; /debug/pprof/threads takes
+ *                               each thread's stack with a real-time
+ *                               signal, the highest one free, whose waits
+ *                               cut short libkiln resumes)
  *       KILN_SYMBOLIZE=fast|full|none  how profiles are symbolized when
  *                               written: fast (default) reads each file's
  *                               own symbols and DWARF but not separate debug

@@ -11,7 +11,9 @@
  * first anyway.
  *
  * Off by default, as Go's rate 0: on while kiln_block_start() (KILN_BLOCK=1,
- * KILN_BLOCKPROFILE) or a ?seconds=N request asks. When off, each hook
+ * KILN_BLOCKPROFILE) or a ?seconds=N request asks (blockprof.c keeps the
+ * buckets and builds the profile, built with ThreadSanitizer's
+ * instrumentation where these hooks are not). When off, each hook
  * costs one relaxed load over the real call; when on, two clock reads, and
  * a DWARF unwind and a bucket update per wait. A wait cut short by the
  * thread-dump signal goes on (see AGAIN). A per-thread flag keeps a
@@ -33,32 +35,11 @@
 
 /* Bit 0: started by the API or the environment; above it, one count per
  * ?seconds=N request in progress. */
-static _Atomic int block_on;
-static struct rt_buckets block_b; /* v[0] waits, v[1] delay ns */
 static __thread int in_wait RT_TLS;
-
-/* Called from the hooks, so the stack is [this, hook, caller]. */
-static __attribute__((noinline)) void blocked(uint64_t t0)
-{
-	uintptr_t pcs[RT_MAX_FRAMES];
-	int64_t ns = (int64_t)(rt_now_ns(CLOCK_MONOTONIC) - t0);
-	int n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 2);
-	size_t bi;
-
-	rt_enter();
-	rt_lock_acquire(&block_b.lock);
-	bi = rt_bucket_get(&block_b, pcs, n, 0);
-	if (bi != SIZE_MAX) {
-		block_b.b[bi].v[0]++;
-		block_b.b[bi].v[1] += ns;
-	}
-	rt_lock_release(&block_b.lock);
-	rt_leave();
-}
 
 static inline bool watching(void)
 {
-	return atomic_load_explicit(&block_on, memory_order_relaxed) && !rt_tls.guard &&
+	return atomic_load_explicit(&rt_block_on, memory_order_relaxed) && !rt_tls.guard &&
 	       !in_wait && RT_THREAD_READY();
 }
 
@@ -84,7 +65,7 @@ static inline bool watching(void)
 	t0_ = rt_now_ns(CLOCK_MONOTONIC);                                     \
 	rc_ = call;                                                           \
 	e_ = errno;                                                           \
-	blocked(t0_);                                                         \
+	rt_block_record(t0_);                                                 \
 	in_wait--;                                                            \
 	errno = e_;                                                           \
 	return rc_;                                                           \
@@ -273,7 +254,7 @@ RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec 
 
 RT_EXPORT int usleep(useconds_t us)
 {
-	REAL(nanosleep, (errno = ENOSYS, -1));
+	REAL(nanosleep, (errno = ENOSYS, -1)); /* usleep is a nanosleep */
 	TIMED(int, us > 0, do_usleep(us));
 }
 
@@ -324,78 +305,7 @@ RT_EXPORT int epoll_pwait(int fd, struct epoll_event *ev, int max, int timeout,
 
 extern __typeof(nanosleep) rt_nanosleep_self RT_ALIAS_OF(nanosleep);
 
-/* As rt_heap_hooked(), for the wait functions. */
-static bool block_hooked(void)
+bool rt_block_hooked(void)
 {
 	return dlsym(RTLD_DEFAULT, "nanosleep") == (void *)rt_nanosleep_self;
-}
-
-int rt_block_begin(bool implicit)
-{
-	if (!atomic_load(&rt_resolved))
-		rt_resolve();
-	if (!rt_real.nanosleep || !block_hooked())
-		return rt_fail(KILN_ENOHOOKS, "nanosleep is not libkiln's: preload it "
-			       "(LD_PRELOAD) or link it ahead of the C library");
-	if (implicit)
-		atomic_fetch_add(&block_on, 2);
-	else
-		atomic_fetch_or(&block_on, 1);
-	return 0;
-}
-
-void rt_block_end_implicit(void)
-{
-	atomic_fetch_sub(&block_on, 2);
-}
-
-bool rt_block_running(void)
-{
-	return (atomic_load(&block_on) & 1) != 0;
-}
-
-int rt_block_snapshot(struct rt_buckets *out)
-{
-	return rt_buckets_copy(&block_b, out);
-}
-
-int rt_block_profile(const struct rt_buckets *base, struct profile **out, struct kerr *err)
-{
-	struct rt_buckets c;
-	struct rt_builder b;
-	int rc;
-
-	rc = rt_buckets_copy(&block_b, &c);
-	if (rc)
-		return kerr_set(err, rc, "out of memory copying blocking samples");
-	if (base)
-		rt_buckets_subtract(&c, base);
-	rt_builder_init(&b);
-	profile_add_sample_type(b.p, "contentions", "count");
-	profile_add_sample_type(b.p, "delay", "nanoseconds");
-	b.p->period_type = b.p->sample_type[0];
-	b.p->period = 1;
-	for (size_t i = 0; i < c.n; i++)
-		if (c.b[i].v[0])
-			rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false,
-				       c.b[i].v, 2, NULL, 0);
-	rt_buckets_free_copy(&c);
-	*out = rt_builder_finish(&b);
-	return 0;
-}
-
-void rt_block_fork_prepare(void)
-{
-	rt_lock_acquire(&block_b.lock);
-}
-
-void rt_block_fork_parent(void)
-{
-	rt_lock_release(&block_b.lock);
-}
-
-void rt_block_fork_child(void)
-{
-	atomic_store(&block_b.lock.v, 0);
-	atomic_store(&block_on, atomic_load(&block_on) & 1); /* requests were the parent's */
 }

@@ -83,7 +83,6 @@ void rt_resolve(void)
 	LOOKUP(pthread_join, "pthread_join");
 	LOOKUP(nanosleep, "nanosleep");
 	LOOKUP(clock_nanosleep, "clock_nanosleep");
-	LOOKUP(usleep, "usleep");
 	LOOKUP(sleep, "sleep");
 	LOOKUP(poll, "poll");
 	LOOKUP(ppoll, "ppoll");

@@ -114,7 +114,6 @@ struct rt_real {
 	int (*pthread_join)(pthread_t, void **);
 	int (*nanosleep)(const struct timespec *, struct timespec *);
 	int (*clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
-	int (*usleep)(useconds_t);
 	unsigned int (*sleep)(unsigned int);
 	int (*poll)(struct pollfd *, nfds_t, int);
 	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
@@ -282,7 +281,13 @@ void rt_mutex_fork_prepare(void) RT_HIDDEN;
 void rt_mutex_fork_parent(void) RT_HIDDEN;
 void rt_mutex_fork_child(void) RT_HIDDEN;
 
-/* ---- block profiler (block.c) ---- */
+/* ---- block profiler (block.c: hooks; blockprof.c: data) ---- */
+/* Non-zero while waits are recorded; read relaxed by the hooks. */
+extern _Atomic int rt_block_on RT_HIDDEN;
+/* Records a wait that began at t0 (CLOCK_MONOTONIC ns); call from a hook. */
+void rt_block_record(uint64_t t0) RT_HIDDEN;
+/* True when the process's nanosleep is libkiln's (its waits are hooked). */
+bool rt_block_hooked(void) RT_HIDDEN;
 /* Turns recording on: for good (`implicit` false: the API, KILN_BLOCK), or
  * for one ?seconds=N request, which ends with rt_block_end_implicit().
  * Returns 0 or KILN_ENOHOOKS (with a message) when the waits are not

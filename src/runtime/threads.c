@@ -51,6 +51,19 @@
 #include "../profile/encode.h"
 #include "rt.h"
 
+/* Under valgrind, /proc shows the masks of valgrind's own threads, which
+ * block every signal while they run the program's code: there the masks
+ * are not read, and a thread blocking the signal is one that does not
+ * answer in time. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* How long the threads have to answer, in ms. Long enough for a thread
  * waiting to be scheduled on a loaded machine, or under valgrind. */
 #define DEADLINE_MS 3000
@@ -74,6 +87,9 @@ struct th_req {
 	/* code where the handler must not start a DWARF unwind */
 	uintptr_t unsafe_lo[MAX_UNSAFE], unsafe_hi[MAX_UNSAFE];
 	int n_unsafe;
+	/* code of the signal's delivery: libkiln, a sanitizer's runtime */
+	uintptr_t own_lo[MAX_UNSAFE], own_hi[MAX_UNSAFE];
+	int n_own;
 };
 
 __thread volatile unsigned rt_dump_hits RT_TLS;
@@ -81,6 +97,36 @@ static rt_lock dump_lock;
 static int dump_sig; /* under dump_lock; 0 = none chosen yet */
 static struct th_req *_Atomic cur;
 static _Atomic int in_handler;
+
+static bool in_own(const struct th_req *r, uintptr_t pc)
+{
+	for (int i = 0; i < r->n_own; i++)
+		if (pc >= r->own_lo[i] && pc < r->own_hi[i])
+			return true;
+	return false;
+}
+
+/* The interrupted PC is not on the stack the handler runs on: a runtime
+ * delivered the signal late, from a call of its own (ThreadSanitizer
+ * does, at the thread's next intercepted call), with the context of when
+ * it came, whose frame pointers may be stale. The thread's stack as it is
+ * now, from the first frame outside libkiln and the runtime, tells where
+ * it is: taken unless the frame-pointer walk of `n` frames goes further. */
+static int late(const struct th_req *r, const uintptr_t *tmp, int nd, uintptr_t *pcs, int n)
+{
+	int k = 0;
+
+	while (k < nd && in_own(r, tmp[k]))
+		k++;
+	if (k == 0 || nd - k < 2 || nd - k < n)
+		return n;
+	nd -= k;
+	if (nd > RT_MAX_FRAMES)
+		nd = RT_MAX_FRAMES;
+	for (int i = 0; i < nd; i++)
+		pcs[i] = tmp[k + i];
+	return nd;
+}
 
 /* The interrupted stack into pcs (leaf = the interrupted PC); see the
  * header for why DWARF first and when not. */
@@ -105,20 +151,26 @@ static int walk(const struct th_req *r, ucontext_t *uc, uintptr_t *pcs)
 	for (int i = 0; i < r->n_unsafe; i++)
 		if (pc >= r->unsafe_lo[i] && pc < r->unsafe_hi[i])
 			dwarf = false;
+	n = rt_stack_walk(pc, fp, sp, pcs, RT_MAX_FRAMES);
 	if (dwarf && pc) {
-		n = rt_stack_unwind(tmp, RT_MAX_FRAMES + 8, 0);
-		for (int k = 0; k < n; k++) {
-			if (tmp[k] != pc)
-				continue;
-			n -= k;
-			if (n > RT_MAX_FRAMES)
-				n = RT_MAX_FRAMES;
-			for (int i = 0; i < n; i++)
+		int nd = rt_stack_unwind(tmp, RT_MAX_FRAMES + 8, 0), k = 0;
+
+		while (k < nd && tmp[k] != pc)
+			k++;
+		if (k == nd)
+			return late(r, tmp, nd, pcs, n);
+		nd -= k;
+		if (nd > RT_MAX_FRAMES)
+			nd = RT_MAX_FRAMES;
+		/* DWARF wins unless it stopped at the leaf (code without
+		 * unwind tables past it), where the frame pointers may go on */
+		if (nd >= 2 || nd >= n) {
+			for (int i = 0; i < nd; i++)
 				pcs[i] = tmp[k + i];
-			return n;
+			return nd;
 		}
 	}
-	return rt_stack_walk(pc, fp, sp, pcs, RT_MAX_FRAMES);
+	return n;
 }
 
 static void on_dump(int sig, siginfo_t *si, void *ucv)
@@ -146,7 +198,8 @@ static void on_dump(int sig, siginfo_t *si, void *ucv)
 	errno = saved;
 }
 
-/* The executable mappings of the unwinder and the dynamic loader. */
+/* The executable mappings of the unwinder and the dynamic loader, and
+ * those of libkiln and a sanitizer runtime (late()). */
 static void find_unsafe(struct th_req *r)
 {
 	struct kbuf maps = KBUF_INIT;
@@ -154,7 +207,7 @@ static void find_unsafe(struct th_req *r)
 	const char *self = NULL;
 	char *line, *save = NULL;
 
-	r->n_unsafe = 0;
+	r->n_unsafe = r->n_own = 0;
 	if (dladdr((void *)_Unwind_Backtrace, &di) && di.dli_fname)
 		self = di.dli_fname;
 	if (kbuf_read_file(&maps, "/proc/self/maps", 0) < 0) {
@@ -172,6 +225,12 @@ static void find_unsafe(struct th_req *r)
 		    !off || perm[2] != 'x')
 			continue;
 		path = line + off;
+		if (r->n_own < MAX_UNSAFE &&
+		    (((uintptr_t)on_dump >= lo && (uintptr_t)on_dump < hi) ||
+		     strstr(path, "libtsan") || strstr(path, "libclang_rt"))) {
+			r->own_lo[r->n_own] = lo;
+			r->own_hi[r->n_own++] = hi;
+		}
 		if (strstr(path, "libgcc_s") || strstr(path, "/ld-linux") ||
 		    (self && !strcmp(path, self))) {
 			r->unsafe_lo[r->n_unsafe] = lo;
@@ -232,7 +291,7 @@ static void read_task(struct th_ent *e, int sig)
 		e->state = p[2];
 	kbuf_reset(&b);
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)e->tid);
-	if (kbuf_read_file(&b, path, 1 << 16) >= 0) {
+	if (!RUNNING_ON_VALGRIND && kbuf_read_file(&b, path, 1 << 16) >= 0) {
 		e->blocked = (status_mask(b.buf, "\nSigBlk:") & bit) != 0;
 		/* already pending from an earlier request: it will answer */
 		e->sent = (status_mask(b.buf, "\nSigPnd:") & bit) != 0;
@@ -317,7 +376,7 @@ static const char *unavailable(const struct th_ent *e)
 		return "stack unavailable: signals blocked";
 	if (e->state == 'X')
 		return "stack unavailable: thread exited";
-	return "stack unavailable: no answer to the signal in time";
+	return "stack unavailable: no answer to the signal in time (signals blocked?)";
 }
 
 static bool has_stack(const struct th_ent *e)
