@@ -6,14 +6,18 @@
  * How other threads' stacks are taken: a real-time signal, chosen on first
  * use among those nobody handles (from SIGRTMAX - 1 down, where programs
  * rarely look; SIG_DFL and no SA_SIGINFO seen with sigaction), is sent with
- * tgkill to each thread; its handler walks the interrupted context's frame
- * stack into the thread's slot of the request and publishes it with a
- * release store. A signal
- * works on any thread, including those not started through our
- * pthread_create and those blocked in the kernel (the wait is interrupted
- * and, the handler being SA_RESTART, resumed); ptrace would need a second
- * process, and reading other stacks from outside a signal would race with
- * them. Threads whose mask blocks the signal (SigBlk in
+ * tgkill to each thread; its handler unwinds the interrupted stack into the
+ * thread's slot of the request and publishes it with a release store. A
+ * signal works on any thread, including those not started through our
+ * pthread_create and those blocked in the kernel; ptrace would need a
+ * second process (and is refused to a process on itself), and reading
+ * another thread's stack from outside a signal would race with it. The
+ * handler is SA_RESTART, so reads, writes, futex waits and joins resume;
+ * the waits the kernel ends with EINTR whatever SA_RESTART says (sleeps,
+ * poll, select, epoll, timed semaphores) are libkiln's hooks, which resume
+ * a wait that only our signal cut short (block.c, rt_dump_hits). Other such
+ * calls (sigtimedwait, recv with a timeout, io_getevents) may see EINTR,
+ * as with any signal. Threads whose mask blocks the signal (SigBlk in
  * /proc/self/task/TID/status) are not sent it, so a request never queues
  * signals that will not be taken; they and those that do not answer within
  * a deadline (stopped, or in an uninterruptible sleep) are reported as
@@ -32,7 +36,7 @@
  * the object holding _Unwind_Backtrace (ranges taken before signalling) is
  * walked by frame pointers instead (rt_stack_walk: async-signal-safe,
  * fault-free), as is one whose DWARF walk did not reach the interrupted PC
- * (valgrind's own signal frames).
+ * (valgrind's own signal frames; see late() for ThreadSanitizer's).
  *
  * Workload: one signal and a walk of at most RT_MAX_FRAMES frames per
  * thread, plus reading three small /proc files per thread. */
