@@ -316,6 +316,7 @@ static void fork_child(void)
 	rt_heap_fork_child();
 	rt_mutex_fork_child();
 	rt_block_fork_child();
+	rt_threads_fork_child();
 	rt_thread_fork_child();
 	rt_cpu_after_fork_child();
 	rt_http_fork_child();

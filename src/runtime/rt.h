@@ -311,6 +311,7 @@ int rt_threads_dump(int debug, struct kbuf *out, struct kerr *err) RT_HIDDEN;
 /* Counts the dump signals this thread took, so that a wait they cut short
  * with EINTR can go on (block.c's hooks). */
 extern __thread volatile unsigned rt_dump_hits RT_TLS RT_HIDDEN;
+void rt_threads_fork_child(void) RT_HIDDEN;
 
 /* ---- HTTP server (http.c) ---- */
 void rt_http_fork_child(void) RT_HIDDEN;

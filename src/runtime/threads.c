@@ -581,3 +581,11 @@ out:
 	free(r.e);
 	return rc;
 }
+
+void rt_threads_fork_child(void)
+{
+	/* a request in another thread of the parent does not go on here */
+	atomic_store(&dump_lock.v, 0);
+	atomic_store(&cur, NULL);
+	atomic_store(&in_handler, 0);
+}
