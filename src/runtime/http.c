@@ -253,7 +253,8 @@ static enum MHD_Result serve_index(struct MHD_Connection *c)
 			  strcmp(profiles[i].name, "heap") == 0 ? "?debug=1" : "",
 			  profiles[i].name, profiles[i].doc);
 	kbuf_addstr(&b, "</ul>\n<a href=\"cmdline\">cmdline</a>: The command line of this "
-			"program\n</body>\n</html>\n");
+			"program\n<br>\n<a href=\"threads?debug=2\">full thread stack dump</a>\n"
+			"</body>\n</html>\n");
 	return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
 }
 

@@ -69,6 +69,8 @@ masked=$(tid_of masked)
 awk '/^# tids:/ { tids = $0 } /signals blocked/ { print tids }' "$TMP/d1" |
 	grep -qw "$masked" || fail "debug=1: the signals-blocked stack is not thread $masked's"
 
+get "$base/" | grep -q 'href="threads?debug=2"' || fail "the index lacks the full thread dump"
+
 # debug=2: "thread TID \"name\" [S (sleeping)]:", frames, a blank line
 get "$base/threads?debug=2" >"$TMP/d2" || fail "threads?debug=2"
 # section NAME: that thread's lines
