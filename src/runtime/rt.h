@@ -23,7 +23,6 @@
 #include <sys/select.h>
 #include <sys/types.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../base/buf.h"
 #include "../base/err.h"
