@@ -1,4 +1,4 @@
-/* libkiln: in-process CPU, heap and lock-contention profiling for C and C++
+/* libkiln: in-process CPU, heap, lock-contention and blocking profiling for C and C++
  * programs, written as pprof profile.proto files (gzip) or served over HTTP
  * at the Go-compatible /debug/pprof endpoints.
  *
@@ -13,9 +13,18 @@
  *                               a program that never started a thread answers
  *                               SIGUSR2 at its next sampled allocation)
  *       KILN_MUTEXPROFILE=file  lock-contention profile
+ *       KILN_BLOCKPROFILE=file  blocking profile (waits on condition
+ *                               variables, semaphores, joins, sleeps, poll,
+ *                               select and epoll, by stack and duration)
  *       KILN_HTTP=host:port     serve /debug/pprof (loopback unless told;
  *                               turns heap profiling on; KILN_MUTEX=1 also
- *                               records contention without a file)
+ *                               records contention without a file,
+ *                               KILN_BLOCK=1 blocking, which is otherwise
+ *                               recorded only during /debug/pprof/block
+ *                               ?seconds=N; /debug/pprof/threads takes
+ *                               each thread's stack with a real-time
+ *                               signal, the highest one free, whose waits
+ *                               cut short libkiln resumes)
  *       KILN_SYMBOLIZE=fast|full|none  how profiles are symbolized when
  *                               written: fast (default) reads each file's
  *                               own symbols and DWARF but not separate debug
@@ -132,6 +141,18 @@ KILN_API int kiln_mutex_start(void);
 /* Writes the contention profile to `path` atomically. Errors as
  * kiln_heap_write(). */
 KILN_API int kiln_mutex_write(const char *path);
+
+/* Starts recording the time threads spend blocked in the interposed
+ * pthread_cond_wait/timedwait/clockwait, sem_wait/timedwait/clockwait,
+ * pthread_join, nanosleep, clock_nanosleep, usleep, sleep, poll, ppoll,
+ * select, pselect, epoll_wait and epoll_pwait (every call that may wait;
+ * read, recv and accept are not timed), as Go's block profile with rate 1.
+ * Off until called: when off, each of those calls costs one atomic load
+ * more. Idempotent. Errors: KILN_ENOHOOKS. */
+KILN_API int kiln_block_start(void);
+/* Writes the blocking profile (contentions/count, delay/nanoseconds) to
+ * `path` atomically. Errors as kiln_heap_write(). */
+KILN_API int kiln_block_write(const char *path);
 
 /* Serves /debug/pprof/ from a background thread on `addr` ("host:port",
  * ":port" or "port"; host defaults to 127.0.0.1; port 0 picks a free one,

@@ -127,3 +127,22 @@ KILN_API int kiln_mutex_write(const char *path)
 {
 	return write_with(build_mutex, path);
 }
+
+KILN_API int kiln_block_start(void)
+{
+	rt_init();
+	rt_clear_error();
+	return rt_block_begin(false);
+}
+
+static int build_block(struct profile **out, struct kerr *err)
+{
+	if (!rt_block_running())
+		return kerr_set(err, KILN_ENOTRUNNING, "kiln_block_start was not called");
+	return rt_block_profile(NULL, out, err);
+}
+
+KILN_API int kiln_block_write(const char *path)
+{
+	return write_with(build_block, path);
+}

@@ -295,6 +295,38 @@ static void start_snapshots(void)
 	sigaction(SIGUSR2, &sa, NULL);
 }
 
+/* KILN_BLOCKPROFILE=file (written at exit, a descendant's with its pid as
+ * the other profiles') or KILN_BLOCK=1. */
+static char *block_path, *block_tmpl;
+
+static void start_block_from_env(void)
+{
+	const char *s = getenv("KILN_BLOCKPROFILE");
+	int rc;
+
+	if (s && *s) {
+		block_tmpl = strdup(s);
+		block_path = own_path(s);
+		if ((rc = kiln_block_start()))
+			warn("KILN_BLOCKPROFILE", "cannot start blocking profiling", rc);
+	} else if ((s = getenv("KILN_BLOCK")) && strcmp(s, "1") == 0) {
+		if ((rc = kiln_block_start()))
+			warn("KILN_BLOCK", "cannot start blocking profiling", rc);
+	}
+}
+
+static void write_block_at_exit(void)
+{
+	int rc;
+
+	if (!block_path)
+		return;
+	if ((rc = kiln_block_write(block_path)))
+		warn("KILN_BLOCKPROFILE", "writing the profile", rc);
+	else
+		wrote("blocking", block_path);
+}
+
 static void at_exit(void)
 {
 	int rc;
@@ -319,6 +351,7 @@ static void at_exit(void)
 		else
 			wrote("contention", mutex_path);
 	}
+	write_block_at_exit();
 	rt_leave();
 }
 
@@ -345,6 +378,11 @@ static void tree_fork_child(void)
 		free(mutex_path);
 		mutex_path = p;
 	}
+	if (block_path) {
+		p = block_tmpl ? own_path(block_tmpl) : NULL;
+		free(block_path);
+		block_path = p;
+	}
 }
 
 static void fork_prepare(void)
@@ -354,12 +392,14 @@ static void fork_prepare(void)
 	rt_lock_acquire(&rt_write_lock);
 	rt_thread_fork_prepare();
 	rt_mutex_fork_prepare();
+	rt_block_fork_prepare();
 	rt_heap_fork_prepare();
 }
 
 static void fork_parent(void)
 {
 	rt_heap_fork_parent();
+	rt_block_fork_parent();
 	rt_mutex_fork_parent();
 	rt_thread_fork_parent();
 	rt_lock_release(&rt_write_lock);
@@ -372,6 +412,8 @@ static void fork_child(void)
 	atomic_store(&rt_write_lock.v, 0);
 	rt_heap_fork_child();
 	rt_mutex_fork_child();
+	rt_block_fork_child();
+	rt_threads_fork_child();
 	rt_thread_fork_child();
 	rt_cpu_after_fork_child();
 	rt_http_fork_child();
@@ -444,6 +486,7 @@ static void start_from_env(void)
 	} else if ((s = getenv("KILN_MUTEX")) && strcmp(s, "1") == 0) {
 		kiln_mutex_start();
 	}
+	start_block_from_env();
 	if ((s = getenv("KILN_CPUPROFILE")) && *s && (cpu_path = own_path(s))) {
 		rc = kiln_cpu_start(cpu_path);
 		if (rc)
@@ -479,7 +522,8 @@ void rt_init(void)
 	rt_thread_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
-	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX")) {
+	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX") ||
+	    getenv("KILN_BLOCKPROFILE") || getenv("KILN_BLOCK")) {
 		find_root();
 		if (!profiles_off) {
 			start_from_env();

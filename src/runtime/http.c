@@ -2,7 +2,8 @@
  * (one per connection, so a 30-second CPU profile does not block the
  * index), compatible with Go's net/http/pprof: the HTML index, cmdline,
  * profile?seconds=N, heap and allocs (gc ignored, debug=1 the legacy text,
- * seconds=N a delta profile), mutex (seconds=N too), threads (live threads by creation stack), threadcreate, and
+ * seconds=N a delta profile), mutex and block (seconds=N too), threads
+ * (every thread's current stack, threads.c), threadcreate, and
  * symbol (POST of '+'-separated addresses, as pprof's remote symbolizer
  * sends). Errors are text/plain with X-Go-Pprof: 1, which pprof shows.
  *
@@ -232,12 +233,14 @@ static enum MHD_Result serve_index(struct MHD_Connection *c)
 		const char *name, *doc;
 	} profiles[] = {
 		{ "allocs", "A sampling of all past memory allocations" },
+		{ "block", "Stack traces that led to blocking on condition variables, "
+			   "semaphores, joins, sleeps and poll/select/epoll" },
 		{ "heap", "A sampling of memory allocations of live objects." },
 		{ "mutex", "Stack traces of threads waiting for contended locks" },
 		{ "profile", "CPU profile. You can specify the duration in the seconds "
 			     "GET parameter." },
 		{ "threadcreate", "Stack traces that led to the creation of new threads" },
-		{ "threads", "Live threads by the stack that created them" },
+		{ "threads", "Stack traces of all current threads" },
 	};
 	struct kbuf b = KBUF_INIT;
 
@@ -250,7 +253,8 @@ static enum MHD_Result serve_index(struct MHD_Connection *c)
 			  strcmp(profiles[i].name, "heap") == 0 ? "?debug=1" : "",
 			  profiles[i].name, profiles[i].doc);
 	kbuf_addstr(&b, "</ul>\n<a href=\"cmdline\">cmdline</a>: The command line of this "
-			"program\n</body>\n</html>\n");
+			"program\n<br>\n<a href=\"threads?debug=2\">full thread stack dump</a>\n"
+			"</body>\n</html>\n");
 	return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
 }
 
@@ -277,6 +281,55 @@ static enum MHD_Result serve_mutex(struct MHD_Connection *c)
 	return send_profile(c, p, "mutex");
 }
 
+/* Like mutex; with ?seconds=N recording is on during the window even when
+ * nothing else turned it on (Go's block profile needs SetBlockProfileRate). */
+static enum MHD_Result serve_block(struct MHD_Connection *c)
+{
+	struct kerr err = KERR_INIT;
+	struct profile *p;
+	struct rt_buckets base;
+	bool have_base, window;
+	enum MHD_Result resp;
+	long debug = arg_long(c, "debug", 0), sec = arg_long(c, "seconds", 0);
+	int rc;
+
+	if (debug != 0)
+		return send_error(c, 400, "Bad Request: only debug=0 (profile.proto) is "
+				  "served for block");
+	window = sec > 0 && sec <= MAX_SECONDS;
+	if (window && rt_block_begin(true))
+		return send_error(c, 500, "Could not enable block profiling: %s",
+				  kiln_last_error());
+	rc = delta_wait(c, debug, rt_block_snapshot, &base, &have_base, &resp);
+	if (window)
+		rt_block_end_implicit();
+	if (rc)
+		return resp;
+	rc = rt_block_profile(have_base ? &base : NULL, &p, &err);
+	if (have_base)
+		rt_buckets_free_copy(&base);
+	if (rc)
+		return send_error(c, 500, "%s", err.msg);
+	return send_profile(c, p, "block");
+}
+
+static enum MHD_Result serve_threads(struct MHD_Connection *c)
+{
+	struct kbuf b = KBUF_INIT;
+	struct kerr err = KERR_INIT;
+	long debug = arg_long(c, "debug", 0);
+
+	if (debug < 0)
+		return send_error(c, 400, "Bad Request: debug must be an integer");
+	if (rt_threads_dump(debug > 2 ? 2 : (int)debug, &b, &err)) {
+		kbuf_release(&b);
+		return send_error(c, 500, "%s", err.msg);
+	}
+	if (debug)
+		return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
+	return send_buf(c, MHD_HTTP_OK, "application/octet-stream", &b, "threads");
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
 				struct request *r)
 {
@@ -301,8 +354,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 		return serve_heap(c, true);
 	if (!strcmp(name, "mutex"))
 		return serve_mutex(c);
+	if (!strcmp(name, "block"))
+		return serve_block(c);
 	if (!strcmp(name, "threads"))
-		return serve_built(c, rt_thread_profile, "threads");
+		return serve_threads(c);
 	if (!strcmp(name, "threadcreate"))
 		return serve_built(c, rt_threadcreate_profile, "threadcreate");
 	if (!strcmp(name, "cmdline"))

@@ -74,6 +74,22 @@ void rt_resolve(void)
 	LOOKUP(rwlock_rdlock, "pthread_rwlock_rdlock");
 	LOOKUP(rwlock_wrlock, "pthread_rwlock_wrlock");
 	LOOKUP(spin_lock, "pthread_spin_lock");
+	LOOKUP(cond_wait, "pthread_cond_wait");
+	LOOKUP(cond_timedwait, "pthread_cond_timedwait");
+	LOOKUP(cond_clockwait, "pthread_cond_clockwait");
+	LOOKUP(sem_wait, "sem_wait");
+	LOOKUP(sem_timedwait, "sem_timedwait");
+	LOOKUP(sem_clockwait, "sem_clockwait");
+	LOOKUP(pthread_join, "pthread_join");
+	LOOKUP(nanosleep, "nanosleep");
+	LOOKUP(clock_nanosleep, "clock_nanosleep");
+	LOOKUP(sleep, "sleep");
+	LOOKUP(poll, "poll");
+	LOOKUP(ppoll, "ppoll");
+	LOOKUP(select, "select");
+	LOOKUP(pselect, "pselect");
+	LOOKUP(epoll_wait, "epoll_wait");
+	LOOKUP(epoll_pwait, "epoll_pwait");
 	rt_tls.resolving--;
 	if (rt_real.malloc && rt_real.free && rt_real.calloc && rt_real.realloc)
 		atomic_store(&rt_resolved, true);

@@ -12,12 +12,17 @@
 #ifndef KILN_RUNTIME_RT_H
 #define KILN_RUNTIME_RT_H
 
+#include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "../base/buf.h"
 #include "../base/err.h"
@@ -80,6 +85,7 @@ static inline void rt_enter(void) { rt_tls.guard++; }
 static inline void rt_leave(void) { rt_tls.guard--; }
 
 /* ---- the real functions behind the hooks (resolve.c) ---- */
+struct epoll_event;
 struct rt_real {
 	void *(*malloc)(size_t);
 	void (*free)(void *);
@@ -98,6 +104,25 @@ struct rt_real {
 	int (*rwlock_rdlock)(pthread_rwlock_t *);
 	int (*rwlock_wrlock)(pthread_rwlock_t *);
 	int (*spin_lock)(pthread_spinlock_t *);
+	/* the waits of the block profiler (block.c) */
+	int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+			      const struct timespec *);
+	int (*sem_wait)(sem_t *);
+	int (*sem_timedwait)(sem_t *, const struct timespec *);
+	int (*sem_clockwait)(sem_t *, clockid_t, const struct timespec *);
+	int (*pthread_join)(pthread_t, void **);
+	int (*nanosleep)(const struct timespec *, struct timespec *);
+	int (*clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
+	unsigned int (*sleep)(unsigned int);
+	int (*poll)(struct pollfd *, nfds_t, int);
+	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+	int (*pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *,
+		       const sigset_t *);
+	int (*epoll_wait)(int, struct epoll_event *, int, int);
+	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
 };
 extern struct rt_real rt_real RT_HIDDEN;
 /* True once every pointer above is set. */
@@ -258,6 +283,38 @@ int rt_mutex_snapshot(struct rt_buckets *out) RT_HIDDEN;
 void rt_mutex_fork_prepare(void) RT_HIDDEN;
 void rt_mutex_fork_parent(void) RT_HIDDEN;
 void rt_mutex_fork_child(void) RT_HIDDEN;
+
+/* ---- block profiler (block.c: hooks; blockprof.c: data) ---- */
+/* Non-zero while waits are recorded; read relaxed by the hooks. */
+extern _Atomic int rt_block_on RT_HIDDEN;
+/* Records a wait that began at t0 (CLOCK_MONOTONIC ns); call from a hook. */
+void rt_block_record(uint64_t t0) RT_HIDDEN;
+/* True when the process's nanosleep is libkiln's (its waits are hooked). */
+bool rt_block_hooked(void) RT_HIDDEN;
+/* Turns recording on: for good (`implicit` false: the API, KILN_BLOCK), or
+ * for one ?seconds=N request, which ends with rt_block_end_implicit().
+ * Returns 0 or KILN_ENOHOOKS (with a message) when the waits are not
+ * libkiln's. */
+int rt_block_begin(bool implicit) RT_HIDDEN;
+void rt_block_end_implicit(void) RT_HIDDEN;
+/* True once started for good. */
+bool rt_block_running(void) RT_HIDDEN;
+int rt_block_profile(const struct rt_buckets *base, struct profile **out,
+		     struct kerr *err) RT_HIDDEN;
+int rt_block_snapshot(struct rt_buckets *out) RT_HIDDEN;
+void rt_block_fork_prepare(void) RT_HIDDEN;
+void rt_block_fork_parent(void) RT_HIDDEN;
+void rt_block_fork_child(void) RT_HIDDEN;
+
+/* ---- every thread's current stack (threads.c) ---- */
+/* /debug/pprof/threads: debug 0 a profile (threads/count, encoded into
+ * `out` as gzip'ed profile.proto), 1 stacks with counts, 2 each thread
+ * with its tid, name and state (text). Returns 0 or -errno with `err`. */
+int rt_threads_dump(int debug, struct kbuf *out, struct kerr *err) RT_HIDDEN;
+/* Counts the dump signals this thread took, so that a wait they cut short
+ * with EINTR can go on (block.c's hooks). */
+extern __thread volatile unsigned rt_dump_hits RT_TLS RT_HIDDEN;
+void rt_threads_fork_child(void) RT_HIDDEN;
 
 /* ---- HTTP server (http.c) ---- */
 void rt_http_fork_child(void) RT_HIDDEN;

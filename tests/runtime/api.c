@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(kiln_cpu_stop(), KILN_ENOTRUNNING);
 	CHECK_EQ(kiln_heap_write("/tmp/x"), KILN_ENOTRUNNING);
 	CHECK_EQ(kiln_mutex_write("/tmp/x"), KILN_ENOTRUNNING);
+	CHECK_EQ(kiln_block_write("/tmp/x"), KILN_ENOTRUNNING);
 	CHECK_EQ(kiln_heap_start(-5), KILN_EINVAL);
 	CHECK_EQ(kiln_http_start("127.0.0.1:notaport"), KILN_EINVAL);
 	CHECK_EQ(kiln_http_port(), 0);
@@ -88,6 +89,20 @@ int main(int argc, char **argv)
 	} else {
 		CHECK_EQ(kiln_mutex_start(), KILN_ENOHOOKS);
 		CHECK_EQ(kiln_mutex_write(path), KILN_ENOTRUNNING);
+	}
+
+	/* Blocking: the waits are hooked where the locks are. */
+	snprintf(path, sizeof(path), "%s/api-block.pb.gz", dir);
+	if (hooks) {
+		CHECK_EQ(kiln_block_start(), 0);
+		CHECK_EQ(kiln_block_start(), 0); /* idempotent */
+		usleep(1000);
+		CHECK_EQ(kiln_block_write(path), 0);
+		CHECK(access(path, R_OK) == 0);
+		CHECK_EQ(kiln_block_write(""), KILN_EINVAL);
+	} else {
+		CHECK_EQ(kiln_block_start(), KILN_ENOHOOKS);
+		CHECK_EQ(kiln_block_write(path), KILN_ENOTRUNNING);
 	}
 
 	/* HTTP: one server; a taken port is reported as such. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The /debug/pprof endpoint of a program run with LD_PRELOAD=libkiln.so and
 # KILN_HTTP=127.0.0.1:0, answered to the real `go tool pprof` (heap, CPU
-# with -seconds, mutex, threads, the legacy heap text) and to plain HTTP
+# with -seconds, mutex, threads (current stacks; threads-dump.sh checks
+# them), the legacy heap text) and to plain HTTP
 # (index, cmdline, symbol, errors), and to `kiln report URL`.
 . "$(dirname "$0")/rt-lib.sh"
 need_cmd python3
@@ -40,7 +41,7 @@ PY
 
 http "$base/" >"$TMP/index" || fail "index"
 head -1 "$TMP/index" | grep -q '^200$' || fail "index status $(head -1 "$TMP/index")"
-for p in allocs heap mutex profile threadcreate threads cmdline; do
+for p in allocs block heap mutex profile threadcreate threads cmdline; do
 	grep -q "href=\"$p" "$TMP/index" || fail "index lacks $p"
 done
 
@@ -110,8 +111,8 @@ check_valid_profile "$TMP/snap.0001.pb.gz"
 grep -q grow_cache "$TMP/raw.txt" || fail "the SIGUSR2 snapshot lacks grow_cache"
 
 pprof -raw "$base/threads" >"$TMP/threads.txt" 2>&1 || fail "threads profile"
-grep -q '\[main thread\]' "$TMP/threads.txt" || fail "threads profile lacks the main thread"
-grep -q 'main' "$TMP/threads.txt" || fail "threads profile lacks creation stacks"
+grep -q '^threads/count$' "$TMP/threads.txt" || fail "threads profile sample type"
+grep -q 'main' "$TMP/threads.txt" || fail "threads profile lacks the main thread's stack"
 pprof -raw "$base/threadcreate" >/dev/null 2>&1 || fail "threadcreate profile"
 
 # remote symbolization, as pprof's symbolz client asks
