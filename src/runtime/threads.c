@@ -49,7 +49,6 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
-#include <unwind.h>
 
 #include "../base/buf.h"
 #include "../profile/encode.h"
@@ -212,8 +211,20 @@ static void find_unsafe(struct th_req *r)
 	char *line, *save = NULL;
 
 	r->n_unsafe = r->n_own = 0;
-	if (dladdr((void *)_Unwind_Backtrace, &di) && di.dli_fname)
-		self = di.dli_fname;
+	/* The unwinder is libgcc_s, which glibc's backtrace() loads on its
+	 * first call (libkiln does not link it: see lazy.c): unwind once so
+	 * it is there, then find it without a link-time reference. */
+	{
+		uintptr_t pc;
+		void *gcc, *fn;
+		rt_stack_unwind(&pc, 1, 0);
+		gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+		fn = gcc ? dlsym(gcc, "_Unwind_Backtrace") : NULL;
+		if (fn && dladdr(fn, &di) && di.dli_fname)
+			self = di.dli_fname;
+		if (gcc)
+			dlclose(gcc);
+	}
 	if (kbuf_read_file(&maps, "/proc/self/maps", 0) < 0) {
 		kbuf_release(&maps);
 		return;
