@@ -210,8 +210,6 @@ void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earl
  * plus those in /proc/self/task, under the registry lock. */
 void rt_threads_foreach(void (*fn)(pid_t tid, void *arg), void *arg) RT_HIDDEN;
 extern struct rt_buckets rt_thread_buckets RT_HIDDEN; /* v[0]: threads created */
-/* Live threads, each with its creation stack (labels thread, tid). */
-int rt_thread_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
 /* Every thread created since start, by creation stack (Go's threadcreate). */
 int rt_threadcreate_profile(struct profile **out, struct kerr *err) RT_HIDDEN;
 void rt_thread_fork_prepare(void) RT_HIDDEN;
