@@ -35,6 +35,22 @@ int rt_env_cpu_hz(void)
 	return cpu_hz;
 }
 
+bool rt_env_cpu_signals(void)
+{
+	const char *s = getenv("KILN_CPU_SIGNALS");
+
+	return s && strcmp(s, "1") == 0;
+}
+
+void rt_env_cpu_fallback(const char *why)
+{
+	static _Atomic bool said;
+
+	if (!atomic_exchange(&said, true))
+		fprintf(stderr, "kiln: CPU profiling with SIGPROF timers: perf_event_open is "
+			"not usable here (%s)\n", why);
+}
+
 int rt_env_symbolize(void)
 {
 	static int mode = -1;
@@ -241,6 +257,11 @@ static void at_exit(void)
 
 	rt_enter();
 	if (cpu_from_env && getpid() == init_pid) {
+		int64_t at;
+		const char *why = rt_cpu_stop_note(&at);
+		if (why)
+			fprintf(stderr, "kiln: KILN_CPUPROFILE: CPU profiling stopped at %.2f s: %s\n",
+				(double)at / 1e9, why);
 		rc = kiln_cpu_stop();
 		if (rc && rc != KILN_ENOTRUNNING)
 			warn("KILN_CPUPROFILE", "writing the profile", rc);

@@ -74,6 +74,8 @@ void rt_resolve(void)
 	LOOKUP(rwlock_rdlock, "pthread_rwlock_rdlock");
 	LOOKUP(rwlock_wrlock, "pthread_rwlock_wrlock");
 	LOOKUP(spin_lock, "pthread_spin_lock");
+	LOOKUP(sigaction, "sigaction");
+	LOOKUP(signal, "signal");
 	rt_tls.resolving--;
 	if (rt_real.malloc && rt_real.free && rt_real.calloc && rt_real.realloc)
 		atomic_store(&rt_resolved, true);

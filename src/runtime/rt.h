@@ -13,6 +13,7 @@
 #define KILN_RUNTIME_RT_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -96,6 +97,8 @@ struct rt_real {
 	int (*rwlock_rdlock)(pthread_rwlock_t *);
 	int (*rwlock_wrlock)(pthread_rwlock_t *);
 	int (*spin_lock)(pthread_spinlock_t *);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	void (*(*signal)(int, void (*)(int)))(int);
 };
 extern struct rt_real rt_real RT_HIDDEN;
 /* True once every pointer above is set. */
@@ -198,6 +201,12 @@ int rt_cpu_begin(int hz, struct kerr *err) RT_HIDDEN;
 /* Stops and builds the profile (caller frees). */
 int rt_cpu_end(struct profile **out, struct kerr *err) RT_HIDDEN;
 bool rt_cpu_running(void) RT_HIDDEN;
+/* Why the sampler is SIGPROF timers (static string), NULL when it is
+ * perf_event_open or nothing runs. */
+const char *rt_cpu_fallback(void) RT_HIDDEN;
+/* Why and when (ns after start) sampling stopped before rt_cpu_end; NULL
+ * when it did not. */
+const char *rt_cpu_stop_note(int64_t *at_ns) RT_HIDDEN;
 /* Thread hooks: a new thread arms its own timer; an exiting one deletes it. */
 void rt_cpu_thread_start(void) RT_HIDDEN;
 void rt_cpu_thread_exit(void) RT_HIDDEN;
@@ -302,6 +311,10 @@ void rt_clear_error(void) RT_HIDDEN;
 void rt_init(void) RT_HIDDEN;
 /* KILN_CPU_HZ, default 100. */
 int rt_env_cpu_hz(void) RT_HIDDEN;
+/* KILN_CPU_SIGNALS=1: sample with SIGPROF timers, not perf_event_open. */
+bool rt_env_cpu_signals(void) RT_HIDDEN;
+/* Says once on stderr that CPU profiling falls back to signals, and why. */
+void rt_env_cpu_fallback(const char *why) RT_HIDDEN;
 /* KILN_SYMBOLIZE=fast (default), full or none: see write.c. */
 enum { RT_SYMBOLIZE_FAST, RT_SYMBOLIZE_FULL, RT_SYMBOLIZE_NONE };
 int rt_env_symbolize(void) RT_HIDDEN;
