@@ -9,6 +9,10 @@
  *       KILN_CPUPROFILE=file    CPU profile (KILN_CPU_HZ, default 100)
  *       KILN_CPU_SIGNALS=1      sample CPU with SIGPROF timers even where
  *                               perf_event_open works (the fallback)
+ *       KILN_CALL_GRAPH=fp|dwarf  CPU call chains from frame pointers
+ *                               (default) or, with perf_event_open, DWARF
+ *                               CFI over a copy of the user stack (exact
+ *                               through code without frame pointers)
  *       KILN_HEAPPROFILE=file   heap profile (KILN_HEAP_RATE bytes, default
  *                               524288; KILN_HEAP_INTERVAL=bytes and SIGUSR2
  *                               write numbered snapshots file.0001.pb.gz ...;

@@ -20,7 +20,15 @@
  *
  * Kernel time is sampled too where perf_event_paranoid allows it (the
  * user stack that made the system call is counted); otherwise, as
- * perf_event_paranoid=2 allows for one's own threads, user time only. */
+ * perf_event_paranoid=2 allows for one's own threads, user time only.
+ *
+ * With KILN_CALL_GRAPH=dwarf the kernel copies the user registers and the
+ * top of the user stack with each sample instead, and the drain thread
+ * unwinds the copy with kiln's DWARF unwinder (src/unwind, as `kiln
+ * record --call-graph dwarf` does): exact through code built without
+ * frame pointers, at the price of 8 KiB per sample through the rings. Its
+ * address space is read from /proc/self/maps, again when a sample falls
+ * outside it (a library loaded since), at most once a second. */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -32,6 +40,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/alloc.h"
@@ -39,13 +48,19 @@
 #include "../base/hashmap.h"
 #include "../collect/records.h"
 #include "../collect/ring.h"
+#include "../collect/tasks.h"
+#include "../symbols/symbols.h"
+#include "../unwind/unwind.h"
 #include "kiln.h"
 #include "rt.h"
 #include "cpu.h"
 
-#define RING_PAGES 64 /* per CPU; 16 when the mlock limit refuses 64 */
+#define RING_PAGES 64 /* per CPU; a quarter when the mlock limit refuses */
+#define DWARF_RING_PAGES 256
+#define DWARF_STACK 8192 /* bytes of user stack per sample, as perf's default */
 #define SAMPLE_TYPE (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_CPU | \
 		     PERF_SAMPLE_CALLCHAIN)
+#define DWARF_SAMPLE_TYPE (SAMPLE_TYPE | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER)
 
 struct perf_cpu {
 	int cpu;
@@ -67,6 +82,13 @@ static struct {
 	int wake_fd;             /* eventfd: stop draining */
 	_Atomic bool stop;
 	struct u64map owner;     /* (tid, cpu) → event id + 1: duplicates */
+	/* KILN_CALL_GRAPH=dwarf: the drain thread's alone */
+	bool dwarf;
+	size_t pages;
+	struct symbolizer *symz;
+	struct unwinder *unw;
+	struct tasks *tasks;
+	uint64_t maps_read_ns;   /* when /proc/self/maps was last read */
 } ps = { .wake_fd = -1 };
 
 static long perf_open(struct perf_event_attr *a, pid_t tid, int cpu, int group)
@@ -120,10 +142,16 @@ static void attr_init(int hz, bool kernel_time)
 	a->exclude_kernel = !kernel_time;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
+	if (ps.dwarf) {
+		a->sample_type = DWARF_SAMPLE_TYPE;
+		a->sample_regs_user = unwind_regs_mask();
+		a->sample_stack_user = DWARF_STACK;
+		a->exclude_callchain_user = 1; /* the unwinder gives it */
+	}
 	a->inherit = 1;
 	a->inherit_thread = 1;
 	a->watermark = 1;
-	a->wakeup_watermark = RING_PAGES * 4096 / 4;
+	a->wakeup_watermark = (uint32_t)(ps.pages * 4096 / 4);
 	a->sample_max_stack = RT_MAX_FRAMES;
 }
 
@@ -153,9 +181,9 @@ static int open_thread(pid_t tid, struct kerr *err)
 		ps.fds = xgrow(ps.fds, &ps.cap_fds, ps.n_fds + 1, sizeof(*ps.fds));
 		ps.fds[ps.n_fds++] = fd;
 		if (c->ring.fd < 0) {
-			int rc = ring_open(&c->ring, fd, RING_PAGES, err);
+			int rc = ring_open(&c->ring, fd, ps.pages, err);
 			if (rc == -EPERM || rc == -ENOMEM)
-				rc = ring_open(&c->ring, fd, RING_PAGES / 4, err);
+				rc = ring_open(&c->ring, fd, ps.pages / 4, err);
 			if (rc)
 				return rc;
 		} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, c->ring.fd) != 0) {
@@ -187,6 +215,39 @@ static void open_one(pid_t tid, void *arg)
 		w->rc = rc;
 }
 
+/* Reads this process's mappings for the unwinder; false when it did
+ * within the last second already. */
+static bool read_maps(void)
+{
+	uint64_t now = rt_now_ns(CLOCK_MONOTONIC);
+
+	if (ps.maps_read_ns && now - ps.maps_read_ns < 1000000000ULL)
+		return false;
+	ps.maps_read_ns = now;
+	tasks_synthesize_pid(ps.tasks, getpid(), NULL);
+	return true;
+}
+
+/* The sample's user stack unwound by CFI into pcs (return addresses, as
+ * the kernel's call chains give them). */
+static int unwind_user(const struct rec_sample *s, uintptr_t *pcs)
+{
+	struct stack_frame f[RT_MAX_FRAMES];
+	bool truncated;
+	size_t n;
+
+	if (!ps.unw)
+		return 0;
+	n = unwind_sample(ps.unw, ps.tasks, s, ps.attr.sample_regs_user, f, RT_MAX_FRAMES,
+			  &truncated);
+	if (n > 0 && f[n - 1].map == STACK_NO_MAP && read_maps())
+		n = unwind_sample(ps.unw, ps.tasks, s, ps.attr.sample_regs_user, f,
+				  RT_MAX_FRAMES, &truncated);
+	for (size_t i = 0; i < n; i++)
+		pcs[i] = (uintptr_t)(i ? f[i].addr + 1 : f[i].addr);
+	return (int)n;
+}
+
 static void on_record(const struct perf_event_header *h, void *arg)
 {
 	struct rec_sample s;
@@ -201,14 +262,18 @@ static void on_record(const struct perf_event_header *h, void *arg)
 		return;
 	}
 	if (h->type != PERF_RECORD_SAMPLE ||
-	    rec_parse_sample(h, SAMPLE_TYPE, 0, &s) != 0)
+	    rec_parse_sample(h, ps.attr.sample_type, ps.attr.sample_regs_user, &s) != 0)
 		return;
 	owner = u64map_slot(&ps.owner, (uint64_t)s.tid << 32 | s.cpu, s.id + 1, &added);
 	if (*owner != s.id + 1)
 		return; /* the same thread's second event (see the top) */
-	for (uint64_t i = 0; i < s.nr && n < RT_MAX_FRAMES; i++)
-		if (s.ips[i] < PERF_CONTEXT_MAX)
-			pcs[n++] = (uintptr_t)s.ips[i];
+	if (ps.dwarf) {
+		n = unwind_user(&s, pcs);
+	} else {
+		for (uint64_t i = 0; i < s.nr && n < RT_MAX_FRAMES; i++)
+			if (s.ips[i] < PERF_CONTEXT_MAX)
+				pcs[n++] = (uintptr_t)s.ips[i];
+	}
 	if (n > 0)
 		rt_cpu_record(pcs, n, 1);
 }
@@ -264,6 +329,14 @@ static void release_all(void)
 	free(ps.cpus);
 	free(ps.tids);
 	u64map_release(&ps.owner);
+	/* the unwinder borrows the symbolizer: freed first */
+	unwinder_free(ps.unw);
+	symbolizer_free(ps.symz);
+	tasks_free(ps.tasks);
+	ps.unw = NULL;
+	ps.symz = NULL;
+	ps.tasks = NULL;
+	ps.maps_read_ns = 0;
 	if (ps.wake_fd >= 0)
 		close(ps.wake_fd);
 	ps.fds = NULL;
@@ -314,6 +387,22 @@ int rt_cpu_perf_begin(int hz, const char **why, char *why_buf, size_t why_len)
 	int rc;
 
 	*why = why_buf;
+	ps.dwarf = rt_env_call_graph_dwarf();
+	ps.pages = ps.dwarf ? DWARF_RING_PAGES : RING_PAGES;
+	if (ps.dwarf) {
+		ps.symz = symbolizer_new();
+		if (ps.symz)
+			symbolizer_set_debug_dir(ps.symz, NULL);
+		ps.unw = ps.symz ? unwinder_new(ps.symz) : NULL;
+		ps.tasks = tasks_new();
+		if (!ps.unw || !ps.tasks) {
+			rc = -ENOTSUP;
+			snprintf(why_buf, why_len, "KILN_CALL_GRAPH=dwarf: no DWARF unwinder for "
+				 "this architecture");
+			goto fail;
+		}
+		read_maps();
+	}
 	rc = load_cpus();
 	if (rc) {
 		snprintf(why_buf, why_len, "no list of online CPUs: %s", strerror(-rc));
@@ -374,6 +463,10 @@ void rt_cpu_perf_end(void)
 
 const char *rt_cpu_perf_what(void)
 {
+	if (ps.dwarf)
+		return ps.kernel_time ? "task-clock, user and kernel time, DWARF call chains"
+				      : "task-clock, user time only (perf_event_paranoid), DWARF "
+					"call chains";
 	return ps.kernel_time ? "task-clock, user and kernel time, frame-pointer call chains"
 			      : "task-clock, user time only (perf_event_paranoid), frame-pointer "
 				"call chains";

@@ -42,6 +42,22 @@ bool rt_env_cpu_signals(void)
 	return s && strcmp(s, "1") == 0;
 }
 
+bool rt_env_call_graph_dwarf(void)
+{
+	static _Atomic int mode = -1; /* 0 fp, 1 dwarf */
+	const char *s;
+	int m = atomic_load(&mode);
+
+	if (m < 0) {
+		s = getenv("KILN_CALL_GRAPH");
+		m = s && strcmp(s, "dwarf") == 0;
+		if (s && *s && !m && strcmp(s, "fp") != 0)
+			fprintf(stderr, "kiln: KILN_CALL_GRAPH=%s is not fp or dwarf; using fp\n", s);
+		atomic_store(&mode, m);
+	}
+	return m == 1;
+}
+
 void rt_env_cpu_fallback(const char *why)
 {
 	static _Atomic bool said;

@@ -313,6 +313,8 @@ void rt_init(void) RT_HIDDEN;
 int rt_env_cpu_hz(void) RT_HIDDEN;
 /* KILN_CPU_SIGNALS=1: sample with SIGPROF timers, not perf_event_open. */
 bool rt_env_cpu_signals(void) RT_HIDDEN;
+/* KILN_CALL_GRAPH=dwarf: CPU call chains from DWARF CFI (default fp). */
+bool rt_env_call_graph_dwarf(void) RT_HIDDEN;
 /* Says once on stderr that CPU profiling falls back to signals, and why. */
 void rt_env_cpu_fallback(const char *why) RT_HIDDEN;
 /* KILN_SYMBOLIZE=fast (default), full or none: see write.c. */
