@@ -482,6 +482,7 @@ void rt_cpu_perf_fork_child(void)
 		close(ps.fds[i]);
 	if (ps.wake_fd >= 0)
 		close(ps.wake_fd);
+	u64map_release(&ps.owner); /* the parent's threads */
 	ps.n_fds = ps.n_cpus = ps.n_tids = 0;
 	ps.wake_fd = -1;
 }

@@ -22,6 +22,18 @@
 #include "rt.h"
 #include "cpu.h"
 
+/* Under valgrind the CPU runs valgrind's translations of the program, so
+ * perf_event_open would sample those; its signals carry the program's
+ * own context (without the header, nothing tells). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #define SLOTS 8192 /* distinct stacks; memory is touched only when used */
 #define PROBES 64
 
@@ -149,6 +161,9 @@ int rt_cpu_begin(int hz, struct kerr *err)
 	fallback_why = NULL;
 	if (rt_env_cpu_signals()) {
 		fallback_why = "KILN_CPU_SIGNALS=1";
+	} else if (RUNNING_ON_VALGRIND) {
+		fallback_why = "running under valgrind, whose translated code it would sample";
+		rt_env_cpu_fallback(fallback_why);
 	} else {
 		use_perf = true;
 		rc = rt_cpu_perf_begin(hz, &fallback_why, fallback_buf, sizeof(fallback_buf));
