@@ -52,7 +52,7 @@ static struct slot *slots;
 _Atomic int rt_cpu_state;
 static _Atomic uint64_t lost;
 static int cpu_hz;
-static bool use_perf;
+static _Atomic bool use_perf; /* read by thread starts */
 static const char *fallback_why; /* static string; NULL in perf mode */
 static char fallback_buf[160];
 static int64_t start_real, start_mono;

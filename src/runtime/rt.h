@@ -173,6 +173,11 @@ struct rt_buckets {
 /* Returns the bucket index for (pcs, size), creating it; SIZE_MAX when out
  * of memory. Caller holds t->lock. */
 size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t size) RT_HIDDEN;
+/* Adds v0, v1 to the bucket of (pcs, size 0), taking the lock: for hook
+ * files built without TSan's instrumentation, whose own locking TSan
+ * would not see. Drops the sample when out of memory. */
+void rt_bucket_add(struct rt_buckets *t, const uintptr_t *pcs, int n, int64_t v0,
+		   int64_t v1) RT_HIDDEN;
 /* A consistent copy for a writer (takes and releases the lock). The copy
  * is malloc'd: free with rt_buckets_free_copy(). */
 int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy) RT_HIDDEN;

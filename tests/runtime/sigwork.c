@@ -8,6 +8,7 @@
  *            same in main_work; prints each thread's CPU seconds. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 static double seconds = 1.0;
-static volatile unsigned long sink;
+static _Atomic unsigned long sink; /* both threads add to it */
 
 static double cpu_now(void)
 {
