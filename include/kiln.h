@@ -7,6 +7,12 @@
  *   - or run any program with LD_PRELOAD=libkiln.so and environment
  *     variables, the profiles being written when the program exits:
  *       KILN_CPUPROFILE=file    CPU profile (KILN_CPU_HZ, default 100)
+ *       KILN_CPU_SIGNALS=1      sample CPU with SIGPROF timers even where
+ *                               perf_event_open works (the fallback)
+ *       KILN_CALL_GRAPH=fp|dwarf  CPU call chains from frame pointers
+ *                               (default) or, with perf_event_open, DWARF
+ *                               CFI over a copy of the user stack (exact
+ *                               through code without frame pointers)
  *       KILN_HEAPPROFILE=file   heap profile (KILN_HEAP_RATE bytes, default
  *                               524288; KILN_HEAP_INTERVAL=bytes and SIGUSR2
  *                               write numbered snapshots file.0001.pb.gz ...;
@@ -110,12 +116,20 @@ KILN_API const char *kiln_strerror(int code);
  * next libkiln call. */
 KILN_API const char *kiln_last_error(void);
 
-/* CPU profiling of every thread (existing ones and ones created later) by
- * SIGPROF at KILN_CPU_HZ (default 100) per second of each thread's CPU time.
- * The profile is written to `path` (copied) by kiln_cpu_stop(). Installs a
- * SIGPROF handler: a program using SIGPROF itself cannot be CPU-profiled.
- * Errors: KILN_EINVAL (path NULL or empty), KILN_EBUSY (already running,
- * also while an HTTP CPU profile is being taken), KILN_ESYSTEM. */
+/* CPU profiling of every thread (existing ones and ones created later) at
+ * KILN_CPU_HZ (default 100) samples per second of each thread's CPU time.
+ * The profile is written to `path` (copied) by kiln_cpu_stop(). Samples
+ * come from perf_event_open on the process itself (a task-clock event per
+ * thread, read by a libkiln thread): no signal reaches the program. Where
+ * perf_event_open is refused (seccomp, perf_event_paranoid 3, kernels
+ * before 5.13) or KILN_CPU_SIGNALS=1 is set, SIGPROF timers sample
+ * instead, as gperftools does: capped by the kernel's tick rate, blind to
+ * threads that block SIGPROF, and stopped for good (said in the profile's
+ * comments) when the program sets its own SIGPROF disposition; the
+ * profile's comments say which sampler ran. Errors: KILN_EINVAL (path NULL
+ * or empty), KILN_EBUSY (already running, also while an HTTP CPU profile
+ * is being taken; or with signals, the program handles SIGPROF itself),
+ * KILN_ESYSTEM. */
 KILN_API int kiln_cpu_start(const char *path);
 /* Stops CPU profiling and writes the file atomically (temporary + rename).
  * Errors: KILN_ENOTRUNNING, KILN_EIO/KILN_EACCES/KILN_ENOENT writing. */

@@ -86,6 +86,19 @@ size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t
 	return t->n++;
 }
 
+void rt_bucket_add(struct rt_buckets *t, const uintptr_t *pcs, int n, int64_t v0, int64_t v1)
+{
+	size_t bi;
+
+	rt_lock_acquire(&t->lock);
+	bi = rt_bucket_get(t, pcs, n, 0);
+	if (bi != SIZE_MAX) {
+		t->b[bi].v[0] += v0;
+		t->b[bi].v[1] += v1;
+	}
+	rt_lock_release(&t->lock);
+}
+
 int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy)
 {
 	int rc = 0;

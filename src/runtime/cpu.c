@@ -1,26 +1,38 @@
-/* The CPU profiler: a SIGPROF per 1/hz second of each thread's CPU time,
- * from a POSIX timer on that thread's CPU clock delivered to that thread
- * (SIGEV_THREAD_ID), as Go does on Linux; setitimer(ITIMER_PROF) when
- * per-thread timers are unavailable.
+/* The CPU profiler's front: starting and stopping, the sample table both
+ * samplers fill, and the profile built from it. perf_event_open on the
+ * process itself is the sampler of choice (cpu-perf.c): no signal reaches
+ * the program, so its own SIGPROF handler, a thread blocking signals or
+ * the kernel's tick rate cannot hide samples. Where it is refused (seccomp,
+ * perf_event_paranoid 3, old kernels) or KILN_CPU_SIGNALS=1 asks, SIGPROF
+ * timers sample instead (cpu-signal.c); the profile's comments say which.
  *
- * The handler only walks the interrupted stack and counts it in a
- * preallocated lock-free hash table of stacks: a slot is claimed by CAS on
- * its key, filled, then published with a release store; a stack seen again
- * increments the slot's atomic count. A stack finding no slot within a
- * bounded probe is counted as lost. No malloc, no locks, no stdio; errno is
- * saved and restored. The table is read only after every timer is deleted
- * and no handler is running (counted in `in_handler`). */
+ * The table is preallocated and lock-free, since the signal handler fills
+ * it: a slot is claimed by CAS on its key, filled, then published with a
+ * release store; a stack seen again increments the slot's atomic count. A
+ * stack finding no slot within a bounded probe is counted as lost. It is
+ * read only after the sampler has stopped. */
 #include <errno.h>
-#include <signal.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <time.h>
-#include <ucontext.h>
-#include <unistd.h>
 
 #include "kiln.h"
 #include "rt.h"
+#include "cpu.h"
+
+/* Under valgrind the CPU runs valgrind's translations of the program, so
+ * perf_event_open would sample those; its signals carry the program's
+ * own context (without the header, nothing tells). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define SLOTS 8192 /* distinct stacks; memory is touched only when used */
 #define PROBES 64
@@ -34,28 +46,21 @@ struct slot {
 };
 
 static struct slot *slots;
-/* 0 off, 1 on; 2 starting and 3 stopping, while `slots` is being made or
- * read and freed: only the starter or stopper touches it then, and a
- * profile started meanwhile elsewhere (HTTP) waits for 0 (EBUSY). */
-static _Atomic int cpu_on;
-static _Atomic int in_handler;
+/* While 2 (starting) or 3 (stopping) `slots` is being made or read and
+ * freed: only the starter or stopper touches it then, and a profile
+ * started meanwhile elsewhere (HTTP) waits for 0 (EBUSY). */
+_Atomic int rt_cpu_state;
 static _Atomic uint64_t lost;
 /* Slots claimed: a profile with none (most exec'd short programs) is built
  * without touching the 4 MiB table, whose every page would fault. */
 static _Atomic uint32_t n_claimed;
 static int cpu_hz;
-static bool use_itimer;
+static _Atomic bool use_perf; /* read by thread starts */
+static const char *fallback_why; /* static string; NULL in perf mode */
+static char fallback_buf[160];
 static int64_t start_real, start_mono;
-static bool handler_installed;
-
-/* Per-thread timers, so they can be deleted at stop or thread exit. */
-struct timer_ent {
-	pid_t tid; /* 0 = free */
-	timer_t timer;
-};
-static rt_lock timers_lock;
-static struct timer_ent *timers;
-static size_t timers_n, timers_cap;
+static _Atomic int64_t stopped_at; /* ns after start, 0 = not stopped early */
+static const char *_Atomic stopped_why;
 
 uint64_t rt_now_ns(int clock)
 {
@@ -65,12 +70,13 @@ uint64_t rt_now_ns(int clock)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Counts one stack `weight` times (1 + the timer's overruns). */
-static void record(const uintptr_t *pcs, int n, uint64_t weight)
+void rt_cpu_record(const uintptr_t *pcs, int n, uint64_t weight)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	struct slot *s;
 
+	if (n > RT_MAX_FRAMES)
+		n = RT_MAX_FRAMES;
 	for (int i = 0; i < n; i++) {
 		h ^= pcs[i];
 		h *= 0x100000001b3ULL;
@@ -109,204 +115,122 @@ static void record(const uintptr_t *pcs, int n, uint64_t weight)
 	atomic_fetch_add_explicit(&lost, weight, memory_order_relaxed);
 }
 
-static void on_sigprof(int sig, siginfo_t *si, void *ucv)
+void rt_cpu_add_lost(uint64_t n)
 {
-	int saved = errno;
-	ucontext_t *uc = ucv;
-	uintptr_t pcs[RT_MAX_FRAMES], pc = 0, fp = 0, sp = 0;
-	int n;
-
-	atomic_fetch_add(&in_handler, 1);
-	/* Only while on: starting or stopping, the table may not exist, and
-	 * a SIGPROF left pending by an earlier profile's timer (or sent by
-	 * anyone) can come at any time. */
-	if (atomic_load(&cpu_on) != 1)
-		goto out;
-#if defined(__x86_64__)
-	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-	fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
-	sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-	pc = (uintptr_t)uc->uc_mcontext.pc;
-	fp = (uintptr_t)uc->uc_mcontext.regs[29];
-	sp = (uintptr_t)uc->uc_mcontext.sp;
-#else
-	(void)uc;
-#endif
-	n = rt_stack_walk(pc, fp, sp, pcs, RT_MAX_FRAMES);
-	/* Expirations while the signal was pending are CPU time too. */
-	if (n > 0)
-		record(pcs, n, 1 + (si->si_code == SI_TIMER && si->si_overrun > 0 ?
-				    (uint64_t)si->si_overrun : 0));
-out:
-	atomic_fetch_sub(&in_handler, 1);
-	errno = saved;
+	atomic_fetch_add_explicit(&lost, n, memory_order_relaxed);
 }
 
-/* The CPU clock of thread `tid` of this process (the kernel's
- * MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)). */
-static clockid_t thread_cpu_clock(pid_t tid)
+void rt_cpu_stopped_early(const char *why)
 {
-	return (clockid_t)((~(unsigned)tid << 3) | 6);
+	int64_t t = (int64_t)rt_now_ns(CLOCK_MONOTONIC) - start_mono, zero = 0;
+
+	if (atomic_compare_exchange_strong(&stopped_at, &zero, t > 0 ? t : 1))
+		atomic_store(&stopped_why, why);
 }
 
-/* Arms a timer for `tid` unless it has one (replace: a new thread reusing
- * the tid of one that exited unseen). Caller holds timers_lock. */
-static int arm_locked(pid_t tid, bool replace)
+const char *rt_cpu_stop_note(int64_t *at_ns)
 {
-	struct sigevent sev;
-	struct itimerspec its;
-	timer_t t;
-	size_t i, free_i = SIZE_MAX;
-	long period = 1000000000L / cpu_hz;
-
-	for (i = 0; i < timers_n; i++) {
-		if (timers[i].tid == tid) {
-			if (!replace)
-				return 0;
-			timer_delete(timers[i].timer);
-			timers[i].tid = 0;
-		}
-		if (!timers[i].tid && free_i == SIZE_MAX)
-			free_i = i;
-	}
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_THREAD_ID;
-	sev.sigev_signo = SIGPROF;
-	sev._sigev_un._tid = tid;
-	if (timer_create(thread_cpu_clock(tid), &sev, &t) != 0)
-		return -errno;
-	memset(&its, 0, sizeof(its));
-	its.it_interval.tv_nsec = period % 1000000000L;
-	its.it_interval.tv_sec = period / 1000000000L;
-	its.it_value = its.it_interval;
-	if (timer_settime(t, 0, &its, NULL) != 0) {
-		int e = errno;
-		timer_delete(t);
-		return -e;
-	}
-	if (free_i == SIZE_MAX) {
-		if (timers_n == timers_cap) {
-			size_t cap = timers_cap ? timers_cap * 2 : 64;
-			struct timer_ent *r = rt_real.realloc(timers, cap * sizeof(*r));
-			if (!r) {
-				timer_delete(t);
-				return -ENOMEM;
-			}
-			timers = r;
-			timers_cap = cap;
-		}
-		free_i = timers_n++;
-	}
-	timers[free_i].tid = tid;
-	timers[free_i].timer = t;
-	return 0;
+	*at_ns = atomic_load(&stopped_at);
+	return *at_ns ? atomic_load(&stopped_why) : NULL;
 }
 
-static void arm_one(pid_t tid, void *arg)
+const char *rt_cpu_fallback(void)
 {
-	int *first_err = arg;
-	int rc = arm_locked(tid, false);
-
-	if (rc && !*first_err)
-		*first_err = rc;
-}
-
-void rt_cpu_thread_start(void)
-{
-	if (atomic_load(&cpu_on) != 1)
-		return;
-	/* use_itimer is set under the lock, after cpu_on */
-	rt_lock_acquire(&timers_lock);
-	if (atomic_load(&cpu_on) == 1 && !use_itimer)
-		arm_locked(rt_gettid(), true);
-	rt_lock_release(&timers_lock);
-}
-
-void rt_cpu_thread_exit(void)
-{
-	pid_t tid = rt_gettid();
-
-	rt_lock_acquire(&timers_lock);
-	for (size_t i = 0; i < timers_n; i++) {
-		if (timers[i].tid == tid) {
-			timer_delete(timers[i].timer);
-			timers[i].tid = 0;
-		}
-	}
-	rt_lock_release(&timers_lock);
-}
-
-static int install_handler(struct kerr *err)
-{
-	struct sigaction sa;
-
-	if (handler_installed)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigprof;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPROF, &sa, NULL) != 0)
-		return kerr_set(err, -errno, "cannot install the SIGPROF handler: %s", strerror(errno));
-	/* It stays installed: a SIGPROF still pending after stop must find
-	 * a handler that ignores it, not the default action (exit). */
-	handler_installed = true;
-	return 0;
+	return fallback_why;
 }
 
 int rt_cpu_begin(int hz, struct kerr *err)
 {
-	int expected = 0, rc, first_err = 0;
+	int expected = 0, rc;
 
 	if (hz <= 0 || hz > 10000)
 		return kerr_set(err, -EINVAL, "CPU sampling rate %d Hz is out of range 1..10000", hz);
-	if (!atomic_compare_exchange_strong(&cpu_on, &expected, 2))
+	if (!atomic_compare_exchange_strong(&rt_cpu_state, &expected, 2))
 		return kerr_set(err, -EBUSY, "CPU profiling is already running");
-	/* 2 = starting: handlers ignore signals until the table exists. */
+	/* 2 = starting: samplers ignore samples until the table exists. */
 	slots = mmap(NULL, SLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		slots = NULL;
-		atomic_store(&cpu_on, 0);
+		atomic_store(&rt_cpu_state, 0);
 		return kerr_set(err, -ENOMEM, "cannot map the CPU sample table");
-	}
-	rc = install_handler(err);
-	if (rc) {
-		munmap(slots, SLOTS * sizeof(struct slot));
-		slots = NULL;
-		atomic_store(&cpu_on, 0);
-		return rc;
 	}
 	cpu_hz = hz;
 	atomic_store(&lost, 0);
 	atomic_store(&n_claimed, 0);
+	atomic_store(&stopped_at, 0);
 	start_real = (int64_t)rt_now_ns(CLOCK_REALTIME);
 	start_mono = (int64_t)rt_now_ns(CLOCK_MONOTONIC);
-	use_itimer = false;
-	atomic_store(&cpu_on, 1);
-	/* Threads starting from now arm their own timers; arm the others. */
-	rt_lock_acquire(&timers_lock);
-	rt_threads_foreach(arm_one, &first_err);
-	if (timers_n == 0) { /* no per-thread timer at all: process timer */
-		struct itimerval it;
-		for (size_t i = 0; i < timers_n; i++)
-			if (timers[i].tid)
-				timer_delete(timers[i].timer);
-		timers_n = 0;
-		memset(&it, 0, sizeof(it));
-		it.it_interval.tv_usec = 1000000 / hz;
-		it.it_value = it.it_interval;
-		use_itimer = true;
-		setitimer(ITIMER_PROF, &it, NULL);
+	/* On before the samplers start: their first samples are kept. */
+	atomic_store(&rt_cpu_state, 1);
+	fallback_why = NULL;
+	if (rt_env_cpu_signals()) {
+		fallback_why = "KILN_CPU_SIGNALS=1";
+	} else if (RUNNING_ON_VALGRIND) {
+		fallback_why = "running under valgrind, whose translated code it would sample";
+		rt_env_cpu_fallback(fallback_why);
+	} else {
+		use_perf = true;
+		rc = rt_cpu_perf_begin(hz, &fallback_why, fallback_buf, sizeof(fallback_buf));
+		if (rc == 0)
+			return 0;
+		use_perf = false;
+		rt_env_cpu_fallback(fallback_why);
 	}
-	rt_lock_release(&timers_lock);
-	return 0;
+	rc = rt_cpu_sig_begin(hz, err);
+	if (rc) {
+		atomic_store(&rt_cpu_state, 3);
+		munmap(slots, SLOTS * sizeof(struct slot));
+		slots = NULL;
+		atomic_store(&rt_cpu_state, 0);
+	}
+	return rc;
 }
 
 bool rt_cpu_running(void)
 {
-	return atomic_load(&cpu_on) != 0;
+	return atomic_load(&rt_cpu_state) != 0;
+}
+
+void rt_cpu_thread_start(void)
+{
+	if (atomic_load(&rt_cpu_state) == 1 && !use_perf)
+		rt_cpu_sig_thread_start();
+}
+
+void rt_cpu_thread_exit(void)
+{
+	rt_cpu_sig_thread_exit();
+}
+
+static void add_comments(struct profile *p)
+{
+	char text[320];
+	const char *why;
+	int64_t at;
+	int blocked;
+
+	if (use_perf) {
+		snprintf(text, sizeof(text), "kiln: CPU samples from perf_event_open: %s, %d Hz",
+			 rt_cpu_perf_what(), cpu_hz);
+		profile_add_comment(p, text);
+	} else {
+		snprintf(text, sizeof(text), "kiln: CPU samples from SIGPROF timers, %d Hz "
+			 "(perf_event_open not used: %s)", cpu_hz, fallback_why);
+		profile_add_comment(p, text);
+		blocked = rt_cpu_sig_blocked_threads();
+		if (blocked > 0) {
+			snprintf(text, sizeof(text), "kiln: %d thread%s blocked SIGPROF: %s CPU time "
+				 "is missing", blocked, blocked > 1 ? "s" : "",
+				 blocked > 1 ? "their" : "its");
+			profile_add_comment(p, text);
+		}
+	}
+	if ((why = rt_cpu_stop_note(&at))) {
+		snprintf(text, sizeof(text), "CPU profiling stopped at %" PRId64 ".%02d s: %s",
+			 at / 1000000000, (int)(at % 1000000000 / 10000000), why);
+		profile_add_comment(p, text);
+	}
 }
 
 int rt_cpu_end(struct profile **out, struct kerr *err)
@@ -317,21 +241,12 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	int on = 1;
 
 	*out = NULL;
-	if (!atomic_compare_exchange_strong(&cpu_on, &on, 3))
+	if (!atomic_compare_exchange_strong(&rt_cpu_state, &on, 3))
 		return kerr_set(err, KILN_ENOTRUNNING, "CPU profiling is not running");
-	rt_lock_acquire(&timers_lock);
-	if (use_itimer) {
-		struct itimerval it;
-		memset(&it, 0, sizeof(it));
-		setitimer(ITIMER_PROF, &it, NULL);
-	}
-	for (size_t i = 0; i < timers_n; i++)
-		if (timers[i].tid)
-			timer_delete(timers[i].timer);
-	timers_n = 0;
-	rt_lock_release(&timers_lock);
-	while (atomic_load(&in_handler))
-		sched_yield();
+	if (use_perf)
+		rt_cpu_perf_end();
+	else
+		rt_cpu_sig_end();
 
 	period = 1000000000LL / cpu_hz;
 	rt_builder_init(&b);
@@ -341,6 +256,7 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	b.p->period = period;
 	b.p->time_nanos = start_real;
 	b.p->duration_nanos = (int64_t)rt_now_ns(CLOCK_MONOTONIC) - start_mono;
+	add_comments(b.p);
 	for (size_t i = 0; i < (atomic_load(&n_claimed) ? SLOTS : 0); i++) {
 		struct slot *s = &slots[i];
 		if (!atomic_load(&s->ready))
@@ -357,23 +273,21 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 	}
 	munmap(slots, SLOTS * sizeof(struct slot));
 	slots = NULL;
-	atomic_store(&cpu_on, 0); /* the table is gone: another may start */
+	use_perf = false;
+	atomic_store(&rt_cpu_state, 0); /* the table is gone: another may start */
 	*out = rt_builder_finish(&b);
 	return 0;
 }
 
 void rt_cpu_after_fork_child(void)
 {
-	/* Timers are not inherited and the parent's samples are not ours:
+	/* Events and timers are the parent's and its samples are not ours:
 	 * CPU profiling ends in the child without a profile. */
-	atomic_store(&timers_lock.v, 0);
-	timers_n = 0;
-	if (use_itimer) {
-		struct itimerval it;
-		memset(&it, 0, sizeof(it));
-		setitimer(ITIMER_PROF, &it, NULL);
-	}
-	atomic_store(&cpu_on, 0);
+	if (use_perf)
+		rt_cpu_perf_fork_child();
+	rt_cpu_sig_fork_child();
+	use_perf = false;
+	atomic_store(&rt_cpu_state, 0);
 	if (slots) {
 		munmap(slots, SLOTS * sizeof(struct slot));
 		slots = NULL;

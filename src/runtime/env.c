@@ -46,6 +46,38 @@ int rt_env_cpu_hz(void)
 	return cpu_hz;
 }
 
+bool rt_env_cpu_signals(void)
+{
+	const char *s = getenv("KILN_CPU_SIGNALS");
+
+	return s && strcmp(s, "1") == 0;
+}
+
+bool rt_env_call_graph_dwarf(void)
+{
+	static _Atomic int mode = -1; /* 0 fp, 1 dwarf */
+	const char *s;
+	int m = atomic_load(&mode);
+
+	if (m < 0) {
+		s = getenv("KILN_CALL_GRAPH");
+		m = s && strcmp(s, "dwarf") == 0;
+		if (s && *s && !m && strcmp(s, "fp") != 0)
+			fprintf(stderr, "kiln: KILN_CALL_GRAPH=%s is not fp or dwarf; using fp\n", s);
+		atomic_store(&mode, m);
+	}
+	return m == 1;
+}
+
+void rt_env_cpu_fallback(const char *why)
+{
+	static _Atomic bool said;
+
+	if (!atomic_exchange(&said, true))
+		fprintf(stderr, "kiln: CPU profiling with SIGPROF timers: perf_event_open is "
+			"not usable here (%s)\n", why);
+}
+
 int rt_env_symbolize(void)
 {
 	static int mode = -1;
@@ -335,6 +367,11 @@ static void at_exit(void)
 		return;
 	rt_enter();
 	if (cpu_from_env && getpid() == init_pid) {
+		int64_t at;
+		const char *why = rt_cpu_stop_note(&at);
+		if (why)
+			fprintf(stderr, "kiln: KILN_CPUPROFILE: CPU profiling stopped at %.2f s: %s\n",
+				(double)at / 1e9, why);
 		rc = kiln_cpu_stop();
 		if (rc && rc != KILN_ENOTRUNNING)
 			warn("KILN_CPUPROFILE", "writing the profile", rc);

@@ -90,6 +90,8 @@ void rt_resolve(void)
 	LOOKUP(pselect, "pselect");
 	LOOKUP(epoll_wait, "epoll_wait");
 	LOOKUP(epoll_pwait, "epoll_pwait");
+	LOOKUP(sigaction, "sigaction");
+	LOOKUP(signal, "signal");
 	rt_tls.resolving--;
 	if (rt_real.malloc && rt_real.free && rt_real.calloc && rt_real.realloc)
 		atomic_store(&rt_resolved, true);

@@ -123,6 +123,8 @@ struct rt_real {
 		       const sigset_t *);
 	int (*epoll_wait)(int, struct epoll_event *, int, int);
 	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	void (*(*signal)(int, void (*)(int)))(int);
 };
 extern struct rt_real rt_real RT_HIDDEN;
 /* True once every pointer above is set. */
@@ -197,6 +199,11 @@ struct rt_buckets {
 /* Returns the bucket index for (pcs, size), creating it; SIZE_MAX when out
  * of memory. Caller holds t->lock. */
 size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t size) RT_HIDDEN;
+/* Adds v0, v1 to the bucket of (pcs, size 0), taking the lock: for hook
+ * files built without TSan's instrumentation, whose own locking TSan
+ * would not see. Drops the sample when out of memory. */
+void rt_bucket_add(struct rt_buckets *t, const uintptr_t *pcs, int n, int64_t v0,
+		   int64_t v1) RT_HIDDEN;
 /* A consistent copy for a writer (takes and releases the lock). The copy
  * is malloc'd: free with rt_buckets_free_copy(). */
 int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy) RT_HIDDEN;
@@ -223,6 +230,12 @@ int rt_cpu_begin(int hz, struct kerr *err) RT_HIDDEN;
 /* Stops and builds the profile (caller frees). */
 int rt_cpu_end(struct profile **out, struct kerr *err) RT_HIDDEN;
 bool rt_cpu_running(void) RT_HIDDEN;
+/* Why the sampler is SIGPROF timers (static string), NULL when it is
+ * perf_event_open or nothing runs. */
+const char *rt_cpu_fallback(void) RT_HIDDEN;
+/* Why and when (ns after start) sampling stopped before rt_cpu_end; NULL
+ * when it did not. */
+const char *rt_cpu_stop_note(int64_t *at_ns) RT_HIDDEN;
 /* Thread hooks: a new thread arms its own timer; an exiting one deletes it. */
 void rt_cpu_thread_start(void) RT_HIDDEN;
 void rt_cpu_thread_exit(void) RT_HIDDEN;
@@ -367,6 +380,12 @@ void rt_clear_error(void) RT_HIDDEN;
 void rt_init(void) RT_HIDDEN;
 /* KILN_CPU_HZ, default 100. */
 int rt_env_cpu_hz(void) RT_HIDDEN;
+/* KILN_CPU_SIGNALS=1: sample with SIGPROF timers, not perf_event_open. */
+bool rt_env_cpu_signals(void) RT_HIDDEN;
+/* KILN_CALL_GRAPH=dwarf: CPU call chains from DWARF CFI (default fp). */
+bool rt_env_call_graph_dwarf(void) RT_HIDDEN;
+/* Says once on stderr that CPU profiling falls back to signals, and why. */
+void rt_env_cpu_fallback(const char *why) RT_HIDDEN;
 /* KILN_SYMBOLIZE=fast (default), full or none: see write.c. */
 enum { RT_SYMBOLIZE_FAST, RT_SYMBOLIZE_FULL, RT_SYMBOLIZE_NONE };
 int rt_env_symbolize(void) RT_HIDDEN;

@@ -16,3 +16,10 @@ b=$(count_of hot_beta <"$TMP/counts")
 in_range "$a" 60 140 || fail "hot_alpha has $a samples, expected ~100"
 in_range "$b" 60 140 || fail "hot_beta has $b samples, expected ~100"
 echo "ok: hot_alpha $a, hot_beta $b samples"
+# the sampler the environment asked for
+# (valgrind runs the program as translated code: libkiln samples with signals there)
+if [ "${KILN_CPU_SIGNALS:-0}" = 1 ] || [ "${KILN_TEST_CHECKER:-}" = memcheck ]; then
+	grep -q '^Comment: kiln: CPU samples from SIGPROF timers' "$TMP/raw.txt" || fail "not the fallback sampler"
+else
+	grep -q '^Comment: kiln: CPU samples from perf_event_open' "$TMP/raw.txt" || fail "not perf_event_open"
+fi
