@@ -180,6 +180,18 @@ FN(D, NULL, Dwarf_Line *, dwarf_getsrc_die, (Dwarf_Die *cudie, Dwarf_Addr addr),
 FN(D, -1, int, dwarf_getsrcfiles, (Dwarf_Die *cudie, Dwarf_Files **files, size_t *n),
    (cudie, files, n))
 FN(D, -1, int, dwarf_haspc, (Dwarf_Die *die, Dwarf_Addr pc), (die, pc))
+/* libdw's CFI (unwind/, for KILN_CALL_GRAPH=dwarf) */
+FN(D, -1, int, dwarf_cfi_addrframe, (Dwarf_CFI *cache, Dwarf_Addr address, Dwarf_Frame **frame),
+   (cache, address, frame))
+FN(D, -1, int, dwarf_cfi_end, (Dwarf_CFI *cache), (cache))
+FN(D, -1, int, dwarf_frame_cfa, (Dwarf_Frame *frame, Dwarf_Op **ops, size_t *nops),
+   (frame, ops, nops))
+FN(D, -1, int, dwarf_frame_info, (Dwarf_Frame *frame, Dwarf_Addr *start, Dwarf_Addr *end,
+				    bool *signalp), (frame, start, end, signalp))
+FN(D, -1, int, dwarf_frame_register, (Dwarf_Frame *frame, int regno, Dwarf_Op ops_mem[3],
+					Dwarf_Op **ops, size_t *nops), (frame, regno, ops_mem, ops, nops))
+FN(D, NULL, Dwarf_CFI *, dwarf_getcfi, (Dwarf *dwarf), (dwarf))
+FN(D, NULL, Dwarf_CFI *, dwarf_getcfi_elf, (Elf *elf), (elf))
 FN(D, -1, int, dwarf_linecol, (Dwarf_Line *line, int *col), (line, col))
 FN(D, -1, int, dwarf_lineno, (Dwarf_Line *line, int *lineno), (line, lineno))
 FN(D, NULL, const char *, dwarf_linesrc, (Dwarf_Line *line, Dwarf_Word *mtime, Dwarf_Word *length),
