@@ -218,26 +218,26 @@ static void info_sprint(const struct rtable *t, uint32_t n, struct kbuf *b)
 
 /* ---- graph ---- */
 
-/* Moves the accumulated pairs into g->edges, in the map's slot order. */
+/* Moves the accumulated pairs into g->edges. */
 static void edge_map_finish(struct edge_map *m, struct rgraph *g)
 {
-	g->edges = xmalloc((m->d.n + 1) * sizeof(*g->edges));
-	g->cap_edges = m->d.n + 1;
-	for (size_t i = 0; i < m->d.cap; i++) {
-		uint32_t ix = dedup_at(&m->d, i);
-		const struct edge_acc *a;
+	const int64_t *div = edge_divs(m);
+
+	g->edges = xmalloc((m->t.n + 1) * sizeof(*g->edges));
+	g->cap_edges = m->t.n + 1;
+	for (size_t i = 0; i < m->t.cap; i++) {
+		const struct eslot *s = &edge_slots(m)[i];
 		struct redge *e;
-		if (ix == UINT32_MAX)
+		if (!s->key)
 			continue;
-		a = &m->e[ix];
 		e = &g->edges[g->n_edges++];
 		memset(e, 0, sizeof(*e));
-		e->src = a->src;
-		e->dst = a->dst;
-		e->weight = a->weight;
-		e->weight_div = m->div ? m->div[ix] : 0;
-		e->residual = a->residual;
-		e->inline_ = a->inline_;
+		e->src = edge_src(s);
+		e->dst = edge_dst(s);
+		e->weight = s->weight;
+		e->weight_div = div ? div[i] : 0;
+		e->residual = s->residual;
+		e->inline_ = s->inline_;
 	}
 	edge_map_release(m);
 }
@@ -295,13 +295,13 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 					g->cum_div[n] = go_add64(g->cum_div[n], dw);
 				}
 				if (o->edges && parent != UINT32_MAX && n != parent) {
-					uint32_t ei = edge_get(&ed, parent, n);
-					struct edge_acc *e = &ed.e[ei];
+					size_t ei = edge_get(&ed, parent, n);
+					struct eslot *e = &edge_slots(&ed)[ei];
 					if (e->stamp != mark) {
 						e->stamp = mark;
 						e->weight = go_add64(e->weight, w);
-						if (ed.div)
-							ed.div[ei] = go_add64(ed.div[ei], dw);
+						if (edge_divs(&ed))
+							edge_divs(&ed)[ei] = go_add64(edge_divs(&ed)[ei], dw);
 						if (residual)
 							e->residual = true;
 						if (k == cnt - 1)
