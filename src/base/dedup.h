@@ -1,9 +1,9 @@
 /* A set of element indices (uint32) in an open-addressing table, keyed by a
  * caller-computed 64-bit hash, with equality decided by a caller callback on
  * two indices: the elements themselves (mappings, functions, locations,
- * samples, graph nodes, call edges) are the keys, so no key is built or
- * copied. Used by merge's keys, the report's node table and perf's
- * histogram.
+ * samples, graph nodes, histogram entries) are the keys, so no key is built
+ * or copied. Used by merge's keys, the report's node table and perf's
+ * histogram. Not thread-safe; one owner.
  *
  * It is base/oatab.h's table with 8-byte slots, the low 32 bits of the
  * hash and the index + 1, so a probe reads one cache line; the callback
