@@ -11,7 +11,12 @@
  * occurrence, functions on (start line, name, system name, file name).
  * Output ids are dense (1..n) in first-use order, strings are interned, and
  * labels of each sample are stored string labels first, each kind sorted by
- * key (pprof's own order). Sources are not modified. */
+ * key (pprof's own order). Sources are not modified.
+ *
+ * Files: merge.c (profile_merge, profile_compact, profile_compatible),
+ * merge-samples.c (what pprof does to each loaded profile, in place),
+ * merge-scale.c (scaling and units), merge-label.c (labels); both merges
+ * use merge-key.h's one definition of the keys above. */
 #ifndef KILN_PROFILE_MERGE_H
 #define KILN_PROFILE_MERGE_H
 

@@ -15,7 +15,8 @@
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/num.h"
-#include "../profile/dedup.h"
+#include "../base/dedup.h"
+#include "edgemap.h"
 #include "paths.h"
 
 /* ---- node table ---- */
@@ -217,99 +218,28 @@ static void info_sprint(const struct rtable *t, uint32_t n, struct kbuf *b)
 
 /* ---- graph ---- */
 
-/* Caller->callee pairs, accumulated in the hash slots themselves so that a
- * frame costs one cache line: the build loop probes once per frame. Slots
- * are kept small (the -mean divisors live in a side array allocated only
- * when needed) and the table fills to 3/4, because on big profiles this
- * table is the report's largest allocation after the profile itself. The
- * slots become g->edges when the build ends. */
-struct eslot {
-	uint64_t key;          /* (src << 32 | dst) + 1; 0 = empty */
-	int64_t weight;
-	uint32_t stamp;
-	bool residual, inline_;
-};
-
-struct edge_map {
-	struct eslot *slots;
-	int64_t *div;          /* weight divisors by slot, with -mean only */
-	size_t cap, n;         /* cap is a power of two */
-	bool mean;
-};
-
-static uint64_t edge_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static void edge_map_grow(struct edge_map *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 4096;
-	struct eslot *slots = xcalloc(cap, sizeof(*slots));
-	int64_t *div = m->mean ? xcalloc(cap, sizeof(*div)) : NULL;
-
-	for (size_t i = 0; i < m->cap; i++) {
-		size_t j;
-		if (!m->slots[i].key)
-			continue;
-		j = edge_hash(m->slots[i].key) & (cap - 1);
-		while (slots[j].key)
-			j = (j + 1) & (cap - 1);
-		slots[j] = m->slots[i];
-		if (div)
-			div[j] = m->div[i];
-	}
-	free(m->slots);
-	free(m->div);
-	m->slots = slots;
-	m->div = div;
-	m->cap = cap;
-}
-
-static inline size_t edge_get(struct edge_map *m, uint32_t src, uint32_t dst)
-{
-	uint64_t key = ((uint64_t)src << 32 | dst) + 1;
-	size_t i;
-
-	if ((m->n + 1) * 4 > m->cap * 3)
-		edge_map_grow(m);
-	i = edge_hash(key) & (m->cap - 1);
-	while (m->slots[i].key) {
-		if (m->slots[i].key == key)
-			return i;
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->slots[i].key = key;
-	m->slots[i].inline_ = true;
-	m->n++;
-	return i;
-}
-
 /* Moves the accumulated pairs into g->edges. */
 static void edge_map_finish(struct edge_map *m, struct rgraph *g)
 {
-	g->edges = xmalloc((m->n + 1) * sizeof(*g->edges));
-	g->cap_edges = m->n + 1;
-	for (size_t i = 0; i < m->cap; i++) {
-		const struct eslot *s = &m->slots[i];
+	const int64_t *div = edge_divs(m);
+
+	g->edges = xmalloc((m->t.n + 1) * sizeof(*g->edges));
+	g->cap_edges = m->t.n + 1;
+	for (size_t i = 0; i < m->t.cap; i++) {
+		const struct eslot *s = &edge_slots(m)[i];
 		struct redge *e;
 		if (!s->key)
 			continue;
 		e = &g->edges[g->n_edges++];
 		memset(e, 0, sizeof(*e));
-		e->src = (uint32_t)((s->key - 1) >> 32);
-		e->dst = (uint32_t)(s->key - 1);
+		e->src = edge_src(s);
+		e->dst = edge_dst(s);
 		e->weight = s->weight;
-		e->weight_div = m->div ? m->div[i] : 0;
+		e->weight_div = div ? div[i] : 0;
 		e->residual = s->residual;
 		e->inline_ = s->inline_;
 	}
-	free(m->slots);
-	free(m->div);
-	memset(m, 0, sizeof(*m));
+	edge_map_release(m);
 }
 
 /* profile_location_index() with the dense-id case inlined. */
@@ -324,11 +254,12 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 		  const uint8_t *kept)
 {
 	const struct profile *p = t->p;
-	struct edge_map ed = { NULL, NULL, 0, 0, o->mean };
+	struct edge_map ed;
 	uint32_t *stamp;
 	size_t nn = t->n;
 
 	memset(g, 0, sizeof(*g));
+	edge_map_init(&ed, o->mean);
 	g->t = t;
 	g->flat = xcalloc(nn + 1, sizeof(int64_t));
 	g->flat_div = xcalloc(nn + 1, sizeof(int64_t));
@@ -365,12 +296,12 @@ void rgraph_build(struct rgraph *g, struct rtable *t, const struct rgraph_opts *
 				}
 				if (o->edges && parent != UINT32_MAX && n != parent) {
 					size_t ei = edge_get(&ed, parent, n);
-					struct eslot *e = &ed.slots[ei];
+					struct eslot *e = &edge_slots(&ed)[ei];
 					if (e->stamp != mark) {
 						e->stamp = mark;
 						e->weight = go_add64(e->weight, w);
-						if (ed.div)
-							ed.div[ei] = go_add64(ed.div[ei], dw);
+						if (edge_divs(&ed))
+							edge_divs(&ed)[ei] = go_add64(edge_divs(&ed)[ei], dw);
 						if (residual)
 							e->residual = true;
 						if (k == cnt - 1)

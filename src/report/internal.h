@@ -1,10 +1,16 @@
 /* State shared by the report renderers (one file per report kind): the
  * profile being reported, the effective options after pprof's per-format
  * overrides, the value selected, the report total and output unit, and the
- * helpers that format values and header lines the way pprof does. Private
- * to src/report. */
+ * helpers that format values and header lines the way pprof does.
+ *
+ * The layers, one way: report.c (report_prepare, report_generate) fills a
+ * struct report and calls one format file (text.c, tree.c, traces.c,
+ * raw.c, tags.c, list.c); the format files call common.c (the helpers
+ * below) and graph.c, never report.c. Private to src/report. */
 #ifndef KILN_REPORT_INTERNAL_H
 #define KILN_REPORT_INTERNAL_H
+
+#include <stdarg.h>
 
 #include "../profile/filter.h"
 #include "../profile/rx.h"
@@ -24,6 +30,8 @@ struct report {
 	struct kbuf *notes;
 };
 
+/* ---- common.c ---- */
+
 /* rpt.formatValue: divide_by applied, then scaled to the output unit. */
 void report_value(const struct report *r, int64_t v, struct kbuf *out);
 /* The same into a small buffer (truncated at 127 bytes). */
@@ -39,12 +47,19 @@ void report_graph_labels(struct report *r, const struct rgraph *g, size_t orig_c
 /* The table/graph options for this report. */
 void report_table_opts(const struct report *r, struct rtable_opts *to, bool obj_names);
 void report_graph_opts(const struct report *r, struct rgraph_opts *go);
+/* Adds one line to r->notes (pprof's stderr remarks); dropped when the
+ * caller passed no notes buffer. report_vnote() takes the buffer itself. */
 void report_note(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void report_vnote(struct kbuf *notes, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The start of -top, -tree and -peek: the table and the trimmed graph of
  * the profile (the caller releases both, as after rtable_build and
  * rgraph_build_trimmed), the output unit chosen, the header labels written. */
 void report_trimmed_graph(struct report *r, struct rtable *t, struct rgraph *g, struct kbuf *out);
+
+/* ---- the format files, called by report_generate() only ---- */
+
 int report_top(struct report *r, struct kbuf *out, struct kerr *err);
 int report_tree(struct report *r, struct kbuf *out, struct kerr *err);
 int report_traces(struct report *r, struct kbuf *out, struct kerr *err);

@@ -16,7 +16,7 @@
 #include "../base/num.h"
 #include "../base/strtab.h"
 #include "../base/textsafe.h"
-#include "../profile/dedup.h"
+#include "../base/dedup.h"
 #include "../profile/filter.h"
 #include "paths.h"
 #include "perfkeys.h"

@@ -28,7 +28,10 @@ static _Atomic uint64_t heap_allocated; /* bytes passed, updated per sample */
 static struct rt_buckets heap_b; /* v: alloc objs, alloc bytes, free objs, free bytes */
 
 /* Live sampled blocks: linear probing with backward-shift deletion,
- * guarded by heap_b.lock. */
+ * guarded by heap_b.lock. Not base/oatab.h, the table profile and report
+ * share: this runs inside malloc and free, so it must allocate through
+ * rt_real (never the hooked malloc), report failure instead of aborting as
+ * xcalloc does, and delete entries, which the base table never does. */
 struct live {
 	uintptr_t addr; /* 0 = empty */
 	uint32_t bucket;
