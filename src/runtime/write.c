@@ -16,12 +16,17 @@
  * Runs only in writer context (API calls, the HTTP server, exit), inside
  * rt_enter() so its own allocations are not profiled. One symbolizer is
  * kept for the process, since the files rarely change: it caches parsed
- * symbol tables across profiles. rt_write_lock serialises its users. */
+ * symbol tables across profiles. rt_write_lock serialises its users.
+ *
+ * An allocation failure (nomem.c) releases a builder's profile, the lock
+ * and the maps, and discards the symbolizer, which may have been half-way
+ * through adding a file; the next profile opens the files again. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
@@ -57,7 +62,7 @@ static void maps_load(struct maps *m)
 	kbuf_init(&m->text);
 	m->v = NULL;
 	m->n = m->cap = 0;
-	if (kbuf_read_file(&m->text, "/proc/self/maps", 0) < 0)
+	if (rt_read_file(&m->text, "/proc/self/maps", 0) < 0)
 		return;
 	for (line = strtok_r(m->text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long start, end, off;
@@ -122,15 +127,23 @@ static struct sym_file *open_file(struct map_ent *e)
 	return e->file;
 }
 
+static void builder_failed(void *b)
+{
+	rt_builder_release(b);
+}
+
 void rt_builder_init(struct rt_builder *b)
 {
-	b->p = profile_new();
+	b->p = NULL;
 	b->loc_of_addr = (struct u64map)U64MAP_INIT;
+	rt_cleanup_push(&b->undo, builder_failed, b);
+	b->p = profile_new();
 	b->p->time_nanos = (int64_t)rt_now_ns(CLOCK_REALTIME);
 }
 
 void rt_builder_release(struct rt_builder *b)
 {
+	rt_cleanup_pop(&b->undo);
 	profile_free(b->p);
 	b->p = NULL;
 	u64map_release(&b->loc_of_addr);
@@ -263,15 +276,35 @@ static int mapping_cmp(const void *a, const void *b)
 	return x->memory_start < y->memory_start ? -1 : x->memory_start > y->memory_start;
 }
 
+/* An allocation failed under rt_write_lock. */
+static void symbolizing_failed(void *m)
+{
+	symbolizer_free(symz);
+	symz = NULL;
+	maps_release(m);
+	rt_lock_release(&rt_write_lock);
+}
+
+static void maps_init(struct maps *m)
+{
+	kbuf_init(&m->text);
+	m->v = NULL;
+	m->n = m->cap = 0;
+}
+
 struct profile *rt_builder_finish(struct rt_builder *b)
 {
 	struct maps m;
 	struct profile *p = b->p;
 	struct u64map remap = U64MAP_INIT;
+	struct rt_cleanup undo;
 
+	maps_init(&m);
 	rt_lock_acquire(&rt_write_lock);
+	rt_cleanup_push(&undo, symbolizing_failed, &m);
 	maps_load(&m);
 	symbolize_locations(p, &m);
+	rt_cleanup_pop(&undo);
 	rt_lock_release(&rt_write_lock);
 	maps_release(&m);
 
@@ -287,6 +320,7 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 			p->locations[i].mapping_id = id;
 	}
 	u64map_release(&remap);
+	rt_cleanup_pop(&b->undo);
 	u64map_release(&b->loc_of_addr);
 	b->p = NULL;
 	return p;
@@ -298,9 +332,12 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 	struct sym_frame frames[MAX_INLINE];
 	struct map_ent *e;
 	struct sym_file *f;
+	struct rt_cleanup undo;
 	int nf = 0;
 
+	maps_init(&m);
 	rt_lock_acquire(&rt_write_lock);
+	rt_cleanup_push(&undo, symbolizing_failed, &m);
 	maps_load(&m);
 	e = maps_find(&m, addr);
 	if (e && e->exec && (f = open_file(e)))
@@ -311,12 +348,42 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 		if (with_line && frames[0].file)
 			kbuf_addf(out, "\t%s:%" PRId64, frames[0].file, frames[0].line);
 	}
+	rt_cleanup_pop(&undo);
 	maps_release(&m);
 	rt_lock_release(&rt_write_lock);
 	return nf > 0;
 }
 
+int rt_encode_profile(const struct profile *p, struct kbuf *out, struct kerr *err)
+{
+	struct kbuf raw = KBUF_INIT;
+	struct rt_cleanup undo;
+	int rc;
+
+	rt_cleanup_push(&undo, rt_release_kbuf, &raw);
+	profile_encode(p, &raw);
+	/* Room for the whole gzip stream (deflateBound's gzip bound is
+	 * compressBound + 12), so gzip_compress's growth of `out` allocates
+	 * nothing while zlib's state lives. */
+	kbuf_grow(out, compressBound((uLong)raw.len) + 64 + 65536);
+	rc = gzip_compress(raw.buf, raw.len, Z_DEFAULT_COMPRESSION, out, err);
+	rt_cleanup_pop(&undo);
+	kbuf_release(&raw);
+	return rc;
+}
+
 int rt_write_profile(const struct profile *p, const char *path, struct kerr *err)
 {
-	return profile_write_file(p, path, err);
+	struct kbuf gz = KBUF_INIT;
+	struct rt_cleanup undo;
+	int rc;
+
+	/* Encoded before any file exists: a failure leaves none behind. */
+	rt_cleanup_push(&undo, rt_release_kbuf, &gz);
+	rc = rt_encode_profile(p, &gz, err);
+	if (!rc)
+		rc = write_file_atomic(path, gz.buf, gz.len, err);
+	rt_cleanup_pop(&undo);
+	kbuf_release(&gz);
+	return rc;
 }
