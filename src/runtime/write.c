@@ -137,7 +137,10 @@ void rt_builder_init(struct rt_builder *b)
 	b->p = NULL;
 	b->loc_of_addr = (struct u64map)U64MAP_INIT;
 	rt_cleanup_push(&b->undo, builder_failed, b);
-	b->p = profile_new();
+	/* profile_new() in two steps: the cleanup frees what the second
+	 * allocates */
+	b->p = xcalloc(1, sizeof(*b->p));
+	profile_init(b->p);
 	b->p->time_nanos = (int64_t)rt_now_ns(CLOCK_REALTIME);
 }
 
@@ -206,12 +209,20 @@ static uint64_t function_for(struct profile *p, struct u64map *fns, const struct
 	return *slot;
 }
 
+static void release_map(void *m)
+{
+	u64map_release(m);
+}
+
 static void symbolize_locations(struct profile *p, struct maps *m)
 {
 	struct u64map fns = U64MAP_INIT;
 	struct sym_frame frames[MAX_INLINE];
 	struct pf_line lines[MAX_INLINE];
 	size_t n_loc = p->n_locations;
+	struct rt_cleanup undo;
+
+	rt_cleanup_push(&undo, release_map, &fns);
 
 	for (size_t i = 0; i < n_loc; i++) {
 		struct pf_location *l = &p->locations[i];
@@ -265,6 +276,7 @@ static void symbolize_locations(struct profile *p, struct maps *m)
 			l->n_line = (uint32_t)nf;
 		}
 	}
+	rt_cleanup_pop(&undo);
 	u64map_release(&fns);
 }
 
@@ -310,6 +322,7 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 
 	if (p->n_mappings > 1) /* none at all: p->mappings is NULL, which qsort refuses */
 		qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
+	rt_cleanup_push(&undo, release_map, &remap);
 	for (size_t i = 0; i < p->n_mappings; i++) {
 		u64map_put(&remap, p->mappings[i].id, i + 1);
 		p->mappings[i].id = i + 1;
@@ -319,6 +332,7 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 		if (p->locations[i].mapping_id && u64map_get(&remap, p->locations[i].mapping_id, &id))
 			p->locations[i].mapping_id = id;
 	}
+	rt_cleanup_pop(&undo);
 	u64map_release(&remap);
 	rt_cleanup_pop(&b->undo);
 	u64map_release(&b->loc_of_addr);
