@@ -3,14 +3,16 @@
 # curl's fault injection). KILN_TEST_FAIL_ALLOC=N fails the Nth allocation
 # of the first writer call of the process (nomem.c); for N = 1, 2, ... until
 # a run makes no failure, for each writer (kiln_heap_write, kiln_mutex_write,
-# kiln_cpu_stop, a GET of /debug/pprof/heap), nomemwork-api must exit 0 with
+# kiln_cpu_stop, a GET of /debug/pprof/heap and of /threads, a POST to
+# /symbol, whose first writer call stores the body), nomemwork-api must exit 0 with
 # its normal output, its first call returning KILN_ENOMEM with a message
 # saying what was being done (HTTP: 503 or 500 with it) or succeeding, its
 # second call working, with no temporary file left; every profile written
 # opens in go tool pprof. The same with ",every" (all later allocations of
 # the call fail too). Then LD_PRELOAD with KILN_HEAPPROFILE failing at exit:
 # the program's own exit status and output, one line from libkiln.
-# Argument: a mode to run alone (heap, mutex, cpu, http, every, exit).
+# Argument: a mode to run alone (heap, mutex, cpu, http, http-threads,
+# http-symbol, every, exit).
 . "$(dirname "$0")/rt-lib.sh"
 
 only=${1:-}
@@ -34,8 +36,12 @@ check_run() {
 	mode=$1 spec=$2 dir="$TMP/run"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	KILN_TEST_FAIL_ALLOC=$spec run_api "$RT/nomemwork-api" "$mode" "$dir" \
-		>"$TMP/out" 2>"$TMP/err"
+	case $mode in
+	http-threads) set -- http "$dir" /debug/pprof/threads ;;
+	http-symbol) set -- http "$dir" symbol ;;
+	*) set -- "$mode" "$dir" ;;
+	esac
+	KILN_TEST_FAIL_ALLOC=$spec run_api "$RT/nomemwork-api" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ "$rc" -eq 0 ] || { cat "$TMP/out" "$TMP/err" >&2
 		fail "$mode, failure at $spec: exit status $rc"; }
@@ -44,14 +50,14 @@ check_run() {
 		fail "$mode, failure at $spec: output does not end with done"; }
 	c1=$(awk '$1 == "call1" { print $2 }' "$TMP/out")
 	c2=$(awk '$1 == "call2" { print $2 }' "$TMP/out")
-	if [ "$mode" = http ]; then ok=200; else ok=0; fi
+	case $mode in http*) ok=200 ;; *) ok=0 ;; esac
 	case $c1 in
 	"$ok") failed= ;;
 	-12|503|500)
 		grep -q '^call1 -12 out of memory .' "$TMP/out" ||
 			grep -q '^bodyp1.pb.gz: out of memory .' "$TMP/out" || {
 			cat "$TMP/out" >&2; fail "$mode, failure at $spec: no out-of-memory message"; }
-		[ -e "$dir/p1.pb.gz" ] && [ "$mode" != http ] &&
+		[ -e "$dir/p1.pb.gz" ] && [ "$ok" = 0 ] &&
 			fail "$mode, failure at $spec: the failed call wrote its profile"
 		failed=1 ;;
 	*) cat "$TMP/out" >&2; fail "$mode, failure at $spec: first call returned '$c1'" ;;
@@ -61,6 +67,12 @@ check_run() {
 	left=$(find "$dir" -name '*.tmp*' | head -1)
 	[ -z "$left" ] || fail "$mode, failure at $spec: temporary $left left behind"
 	[ -s "$dir/p2.pb.gz" ] || fail "$mode, failure at $spec: no second profile"
+	if [ "$mode" = http-symbol ]; then
+		# pprof's symbolizer protocol: "ADDRESS NAME" lines, not a profile
+		grep -q '^0x[0-9a-f]* main$' "$dir/p2.pb.gz" ||
+			{ cat "$dir/p2.pb.gz" >&2; fail "http-symbol, failure at $spec: main not named"; }
+		return 0
+	fi
 	mv "$dir/p2.pb.gz" "$TMP/profiles/$mode-$spec.pb.gz"
 	[ -z "$failed" ] && mv "$dir/p1.pb.gz" "$TMP/profiles/$mode-$spec-first.pb.gz"
 	return 0
@@ -78,7 +90,7 @@ check_profiles() {
 	rm -f "$TMP"/profiles/*.pb.gz
 }
 
-for mode in heap mutex cpu http; do
+for mode in heap mutex cpu http http-threads http-symbol; do
 	[ -z "$only" ] || [ "$only" = "$mode" ] || continue
 	mkdir -p "$TMP/profiles"
 	n=1 runs=0
@@ -90,7 +102,7 @@ for mode in heap mutex cpu http; do
 		[ "$n" -le "$MAX_N" ] || fail "$mode: still failing at N=$n"
 	done
 	[ "$n" -gt 1 ] || fail "$mode: no allocation failed at N=1 (is injection working?)"
-	check_profiles "$mode"
+	[ "$mode" = http-symbol ] || check_profiles "$mode"
 	echo "ok: $mode: $runs runs, the first call makes $((n - 1)) allocations or fewer"
 done
 

@@ -4,12 +4,15 @@
  * work. Built twice:
  *   nomemwork-api MODE DIR, linked with libkiln: MODE is heap (two
  *     kiln_heap_write), mutex (two kiln_mutex_write), cpu (two
- *     kiln_cpu_start/kiln_cpu_stop) or http (two GETs of /debug/pprof/heap
- *     from kiln_http_start's server); writes DIR/p1.pb.gz and DIR/p2.pb.gz
+ *     kiln_cpu_start/kiln_cpu_stop) or http URL (two requests of URL from
+ *     kiln_http_start's server: "/debug/pprof/heap", "/debug/pprof/threads",
+ *     or "symbol", a POST of this program's main to /debug/pprof/symbol);
+ *     writes DIR/p1.pb.gz and DIR/p2.pb.gz (the bodies, for http)
  *     and prints "call1 RC MESSAGE" and "call2 RC MESSAGE" (for http, RC is
  *     the HTTP status), then "done";
  *   nomemwork STATUS, plain, for LD_PRELOAD: allocates at a known site,
  *     prints "done" and exits with STATUS. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,12 +74,15 @@ __attribute__((noinline)) static void burn(void)
 		x = x * 1.0000001 + 1e-9;
 }
 
-/* GET `url` from the server on `port`; the body goes to `out`. Returns the
- * HTTP status, or -1 when the exchange itself failed. */
+int main(int argc, char **argv);
+
+/* GET `url` from the server on `port` ("symbol": POST main's address to
+ * /debug/pprof/symbol); the body goes to `out`. Returns the HTTP status,
+ * or -1 when the exchange itself failed. */
 static int http_get(int port, const char *url, const char *out)
 {
 	struct sockaddr_in sa;
-	char req[256], buf[65536];
+	char req[512], buf[65536];
 	size_t len = 0, cap = 1 << 20;
 	char *resp = malloc(cap);
 	int fd, status = -1;
@@ -91,7 +97,14 @@ static int http_get(int port, const char *url, const char *out)
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
 		goto out;
-	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n", url);
+	if (strcmp(url, "symbol") == 0) {
+		char body[64];
+		int blen = snprintf(body, sizeof(body), "%#lx", (unsigned long)(uintptr_t)main);
+		snprintf(req, sizeof(req), "POST /debug/pprof/symbol HTTP/1.0\r\nHost: localhost\r\n"
+			 "Content-Length: %d\r\n\r\n%s", blen, body);
+	} else {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n", url);
+	}
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
 		goto out;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
@@ -125,8 +138,8 @@ int main(int argc, char **argv)
 	const char *mode;
 	int rc;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s heap|mutex|cpu|http DIR\n", argv[0]);
+	if (argc != 3 && !(argc == 4 && !strcmp(argv[1], "http"))) {
+		fprintf(stderr, "usage: %s heap|mutex|cpu|http DIR [URL]\n", argv[0]);
 		return 2;
 	}
 	mode = argv[1];
@@ -171,8 +184,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		port = kiln_http_port();
-		printf("call1 %d\n", http_get(port, "/debug/pprof/heap", path1));
-		printf("call2 %d\n", http_get(port, "/debug/pprof/heap", path2));
+		const char *url = argc == 4 ? argv[3] : "/debug/pprof/heap";
+		printf("call1 %d\n", http_get(port, url, path1));
+		printf("call2 %d\n", http_get(port, url, path2));
 		kiln_http_stop();
 	} else {
 		fprintf(stderr, "unknown mode %s\n", mode);
