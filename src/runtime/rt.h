@@ -8,7 +8,8 @@
  *   - writers (building and writing profiles, the HTTP server): ordinary C
  *     with malloc, stdio and the base/profile/symbols libraries, always
  *     inside rt_enter()/rt_leave() so their own allocations and locks are
- *     neither sampled nor profiled. */
+ *     neither sampled nor profiled, and behind a recovery point
+ *     (rt_nomem_call) so that running out of memory returns KILN_ENOMEM. */
 #ifndef KILN_RUNTIME_RT_H
 #define KILN_RUNTIME_RT_H
 
