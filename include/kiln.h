@@ -67,7 +67,9 @@
  *
  * Every function returns 0 or a negative KILN_E* code; kiln_strerror() gives
  * its meaning and kiln_last_error() a message with the details of the
- * calling thread's last failure. All functions are thread-safe. None may be
+ * calling thread's last failure. Running out of memory never aborts the
+ * program: the call returns KILN_ENOMEM (the HTTP server answers 503), the
+ * profiler keeps its state and a later call can succeed. All functions are thread-safe. None may be
  * called from a signal handler. Paths are copied; the caller keeps
  * ownership of every string it passes. */
 #ifndef KILN_H
@@ -132,7 +134,8 @@ KILN_API const char *kiln_last_error(void);
  * KILN_ESYSTEM. */
 KILN_API int kiln_cpu_start(const char *path);
 /* Stops CPU profiling and writes the file atomically (temporary + rename).
- * Errors: KILN_ENOTRUNNING, KILN_EIO/KILN_EACCES/KILN_ENOENT writing. */
+ * Errors: KILN_ENOTRUNNING, KILN_EIO/KILN_EACCES/KILN_ENOENT writing,
+ * KILN_ENOMEM (profiling has stopped; no file, no temporary is left). */
 KILN_API int kiln_cpu_stop(void);
 
 /* Starts sampling allocations: on average one every `rate` bytes allocated
@@ -145,7 +148,7 @@ KILN_API int kiln_cpu_stop(void);
 KILN_API int kiln_heap_start(long rate);
 /* Writes the heap profile (allocations since kiln_heap_start and those still
  * in use) to `path` atomically. Profiling goes on. Errors: KILN_EINVAL,
- * KILN_ENOTRUNNING, write errors as kiln_cpu_stop(). */
+ * KILN_ENOTRUNNING, write errors and KILN_ENOMEM as kiln_cpu_stop(). */
 KILN_API int kiln_heap_write(const char *path);
 
 /* Starts recording contended pthread mutex, rwlock and spinlock

@@ -1,4 +1,5 @@
-/* Allocation wrappers that abort on out-of-memory (see alloc.h). */
+/* Allocation wrappers that abort on out-of-memory, unless the program's
+ * xalloc_failed_hook recovers (see alloc.h). */
 #include "alloc.h"
 
 #include <stdio.h>
@@ -7,13 +8,20 @@
 
 static void oom(size_t n)
 {
+	if (xalloc_failed_hook)
+		xalloc_failed_hook(n);
 	fprintf(stderr, "kiln: out of memory allocating %zu bytes\n", n);
 	abort();
 }
 
+static inline bool injected(size_t n)
+{
+	return xalloc_inject_hook && xalloc_inject_hook(n);
+}
+
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = injected(n) ? NULL : malloc(n ? n : 1);
 	if (!p)
 		oom(n);
 	return p;
@@ -21,7 +29,7 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t nmemb, size_t size)
 {
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	void *p = injected(nmemb * size) ? NULL : calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		oom(nmemb * size);
 	return p;
@@ -29,7 +37,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	void *q = realloc(p, n ? n : 1);
+	void *q = injected(n) ? NULL : realloc(p, n ? n : 1);
 	if (!q)
 		oom(n);
 	return q;
@@ -47,8 +55,11 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 			oom(need * elem);
 		c *= 2;
 	}
+	/* *cap changes only once the array has: a recovered failure leaves
+	 * the array and its capacity as they were. */
+	p = xrealloc(p, c * elem);
 	*cap = c;
-	return xrealloc(p, c * elem);
+	return p;
 }
 
 char *xstrdup(const char *s)

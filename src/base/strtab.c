@@ -36,9 +36,12 @@ static void insert_slot(struct strtab *t, uint32_t idx)
 static void grow_slots(struct strtab *t)
 {
 	size_t n = t->nslots ? t->nslots * 2 : 64;
+	/* allocated before the old one is freed: a failure that returns
+	 * (alloc.h's hook) leaves the table as it was */
+	uint32_t *slots = xcalloc(n, sizeof(uint32_t));
 
 	free(t->slots);
-	t->slots = xcalloc(n, sizeof(uint32_t));
+	t->slots = slots;
 	t->nslots = n;
 	for (size_t i = 0; i < t->n; i++)
 		insert_slot(t, (uint32_t)i);

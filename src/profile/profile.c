@@ -13,8 +13,13 @@ struct profile *profile_new(void)
 {
 	struct profile *p = xcalloc(1, sizeof(*p));
 
-	strtab_init(&p->strings);
+	profile_init(p);
 	return p;
+}
+
+void profile_init(struct profile *p)
+{
+	strtab_init(&p->strings);
 }
 
 size_t profile_memory(const struct profile *p)

@@ -111,6 +111,10 @@ size_t profile_memory(const struct profile *p);
 
 /* Returns a new empty profile (string table holds ""). Never NULL. */
 struct profile *profile_new(void);
+/* What profile_new() does to the zeroed `p` it allocates: for a caller that
+ * must own the memory before the string table allocates (libkiln, whose
+ * allocation failures return, see base/alloc.h). */
+void profile_init(struct profile *p);
 /* NULL-tolerant. */
 void profile_free(struct profile *p);
 

@@ -1,5 +1,7 @@
 /* The public calls of kiln.h (except the HTTP ones, in http.c): argument
- * checks, the guard around the work, kiln error codes and messages. */
+ * checks, the guard around the work, kiln error codes and messages. The
+ * writing calls run behind a recovery point (nomem.c): an allocation
+ * failure inside returns KILN_ENOMEM. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +48,28 @@ unlock:
 	return done(rc, &err);
 }
 
+/* What a writer call holds, in memory that outlives a failed allocation. */
+struct write_job {
+	int (*build)(struct profile **, struct kerr *);
+	const char *path;
+	struct profile *p; /* built, not yet freed */
+	struct kerr *err;
+};
+
+static int build_and_write(void *arg)
+{
+	struct write_job *j = arg;
+	int rc = j->build(&j->p, j->err);
+
+	if (rc == 0)
+		rc = rt_write_profile(j->p, j->path, j->err);
+	return rc;
+}
+
 KILN_API int kiln_cpu_stop(void)
 {
 	struct kerr err = KERR_INIT;
-	struct profile *p = NULL;
+	struct write_job job = { rt_cpu_end, NULL, NULL, &err };
 	int rc;
 
 	rt_enter();
@@ -59,10 +79,10 @@ KILN_API int kiln_cpu_stop(void)
 		rc = kerr_set(&err, KILN_ENOTRUNNING, "kiln_cpu_start was not called");
 		goto unlock;
 	}
-	rc = rt_cpu_end(&p, &err);
-	if (rc == 0)
-		rc = rt_write_profile(p, cpu_path, &err);
-	profile_free(p);
+	job.path = cpu_path;
+	rc = rt_nomem_call(build_and_write, &job, &err, "writing the CPU profile to %s",
+			   cpu_path);
+	profile_free(job.p);
 	free(cpu_path);
 	cpu_path = NULL;
 unlock:
@@ -81,10 +101,11 @@ KILN_API int kiln_heap_start(long rate)
 }
 
 /* Builds a profile with `build` and writes it to `path`. */
-static int write_with(int (*build)(struct profile **, struct kerr *), const char *path)
+static int write_with(int (*build)(struct profile **, struct kerr *), const char *what,
+		      const char *path)
 {
 	struct kerr err = KERR_INIT;
-	struct profile *p = NULL;
+	struct write_job job = { build, path, NULL, &err };
 	int rc;
 
 	if (!path || !*path)
@@ -92,10 +113,9 @@ static int write_with(int (*build)(struct profile **, struct kerr *), const char
 	rt_init();
 	rt_enter();
 	rt_clear_error();
-	rc = build(&p, &err);
-	if (rc == 0)
-		rc = rt_write_profile(p, path, &err);
-	profile_free(p);
+	rc = rt_nomem_call(build_and_write, &job, &err, "writing the %s profile to %s", what,
+			   path);
+	profile_free(job.p);
 	return done(rc, &err);
 }
 
@@ -106,7 +126,7 @@ static int build_heap(struct profile **out, struct kerr *err)
 
 KILN_API int kiln_heap_write(const char *path)
 {
-	return write_with(build_heap, path);
+	return write_with(build_heap, "heap", path);
 }
 
 KILN_API int kiln_mutex_start(void)
@@ -125,7 +145,7 @@ static int build_mutex(struct profile **out, struct kerr *err)
 
 KILN_API int kiln_mutex_write(const char *path)
 {
-	return write_with(build_mutex, path);
+	return write_with(build_mutex, "contention", path);
 }
 
 KILN_API int kiln_block_start(void)

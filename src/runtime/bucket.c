@@ -106,8 +106,10 @@ int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy)
 	memset(copy, 0, sizeof(*copy));
 	rt_lock_acquire(&t->lock);
 	if (t->n) {
-		copy->b = rt_real.malloc(t->n * sizeof(*t->b));
-		copy->pcs = rt_real.malloc((t->n_pcs ? t->n_pcs : 1) * sizeof(*t->pcs));
+		/* a writer's allocation: fault injection counts it (nomem.c) */
+		copy->b = rt_nomem_inject() ? NULL : rt_real.malloc(t->n * sizeof(*t->b));
+		copy->pcs = rt_nomem_inject() ? NULL :
+			    rt_real.malloc((t->n_pcs ? t->n_pcs : 1) * sizeof(*t->pcs));
 		if (!copy->b || !copy->pcs) {
 			rc = -ENOMEM;
 		} else {
@@ -121,6 +123,11 @@ int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy)
 	if (rc)
 		rt_buckets_free_copy(copy);
 	return rc;
+}
+
+void rt_buckets_free_copy_cb(void *copy)
+{
+	rt_buckets_free_copy(copy);
 }
 
 void rt_buckets_free_copy(struct rt_buckets *copy)

@@ -233,9 +233,18 @@ static void add_comments(struct profile *p)
 	}
 }
 
+/* An allocation failed while the table was read (nomem.c): drop it. */
+static void end_failed(void *unused)
+{
+	munmap(slots, SLOTS * sizeof(struct slot));
+	slots = NULL;
+	atomic_store(&cpu_on, 0);
+}
+
 int rt_cpu_end(struct profile **out, struct kerr *err)
 {
 	struct rt_builder b;
+	struct rt_cleanup undo;
 	int64_t period, v[2];
 	uint64_t nlost;
 	int on = 1;
@@ -249,6 +258,7 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 		rt_cpu_sig_end();
 
 	period = 1000000000LL / cpu_hz;
+	rt_cleanup_push(&undo, end_failed, NULL);
 	rt_builder_init(&b);
 	profile_add_sample_type(b.p, "samples", "count");
 	profile_add_sample_type(b.p, "cpu", "nanoseconds");
@@ -271,6 +281,7 @@ int rt_cpu_end(struct profile **out, struct kerr *err)
 		v[1] = v[0] * period;
 		rt_builder_add_named(&b, "[kiln: lost samples]", v, 2, NULL, 0);
 	}
+	rt_cleanup_pop(&undo);
 	munmap(slots, SLOTS * sizeof(struct slot));
 	slots = NULL;
 	use_perf = false;

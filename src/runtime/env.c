@@ -558,6 +558,8 @@ void rt_init(void)
 	rt_stack_bounds_init();
 	rt_thread_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (!rt_nomem_test_init(getenv("KILN_TEST_FAIL_ALLOC")))
+		fprintf(stderr, "kiln: KILN_TEST_FAIL_ALLOC is not N or N,every; ignored\n");
 	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
 	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX") ||
 	    getenv("KILN_BLOCKPROFILE") || getenv("KILN_BLOCK")) {

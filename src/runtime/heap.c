@@ -301,6 +301,7 @@ int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile *
 {
 	struct rt_buckets c;
 	struct rt_builder b;
+	struct rt_cleanup undo;
 	int rc;
 
 	*out = NULL;
@@ -309,6 +310,7 @@ int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile *
 	rc = rt_buckets_copy(&heap_b, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying heap samples");
+	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
 	if (base)
 		rt_buckets_subtract(&c, base);
 	rt_builder_init(&b);
@@ -333,6 +335,7 @@ int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile *
 		scale_heap_sample(k->v[0] - k->v[2], k->v[1] - k->v[3], heap_rate, &v[2], &v[3]);
 		rt_builder_add(&b, c.pcs + k->pc_off, (int)k->n_pc, false, v, 4, &lab, 1);
 	}
+	rt_cleanup_pop(&undo);
 	rt_buckets_free_copy(&c);
 	*out = rt_builder_finish(&b);
 	return 0;
@@ -341,6 +344,7 @@ int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile *
 int rt_heap_text(struct kbuf *out, struct kerr *err)
 {
 	struct rt_buckets c;
+	struct rt_cleanup undo;
 	int64_t t[4] = { 0 };
 	int rc;
 
@@ -349,6 +353,7 @@ int rt_heap_text(struct kbuf *out, struct kerr *err)
 	rc = rt_buckets_copy(&heap_b, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying heap samples");
+	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		t[0] += c.b[i].v[0];
 		t[1] += c.b[i].v[1];
@@ -381,9 +386,10 @@ int rt_heap_text(struct kbuf *out, struct kerr *err)
 		}
 		kbuf_addch(out, '\n');
 	}
+	rt_cleanup_pop(&undo);
 	rt_buckets_free_copy(&c);
 	kbuf_addstr(out, "\nMAPPED_LIBRARIES:\n");
-	rc = kbuf_read_file(out, "/proc/self/maps", 0);
+	rc = rt_read_file(out, "/proc/self/maps", 0);
 	return rc < 0 ? kerr_set(err, rc, "cannot read /proc/self/maps") : 0;
 }
 

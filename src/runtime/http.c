@@ -7,6 +7,10 @@
  * symbol (POST of '+'-separated addresses, as pprof's remote symbolizer
  * sends). Errors are text/plain with X-Go-Pprof: 1, which pprof shows.
  *
+ * Each request is served behind a recovery point (nomem.c): an allocation
+ * failure answers 503 with a body libmicrohttpd copies from the stack, the
+ * cleanups having released what the handler held, and serving goes on.
+ *
  * The server threads are created inside the guard, so they are profiler
  * threads for life: libmicrohttpd's allocations and locks are not
  * profiled, and handlers may use the ordinary libraries. We bind the
@@ -40,6 +44,7 @@ static int bound_port;
 
 struct request {
 	struct kbuf body;
+	bool nomem; /* the body could not be stored */
 };
 
 static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status, const char *type,
@@ -88,8 +93,14 @@ static enum MHD_Result send_profile(struct MHD_Connection *c, struct profile *p,
 {
 	struct kbuf b = KBUF_INIT;
 	struct kerr err = KERR_INIT;
-	int rc = profile_encode_gzip(p, &b, &err);
+	struct rt_cleanup undo_p, undo_b;
+	int rc;
 
+	rt_cleanup_push(&undo_p, rt_free_profile, p);
+	rt_cleanup_push(&undo_b, rt_release_kbuf, &b);
+	rc = rt_encode_profile(p, &b, &err);
+	rt_cleanup_pop(&undo_b);
+	rt_cleanup_pop(&undo_p);
 	profile_free(p);
 	if (rc) {
 		kbuf_release(&b);
@@ -165,6 +176,7 @@ static enum MHD_Result serve_heap(struct MHD_Connection *c, bool allocs)
 {
 	struct kerr err = KERR_INIT;
 	struct profile *p;
+	struct rt_cleanup undo;
 	struct rt_buckets base;
 	bool have_base;
 	enum MHD_Result resp;
@@ -180,15 +192,23 @@ static enum MHD_Result serve_heap(struct MHD_Connection *c, bool allocs)
 		return resp;
 	if (debug > 0) {
 		struct kbuf b = KBUF_INIT;
-		if (rt_heap_text(&b, &err)) {
+		struct rt_cleanup undo_b;
+		rt_cleanup_push(&undo_b, rt_release_kbuf, &b);
+		rc = rt_heap_text(&b, &err);
+		rt_cleanup_pop(&undo_b);
+		if (rc) {
 			kbuf_release(&b);
 			return send_error(c, 500, "%s", err.msg);
 		}
 		return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
 	}
-	rc = rt_heap_profile(allocs, have_base ? &base : NULL, &p, &err);
 	if (have_base)
+		rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &base);
+	rc = rt_heap_profile(allocs, have_base ? &base : NULL, &p, &err);
+	if (have_base) {
+		rt_cleanup_pop(&undo);
 		rt_buckets_free_copy(&base);
+	}
 	if (rc)
 		return send_error(c, 500, "%s", err.msg);
 	return send_profile(c, p, allocs ? "allocs" : "heap");
@@ -212,7 +232,7 @@ static enum MHD_Result serve_cmdline(struct MHD_Connection *c)
 {
 	struct kbuf b = KBUF_INIT;
 
-	kbuf_read_file(&b, "/proc/self/cmdline", 1 << 20);
+	rt_read_file(&b, "/proc/self/cmdline", 1 << 20);
 	if (b.len && b.buf[b.len - 1] == '\0')
 		b.len--;
 	return send_buf(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &b, NULL);
@@ -262,6 +282,7 @@ static enum MHD_Result serve_mutex(struct MHD_Connection *c)
 {
 	struct kerr err = KERR_INIT;
 	struct profile *p;
+	struct rt_cleanup undo;
 	struct rt_buckets base;
 	bool have_base;
 	enum MHD_Result resp;
@@ -273,9 +294,13 @@ static enum MHD_Result serve_mutex(struct MHD_Connection *c)
 				  "served for mutex");
 	if (delta_wait(c, debug, rt_mutex_snapshot, &base, &have_base, &resp))
 		return resp;
-	rc = rt_mutex_profile(have_base ? &base : NULL, &p, &err);
 	if (have_base)
+		rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &base);
+	rc = rt_mutex_profile(have_base ? &base : NULL, &p, &err);
+	if (have_base) {
+		rt_cleanup_pop(&undo);
 		rt_buckets_free_copy(&base);
+	}
 	if (rc)
 		return send_error(c, 500, "%s", err.msg);
 	return send_profile(c, p, "mutex");
@@ -367,11 +392,57 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 	return send_error(c, 404, "Unknown profile");
 }
 
+/* The answer when serving ran out of memory: allocates nothing of ours
+ * (libmicrohttpd copies the body; if it cannot, the connection closes). */
+static enum MHD_Result send_nomem(struct MHD_Connection *c, const struct kerr *err)
+{
+	char body[sizeof(err->msg) + 1];
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int n = snprintf(body, sizeof(body), "%s\n", err->msg);
+
+	r = MHD_create_response_from_buffer(n > 0 ? (size_t)n : 0, body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "X-Go-Pprof", "1");
+	ret = MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A request's work, in memory that outlives a failed allocation. */
+struct job {
+	struct MHD_Connection *c;
+	const char *url, *method, *upload;
+	size_t upload_size;
+	struct request *r;
+	enum MHD_Result ret;
+};
+
+static int store_body(void *arg)
+{
+	struct job *j = arg;
+
+	kbuf_add(&j->r->body, j->upload, j->upload_size);
+	return 0;
+}
+
+static int serve(void *arg)
+{
+	struct job *j = arg;
+
+	j->ret = dispatch(j->c, j->url, j->method, j->r);
+	return 0;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
 {
 	struct request *r = *con_cls;
+	struct kerr err = KERR_INIT;
+	struct job j = { c, url, method, upload, 0, r, MHD_NO };
 	enum MHD_Result ret;
 
 	rt_enter(); /* already a profiler thread; harmless and explicit */
@@ -391,12 +462,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			rt_leave();
 			return MHD_NO;
 		}
-		kbuf_add(&r->body, upload, *upload_size);
+		/* the rest of the body is read and dropped; the answer is 503 */
+		j.upload_size = *upload_size;
+		if (!r->nomem && rt_nomem_call(store_body, &j, &err, "storing a request"))
+			r->nomem = true;
 		*upload_size = 0;
 		rt_leave();
 		return MHD_YES;
 	}
-	ret = dispatch(c, url, method, r);
+	if (r->nomem)
+		kerr_set(&err, -ENOMEM, "out of memory storing the request to %s", url);
+	ret = r->nomem || rt_nomem_call(serve, &j, &err, "serving %s", url) ? send_nomem(c, &err)
+									  : j.ret;
 	rt_leave();
 	return ret;
 }
@@ -527,8 +604,10 @@ KILN_API int kiln_http_start(const char *addr)
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(MAX_SECONDS + 60),
 				    MHD_OPTION_END);
 	if (!daemon_h) {
+		int e = errno;
 		close(fd);
-		rc = rt_fail(KILN_ESYSTEM, "libmicrohttpd could not start");
+		rc = e == ENOMEM ? rt_fail(KILN_ENOMEM, "out of memory starting libmicrohttpd")
+				 : rt_fail(KILN_ESYSTEM, "libmicrohttpd could not start");
 		goto unlock;
 	}
 	listen_fd = fd;

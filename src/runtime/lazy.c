@@ -115,6 +115,7 @@ static void *lazy_sym(enum rt_lib lib, const char *name, _Atomic(void *) *slot)
 #define Z RT_LIB_Z
 FN(Z, Z_STREAM_ERROR, int, deflate, (z_streamp strm, int flush), (strm, flush))
 FN(Z, 0, uLong, deflateBound, (z_streamp strm, uLong n), (strm, n))
+FN(Z, 0, uLong, compressBound, (uLong n), (n))
 FN(Z, Z_STREAM_ERROR, int, deflateEnd, (z_streamp strm), (strm))
 FN(Z, Z_VERSION_ERROR, int, deflateInit2_,
    (z_streamp strm, int level, int method, int bits, int mem, int strategy,

@@ -181,11 +181,14 @@ int rt_mutex_profile(const struct rt_buckets *base, struct profile **out, struct
 {
 	struct rt_buckets c;
 	struct rt_builder b;
+	struct rt_cleanup undo;
 	int rc;
 
+	*out = NULL;
 	rc = rt_buckets_copy(&mutex_b, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying contention samples");
+	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
 	if (base)
 		rt_buckets_subtract(&c, base);
 	rt_builder_init(&b);
@@ -197,6 +200,7 @@ int rt_mutex_profile(const struct rt_buckets *base, struct profile **out, struct
 		if (c.b[i].v[0])
 			rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false,
 				       c.b[i].v, 2, NULL, 0);
+	rt_cleanup_pop(&undo);
 	rt_buckets_free_copy(&c);
 	*out = rt_builder_finish(&b);
 	return 0;

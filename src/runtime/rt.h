@@ -8,7 +8,8 @@
  *   - writers (building and writing profiles, the HTTP server): ordinary C
  *     with malloc, stdio and the base/profile/symbols libraries, always
  *     inside rt_enter()/rt_leave() so their own allocations and locks are
- *     neither sampled nor profiled. */
+ *     neither sampled nor profiled, and behind a recovery point
+ *     (rt_nomem_call) so that running out of memory returns KILN_ENOMEM. */
 #ifndef KILN_RUNTIME_RT_H
 #define KILN_RUNTIME_RT_H
 
@@ -208,6 +209,7 @@ void rt_bucket_add(struct rt_buckets *t, const uintptr_t *pcs, int n, int64_t v0
  * is malloc'd: free with rt_buckets_free_copy(). */
 int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy) RT_HIDDEN;
 void rt_buckets_free_copy(struct rt_buckets *copy) RT_HIDDEN;
+void rt_buckets_free_copy_cb(void *copy) RT_HIDDEN; /* as a cleanup */
 /* Subtracts an earlier copy's counters from a later copy of the same table
  * (buckets keep their index; new ones are appended): a delta profile. */
 void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earlier) RT_HIDDEN;
@@ -330,10 +332,43 @@ void rt_threads_fork_child(void) RT_HIDDEN;
 /* ---- HTTP server (http.c) ---- */
 void rt_http_fork_child(void) RT_HIDDEN;
 
+/* ---- allocation failures in writer context (nomem.c) ----
+ * Writers never see NULL from base's allocators: a failure jumps back to
+ * the innermost recovery point of the thread, after running the cleanups
+ * registered since, innermost first. */
+struct rt_catch;
+struct rt_cleanup {
+	void (*fn)(void *arg); /* must not allocate */
+	void *arg;
+	struct rt_cleanup *prev;
+	struct rt_catch *owner; /* NULL: not registered (no recovery point) */
+};
+/* Runs fn(arg) behind a recovery point. Returns what fn returns, or
+ * -ENOMEM with err set to "out of memory <fmt...>" when an allocation
+ * inside failed; the caller then releases what `arg` says it holds. */
+int rt_nomem_call(int (*fn)(void *arg), void *arg, struct kerr *err, const char *fmt, ...)
+	RT_HIDDEN __attribute__((format(printf, 4, 5)));
+/* Registers fn(arg) to run if an allocation fails before the pop. `k`
+ * lives in the caller's frame; push and pop in the same function, inside
+ * one rt_nomem_call. A no-op outside any recovery point. */
+void rt_cleanup_push(struct rt_cleanup *k, void (*fn)(void *arg), void *arg) RT_HIDDEN;
+void rt_cleanup_pop(struct rt_cleanup *k) RT_HIDDEN;
+/* kbuf_read_file(), closing the file if an allocation fails. */
+int rt_read_file(struct kbuf *b, const char *path, size_t max) RT_HIDDEN;
+/* Cleanups for a struct kbuf * and a struct profile *. */
+void rt_release_kbuf(void *b) RT_HIDDEN;
+void rt_free_profile(void *p) RT_HIDDEN;
+/* Fault injection (KILN_TEST_FAIL_ALLOC, see nomem.c) for writer
+ * allocations that do not go through base: true when this one must fail. */
+bool rt_nomem_inject(void) RT_HIDDEN;
+/* Takes KILN_TEST_FAIL_ALLOC's value (NULL: off); false when malformed. */
+bool rt_nomem_test_init(const char *spec) RT_HIDDEN;
+
 /* ---- building profiles from raw stacks (write.c) ---- */
 struct rt_builder {
 	struct profile *p;
 	struct u64map loc_of_addr; /* address → location id */
+	struct rt_cleanup undo;    /* releases it on an allocation failure */
 };
 /* Starts a profile; sample types are added by the caller. */
 void rt_builder_init(struct rt_builder *b) RT_HIDDEN;
@@ -359,6 +394,9 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line) RT_HIDDE
 extern rt_lock rt_write_lock RT_HIDDEN;
 /* Encodes and writes a profile atomically. */
 int rt_write_profile(const struct profile *p, const char *path, struct kerr *err) RT_HIDDEN;
+/* profile.proto, gzipped, appended to `out`, zlib never running while one
+ * of our allocations could fail (its state would be lost). */
+int rt_encode_profile(const struct profile *p, struct kbuf *out, struct kerr *err) RT_HIDDEN;
 
 /* ---- libraries loaded on first use (lazy.c) ---- */
 enum rt_lib { RT_LIB_Z, RT_LIB_M, RT_LIB_DW, RT_LIB_HTTP, RT_LIB_N };

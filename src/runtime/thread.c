@@ -181,18 +181,26 @@ void rt_thread_init(void)
 	rt_leave();
 }
 
+static void close_dir(void *d)
+{
+	closedir(d);
+}
+
 void rt_threads_foreach(void (*fn)(pid_t tid, void *arg), void *arg)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
+	struct rt_cleanup undo; /* fn may run out of memory (nomem.c) */
 
 	if (!d)
 		return;
+	rt_cleanup_push(&undo, close_dir, d);
 	while ((e = readdir(d))) {
 		pid_t tid = (pid_t)atoi(e->d_name);
 		if (tid > 0)
 			fn(tid, arg);
 	}
+	rt_cleanup_pop(&undo);
 	closedir(d);
 }
 
@@ -200,11 +208,14 @@ int rt_threadcreate_profile(struct profile **out, struct kerr *err)
 {
 	struct rt_builder b;
 	struct rt_buckets c;
+	struct rt_cleanup undo;
 	int rc;
 
+	*out = NULL;
 	rc = rt_buckets_copy(&rt_thread_buckets, &c);
 	if (rc)
 		return kerr_set(err, rc, "out of memory copying thread stacks");
+	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
 	rt_builder_init(&b);
 	profile_add_sample_type(b.p, "threadcreate", "count");
 	b.p->period_type = b.p->sample_type[0];
@@ -212,6 +223,7 @@ int rt_threadcreate_profile(struct profile **out, struct kerr *err)
 	for (size_t i = 0; i < c.n; i++)
 		rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false, &c.b[i].v[0],
 			       1, NULL, 0);
+	rt_cleanup_pop(&undo);
 	rt_buckets_free_copy(&c);
 	*out = rt_builder_finish(&b);
 	return 0;

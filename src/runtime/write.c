@@ -21,12 +21,17 @@
  * Most processes of a profiled tree (every exec'd `true` of a shell loop)
  * sample nothing: their profiles are written without reading
  * /proc/self/maps or opening a binary, stored uncompressed inside the gzip
- * framing (no zlib to load for a few hundred bytes), and without fsync. */
+ * framing (no zlib to load for a few hundred bytes), and without fsync.
+ *
+ * An allocation failure (nomem.c) releases a builder's profile, the lock
+ * and the maps, and discards the symbolizer, which may have been half-way
+ * through adding a file; the next profile opens the files again. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
@@ -62,7 +67,7 @@ static void maps_load(struct maps *m)
 	kbuf_init(&m->text);
 	m->v = NULL;
 	m->n = m->cap = 0;
-	if (kbuf_read_file(&m->text, "/proc/self/maps", 0) < 0)
+	if (rt_read_file(&m->text, "/proc/self/maps", 0) < 0)
 		return;
 	for (line = strtok_r(m->text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long start, end, off;
@@ -127,15 +132,26 @@ static struct sym_file *open_file(struct map_ent *e)
 	return e->file;
 }
 
+static void builder_failed(void *b)
+{
+	rt_builder_release(b);
+}
+
 void rt_builder_init(struct rt_builder *b)
 {
-	b->p = profile_new();
+	b->p = NULL;
 	b->loc_of_addr = (struct u64map)U64MAP_INIT;
+	rt_cleanup_push(&b->undo, builder_failed, b);
+	/* profile_new() in two steps: the cleanup frees what the second
+	 * allocates */
+	b->p = xcalloc(1, sizeof(*b->p));
+	profile_init(b->p);
 	b->p->time_nanos = (int64_t)rt_now_ns(CLOCK_REALTIME);
 }
 
 void rt_builder_release(struct rt_builder *b)
 {
+	rt_cleanup_pop(&b->undo);
 	profile_free(b->p);
 	b->p = NULL;
 	u64map_release(&b->loc_of_addr);
@@ -198,12 +214,20 @@ static uint64_t function_for(struct profile *p, struct u64map *fns, const struct
 	return *slot;
 }
 
+static void release_map(void *m)
+{
+	u64map_release(m);
+}
+
 static void symbolize_locations(struct profile *p, struct maps *m)
 {
 	struct u64map fns = U64MAP_INIT;
 	struct sym_frame frames[MAX_INLINE];
 	struct pf_line lines[MAX_INLINE];
 	size_t n_loc = p->n_locations;
+	struct rt_cleanup undo;
+
+	rt_cleanup_push(&undo, release_map, &fns);
 
 	for (size_t i = 0; i < n_loc; i++) {
 		struct pf_location *l = &p->locations[i];
@@ -257,6 +281,7 @@ static void symbolize_locations(struct profile *p, struct maps *m)
 			l->n_line = (uint32_t)nf;
 		}
 	}
+	rt_cleanup_pop(&undo);
 	u64map_release(&fns);
 }
 
@@ -268,22 +293,43 @@ static int mapping_cmp(const void *a, const void *b)
 	return x->memory_start < y->memory_start ? -1 : x->memory_start > y->memory_start;
 }
 
+/* An allocation failed under rt_write_lock. */
+static void symbolizing_failed(void *m)
+{
+	symbolizer_free(symz);
+	symz = NULL;
+	maps_release(m);
+	rt_lock_release(&rt_write_lock);
+}
+
+static void maps_init(struct maps *m)
+{
+	kbuf_init(&m->text);
+	m->v = NULL;
+	m->n = m->cap = 0;
+}
+
 struct profile *rt_builder_finish(struct rt_builder *b)
 {
 	struct maps m;
 	struct profile *p = b->p;
 	struct u64map remap = U64MAP_INIT;
+	struct rt_cleanup undo;
 
 	if (p->n_locations) { /* nothing to map or name in an empty profile */
+		maps_init(&m);
 		rt_lock_acquire(&rt_write_lock);
+		rt_cleanup_push(&undo, symbolizing_failed, &m);
 		maps_load(&m);
 		symbolize_locations(p, &m);
+		rt_cleanup_pop(&undo);
 		rt_lock_release(&rt_write_lock);
 		maps_release(&m);
 	}
 
 	if (p->n_mappings > 1) /* none at all: p->mappings is NULL, which qsort refuses */
 		qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
+	rt_cleanup_push(&undo, release_map, &remap);
 	for (size_t i = 0; i < p->n_mappings; i++) {
 		u64map_put(&remap, p->mappings[i].id, i + 1);
 		p->mappings[i].id = i + 1;
@@ -293,7 +339,9 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 		if (p->locations[i].mapping_id && u64map_get(&remap, p->locations[i].mapping_id, &id))
 			p->locations[i].mapping_id = id;
 	}
+	rt_cleanup_pop(&undo);
 	u64map_release(&remap);
+	rt_cleanup_pop(&b->undo);
 	u64map_release(&b->loc_of_addr);
 	b->p = NULL;
 	return p;
@@ -305,9 +353,12 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 	struct sym_frame frames[MAX_INLINE];
 	struct map_ent *e;
 	struct sym_file *f;
+	struct rt_cleanup undo;
 	int nf = 0;
 
+	maps_init(&m);
 	rt_lock_acquire(&rt_write_lock);
+	rt_cleanup_push(&undo, symbolizing_failed, &m);
 	maps_load(&m);
 	e = maps_find(&m, addr);
 	if (e && e->exec && (f = open_file(e)))
@@ -318,6 +369,7 @@ int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 		if (with_line && frames[0].file)
 			kbuf_addf(out, "\t%s:%" PRId64, frames[0].file, frames[0].line);
 	}
+	rt_cleanup_pop(&undo);
 	maps_release(&m);
 	rt_lock_release(&rt_write_lock);
 	return nf > 0;
@@ -363,20 +415,41 @@ static void gzip_stored(const struct kbuf *raw, struct kbuf *out)
 	put_le(out, (uint32_t)raw->len, 4);
 }
 
-int rt_write_profile(const struct profile *p, const char *path, struct kerr *err)
+int rt_encode_profile(const struct profile *p, struct kbuf *out, struct kerr *err)
 {
-	struct kbuf raw = KBUF_INIT, gz = KBUF_INIT;
+	struct kbuf raw = KBUF_INIT;
+	struct rt_cleanup undo;
 	int rc = 0;
 
+	rt_cleanup_push(&undo, rt_release_kbuf, &raw);
 	profile_encode(p, &raw);
-	if (raw.len <= STORED_MAX)
-		gzip_stored(&raw, &gz);
-	else if (!(rc = rt_lib_need(RT_LIB_Z, err)))
-		rc = gzip_compress(raw.buf, raw.len, -1 /* zlib's default level */, &gz, err);
-	/* No fsync: a tree of processes writes one profile each at exit. */
+	if (raw.len <= STORED_MAX) {
+		gzip_stored(&raw, out);
+	} else if (!(rc = rt_lib_need(RT_LIB_Z, err))) {
+		/* Room for the whole gzip stream (deflateBound's gzip bound is
+		 * compressBound + 12), so gzip_compress's growth of `out`
+		 * allocates nothing while zlib's state lives. */
+		kbuf_grow(out, compressBound((uLong)raw.len) + 64 + 65536);
+		rc = gzip_compress(raw.buf, raw.len, Z_DEFAULT_COMPRESSION, out, err);
+	}
+	rt_cleanup_pop(&undo);
+	kbuf_release(&raw);
+	return rc;
+}
+
+int rt_write_profile(const struct profile *p, const char *path, struct kerr *err)
+{
+	struct kbuf gz = KBUF_INIT;
+	struct rt_cleanup undo;
+	int rc;
+
+	/* Encoded before any file exists: a failure leaves none behind. No
+	 * fsync: a tree of processes writes one profile each at exit. */
+	rt_cleanup_push(&undo, rt_release_kbuf, &gz);
+	rc = rt_encode_profile(p, &gz, err);
 	if (!rc)
 		rc = write_file_atomic_sync(path, gz.buf, gz.len, false, err);
-	kbuf_release(&raw);
+	rt_cleanup_pop(&undo);
 	kbuf_release(&gz);
 	return rc;
 }

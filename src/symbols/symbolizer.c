@@ -99,14 +99,19 @@ static struct sym_file *cache_find(const struct symbolizer *s, const char *path,
 
 static struct sym_file *cache_add(struct symbolizer *s, const char *path, uint64_t h)
 {
-	struct sym_file *f = xcalloc(1, sizeof(*f));
+	struct sym_file *f;
 	uint64_t prev;
 
+	/* The file belongs to the cache before anything else is allocated
+	 * for it, and is indexed last: an allocation failure that returns
+	 * (base/alloc.h's hook) leaves nothing that symbolizer_free misses. */
+	vec_reserve(&s->files, s->files.n + 1);
+	f = xcalloc(1, sizeof(*f));
+	s->files.v[s->files.n++] = f;
 	f->hash_next = u64map_get(&s->by_path, h, &prev) ? (int64_t)prev : -1;
 	f->info.path = arena_strdup(&f->arena, path);
 	f->info.build_id = "";
-	u64map_put(&s->by_path, h, s->files.n);
-	vec_push(&s->files, f);
+	u64map_put(&s->by_path, h, s->files.n - 1);
 	return f;
 }
 
