@@ -164,5 +164,5 @@ static int build_block(struct profile **out, struct kerr *err)
 
 KILN_API int kiln_block_write(const char *path)
 {
-	return write_with(build_block, path);
+	return write_with(build_block, "blocking", path);
 }

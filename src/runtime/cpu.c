@@ -238,7 +238,8 @@ static void end_failed(void *unused)
 {
 	munmap(slots, SLOTS * sizeof(struct slot));
 	slots = NULL;
-	atomic_store(&cpu_on, 0);
+	use_perf = false;
+	atomic_store(&rt_cpu_state, 0);
 }
 
 int rt_cpu_end(struct profile **out, struct kerr *err)

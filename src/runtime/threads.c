@@ -563,14 +563,38 @@ static void dump_each(const struct th_req *r, struct kbuf *out)
 	kbuf_release(&name);
 }
 
+/* What an allocation failure (nomem.c) leaves: capture() allocates only
+ * before it publishes the request (cur), so releasing the lock and the
+ * buffers is enough; no handler can still be writing. */
+struct dump_state {
+	struct th_req *r;
+	struct groups *g;
+	bool locked;
+};
+
+static void dump_failed(void *arg)
+{
+	struct dump_state *d = arg;
+
+	free(d->r->e);
+	free(d->g->first);
+	free(d->g->count);
+	if (d->locked)
+		rt_lock_release(&dump_lock);
+}
+
 int rt_threads_dump(int debug, struct kbuf *out, struct kerr *err)
 {
 	struct th_req r = { .e = NULL };
 	struct groups g = { NULL, NULL };
+	struct dump_state d = { &r, &g, true };
+	struct rt_cleanup undo;
 	int rc;
 
 	rt_lock_acquire(&dump_lock);
+	rt_cleanup_push(&undo, dump_failed, &d);
 	rc = capture(&r, err);
+	d.locked = false;
 	rt_lock_release(&dump_lock);
 	if (rc)
 		goto out;
@@ -589,6 +613,7 @@ int rt_threads_dump(int debug, struct kbuf *out, struct kerr *err)
 	free(g.first);
 	free(g.count);
 out:
+	rt_cleanup_pop(&undo);
 	free(r.e);
 	return rc;
 }
