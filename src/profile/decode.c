@@ -952,13 +952,13 @@ static int refuse(enum profile_kind k, bool gz, const unsigned char *d, size_t n
 						  : "empty profile: the file is 0 bytes");
 	case PROFILE_KIND_PERF_DATA:
 		return kerr_set(err, -EPROTONOSUPPORT,
-				"a perf.data file: kiln reads profile.proto, pprof's legacy profiles, folded "
+				"a perf.data file%s: kiln reads profile.proto, pprof's legacy profiles, folded "
 				"stacks and perf script text; perf.data import is not implemented yet: "
-				"run `perf script -i FILE | kiln report -`");
+				"run `perf script -i FILE | kiln report -`", gz ? " (gzip-compressed)" : "");
 	case PROFILE_KIND_ELF:
 		return kerr_set(err, -EPROTONOSUPPORT,
-				"an ELF binary, not a profile: give the profile after it "
-				"(kiln report BINARY PROFILE)");
+				"an ELF binary%s, not a profile: give the profile after it "
+				"(kiln report BINARY PROFILE)", gz ? " (gzip-compressed)" : "");
 	case PROFILE_KIND_GZIP:
 		return kerr_set(err, -EBADMSG, "gzip data inside gzip data: not a profile kiln knows");
 	case PROFILE_KIND_TEXT: {
@@ -973,8 +973,9 @@ static int refuse(enum profile_kind k, bool gz, const unsigned char *d, size_t n
 	}
 	default: {
 		char hex[3 * 8 + 1] = "";
+		size_t at = 0;
 		for (size_t i = 0; i < n && i < 8; i++)
-			snprintf(hex + 3 * i, 4, "%s%02x", i ? " " : "", d[i]);
+			at += (size_t)snprintf(hex + at, sizeof(hex) - at, "%s%02x", i ? " " : "", d[i]);
 		return kerr_set(err, -EBADMSG,
 				"%snot a profile: binary data that is neither profile.proto nor a gperftools "
 				"CPU profile (it starts %s)", gz ? "gzip-compressed data, " : "", hex);
