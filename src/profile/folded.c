@@ -12,9 +12,10 @@
 
 #define LINE_ARGS(t, tn) (int)((tn) > 120 ? 120 : (tn)), (t)
 
-static int too_big(uint64_t max_memory, const struct profile *p, struct kerr *err)
+static int too_big(uint64_t max_memory, const struct profile *p, size_t text_n,
+		   struct kerr *err)
 {
-	if (!max_memory || profile_memory(p) <= max_memory)
+	if (!max_memory || profile_memory(p) + text_n <= max_memory)
 		return 0;
 	return kerr_set(err, -E2BIG,
 			"the profile needs more than %llu MiB of memory to load (%zu samples so far); "
@@ -95,7 +96,7 @@ int profile_parse_folded(const char *data, size_t n, uint64_t max_memory,
 			e = s - 1;
 		}
 		profile_add_sample(p, stack, n_fr, &count, 1, NULL, 0);
-		if ((ret = too_big(max_memory, p, err)) < 0)
+		if ((ret = too_big(max_memory, p, n, err)) < 0)
 			goto fail;
 	}
 	if ((ret = profile_check(p, err)) < 0)

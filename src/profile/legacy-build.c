@@ -71,7 +71,7 @@ int lg_sample(struct lg *g, const uint64_t *locs, size_t n_loc, const int64_t *v
 	if (has_bytes)
 		l.key = profile_str(g->p, "bytes");
 	profile_add_sample(g->p, locs, n_loc, vals, n_val, &l, has_bytes ? 1 : 0);
-	used = profile_memory(g->p) + g->by_addr.cap * 16;
+	used = profile_memory(g->p) + g->by_addr.cap * 16 + g->text_n;
 	if (g->max_memory && used > g->max_memory)
 		return kerr_set(err, -E2BIG,
 				"the profile needs more than %llu MiB of memory to load (%zu samples so far); "
@@ -612,7 +612,7 @@ int lg_parse_maps(struct lg *g, struct lscan *s, bool seek_sentinel, struct kerr
 			attrs[n_attrs].key = kbuf_detach(&key, NULL);
 			attrs[n_attrs++].val = xstrndup(v, vn);
 		}
-		if (g->max_memory && (g->n_maps + n_attrs) * 64 + profile_memory(g->p) > g->max_memory) {
+		if (g->max_memory && (g->n_maps + n_attrs) * 64 + profile_memory(g->p) + g->text_n > g->max_memory) {
 			ret = kerr_set(err, -E2BIG,
 				       "the profile needs more than %llu MiB of memory to load (%zu mappings so far); "
 				       "--max-memory SIZE raises the limit",
@@ -753,6 +753,7 @@ int profile_parse_legacy(const char *data, size_t n, uint64_t max_memory,
 	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
 		struct lg g;
 		lg_init(&g, max_memory);
+		g.text_n = n;
 		ret = parsers[i](&g, data, n, err);
 		if (ret == 0)
 			ret = lg_finish(&g, out, err);

@@ -32,6 +32,7 @@ struct lg {
 	struct lg_mapping *maps;
 	size_t n_maps, cap_maps;
 	uint64_t max_memory;
+	size_t text_n;               /* the input, held while parsing: it counts */
 };
 
 void lg_init(struct lg *g, uint64_t max_memory);

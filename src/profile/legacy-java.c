@@ -218,7 +218,7 @@ out:
 	return ret;
 }
 
-static int64_t fn_for(struct profile *p, struct kbuf *names, const char *name, size_t name_n,
+static int64_t fn_for(struct profile *p, const char *name, size_t name_n,
 		      const char *file, size_t file_n, struct u64map *by_name)
 {
 	/* Functions are keyed by name, as pprof's map[string]*Function. */
@@ -228,7 +228,6 @@ static int64_t fn_for(struct profile *p, struct kbuf *names, const char *name, s
 	char *nm = xstrndup(name, name_n), *fl = xstrndup(file, file_n);
 
 	s = profile_str(p, nm);
-	(void)names;
 	if (u64map_get(by_name, (uint64_t)s, &v)) {
 		free(nm);
 		free(fl);
@@ -348,15 +347,20 @@ int lg_java_locations(struct lg *g, const char *d, size_t n, struct kerr *err)
 				func_n = rest_n;
 			}
 		}
-		ln.function_id = (uint64_t)fn_for(p, NULL, func, func_n, file, file_n, &by_name);
+		ln.function_id = (uint64_t)fn_for(p, func, func_n, file, file_n, &by_name);
 		ln.line = line_no;
 		ln.column = 0;
 		loc = &p->locations[li];
-		/* loc.Line = []Line{…}: replaces what an earlier line set. */
-		p->lines = xgrow(p->lines, &p->cap_lines, p->n_lines + 1, sizeof(*p->lines));
-		p->lines[p->n_lines] = ln;
-		loc->line_off = (uint32_t)p->n_lines++;
-		loc->n_line = 1;
+		/* loc.Line = []Line{…}: replaces what an earlier line set, in
+		 * place, so repeated lines cost nothing. */
+		if (loc->n_line == 1) {
+			p->lines[loc->line_off] = ln;
+		} else {
+			p->lines = xgrow(p->lines, &p->cap_lines, p->n_lines + 1, sizeof(*p->lines));
+			p->lines[p->n_lines] = ln;
+			loc->line_off = (uint32_t)p->n_lines++;
+			loc->n_line = 1;
+		}
 		loc->address = 0;
 	}
 	lg_remap(g);

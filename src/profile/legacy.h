@@ -14,7 +14,8 @@
  * The parsers are tried in pprof's order; the first that recognises the
  * data decides. Errors: -EBADMSG with one line (a malformed sample names
  * its line), -ENOMSG when no parser recognises the data, -E2BIG past
- * max_memory (0 = no bound). On success *out is a checked, indexed
+ * max_memory (0 = no bound), which counts the input text (held while
+ * parsing) and what is built from it. On success *out is a checked, indexed
  * profile owned by the caller; on error NULL. */
 #ifndef KILN_PROFILE_LEGACY_H
 #define KILN_PROFILE_LEGACY_H

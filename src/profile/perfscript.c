@@ -292,7 +292,7 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			profile_add_sample(p, stack, n_fr, vals, with_period ? 2 : 1, labs, nl_);
 			in_sample = false;
 			n_fr = 0;
-			if (max_memory && profile_memory(p) + profile_memory(ps.keys) > max_memory) {
+			if (max_memory && profile_memory(p) + profile_memory(ps.keys) + n > max_memory) {
 				ret = kerr_set(err, -E2BIG,
 					       "the profile needs more than %llu MiB of memory to load (%zu samples so far); "
 					       "--max-memory SIZE raises the limit",

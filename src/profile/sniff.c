@@ -79,8 +79,11 @@ static bool is_text(const unsigned char *d, size_t n)
 	return visible;
 }
 
-/* The first top-level field of a profile.proto: a known field with its
- * wire type, or an unknown one with a valid wire type. */
+/* The first top-level field could start a profile.proto: a well-formed
+ * tag of one of its fields (1-15) with a protobuf wire type, or of a later
+ * field with a wire type a skipper reads. A wrong wire type for a known
+ * field still counts, so a corrupt protobuf gets its byte offset from the
+ * decoder rather than "not a profile". */
 static bool looks_like_proto(const unsigned char *d, size_t n)
 {
 	uint64_t tag = 0, num;
@@ -97,12 +100,8 @@ static bool looks_like_proto(const unsigned char *d, size_t n)
 	wt = (unsigned)(tag & 7);
 	if (num == 0)
 		return false;
-	if ((num >= 1 && num <= 6) || num == 11)
-		return wt == PB_LEN;
-	if (num == 13)
-		return wt == PB_LEN || wt == PB_VARINT;
 	if (num <= 15)
-		return wt == PB_VARINT;
+		return wt <= 5;
 	return wt == PB_VARINT || wt == PB_LEN || wt == PB_FIXED32 || wt == PB_FIXED64;
 }
 
@@ -269,8 +268,6 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 enum profile_kind profile_sniff(const void *data, size_t n)
 {
 	const unsigned char *d = data;
-	enum profile_kind k;
-
 	if (n == 0)
 		return PROFILE_KIND_EMPTY;
 	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
@@ -282,12 +279,9 @@ enum profile_kind profile_sniff(const void *data, size_t n)
 	if (is_legacy_cpu(d, n))
 		return PROFILE_KIND_LEGACY_CPU;
 	if (is_text(d, n)) {
-		k = sniff_text(d, n);
-		if (k != PROFILE_KIND_TEXT)
-			return k;
-		/* A text-looking start that a protobuf could have (a truncated
-		 * one, say) is left to the decoder, which names the byte. */
-		return looks_like_proto(d, n) && d[0] < 0x20 ? PROFILE_KIND_PROTO : PROFILE_KIND_TEXT;
+		/* No profile.proto is text: its tags and lengths are control
+		 * bytes within the first few. */
+		return sniff_text(d, n);
 	}
 	return looks_like_proto(d, n) ? PROFILE_KIND_PROTO : PROFILE_KIND_BINARY;
 }

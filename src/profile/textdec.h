@@ -16,7 +16,7 @@
  *
  * Both return 0 with *out a checked, indexed profile owned by the caller,
  * or -EBADMSG (one line naming the line number), or -E2BIG past
- * max_memory (0 = no bound); *out is NULL on error. */
+ * max_memory (0 = no bound; it counts the input text too); *out is NULL on error. */
 #ifndef KILN_PROFILE_TEXTDEC_H
 #define KILN_PROFILE_TEXTDEC_H
 

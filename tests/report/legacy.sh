@@ -234,6 +234,49 @@ printf 'heap profile: 1: 8 [1: 8] @ heap_v2/1\nnot a sample\n' > bad.heap
 expect_refusal bad.heap "malformed heap sample on line 2"
 pprof -top bad.heap > /dev/null 2>&1 && fail "pprof accepts bad.heap: the test's premise is wrong"
 
+# Small files that describe huge profiles are refused within the same
+# memory bound as the proto decoder's: one line, RSS under the limit.
+if [ -x /usr/bin/time ]; then
+	python3 - <<'PY' || fail "cannot write the legacy bombs"
+import struct, zlib
+def gz(name, head, line, total, tail=b''):
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [c.compress(head)]
+    chunk = line * (1 << 16 // len(line) + 1)
+    n = 0
+    while n < total:
+        out.append(c.compress(chunk))
+        n += len(chunk)
+    out.append(c.compress(tail))
+    out.append(c.flush())
+    open(name, 'wb').write(b''.join(out))
+# 40 MB of text each: more than 64 MiB once parsed.
+gz('bomb.heap.gz', b'heap profile: 1: 1 [1: 1] @ heap_v2/524288\n', b'1: 1 [1: 1] @ 0x1\n', 40 << 20)
+gz('bomb.folded.gz', b'', b'a;b 1\n', 40 << 20)
+gz('bomb.script.gz', b'', b'w 1 1.0: 1 cpu-clock:\n\t1 f (d)\n\n', 40 << 20)
+gz('bomb.cpu.gz', struct.pack('<5Q', 0, 3, 0, 10000, 0), struct.pack('<3Q', 1, 1, 0x1000), 40 << 20)
+# 300 MB of text: refused before it is all in memory.
+gz('bomb.text.gz', b'heap profile: 1: 1 [1: 1] @ heap_v2/524288\n', b'#' * 63 + b'\n', 300 << 20)
+PY
+	sanitized=false
+	ldd "$KILN" | grep -q 'libasan' && sanitized=true
+	for b in bomb.heap.gz bomb.folded.gz bomb.script.gz bomb.cpu.gz bomb.text.gz; do
+		/usr/bin/time -f '%M' -o rss "$KILN" report --max-memory 64M -top "$b" > k.out 2> k.err
+		rc=$?
+		[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] || fail "$b: exit $rc: $(tail -2 k.err)"
+		[ "$(grep -vc '^Command exited' k.err)" -eq 1 ] || { cat k.err >&2; fail "$b: not one line"; }
+		grep -q "needs more than 64 MiB of memory to load (.*); --max-memory SIZE raises the limit" k.err ||
+			{ cat k.err >&2; fail "$b: the message does not say what was too big"; }
+		rss_kb=$(tail -1 rss)
+		note "$b ($(stat -c %s "$b") bytes): peak RSS $((rss_kb / 1024)) MiB: $(head -1 k.err)"
+		$sanitized || [ "$rss_kb" -lt $(((64 + 64) * 1024)) ] ||
+			fail "$b: peak RSS $((rss_kb / 1024)) MiB is past the 64 MiB limit"
+	done
+else
+	note "no /usr/bin/time: the legacy memory bombs are left out"
+	bomb_skipped=1
+fi
+
 need_cmd cc
 libprofiler=/usr/lib/x86_64-linux-gnu/libprofiler.so
 libtcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc.so
@@ -309,5 +352,6 @@ grep -q '<svg' flame.svg && grep -q 'hot_a' flame.svg || fail "the flame graph f
 expect_refusal perf.data "a perf.data file: .*perf script -i FILE | kiln report -"
 
 [ "$failed" -eq 0 ] || fail "$failed comparisons with go tool pprof differ"
+[ "${bomb_skipped:-0}" -eq 0 ] || skip "needs /usr/bin/time (package time; scripts/setup.sh installs it)"
 [ "$corpus_missing" -eq 0 ] || skip_lacks "pprof's legacy test files ($CORPUS; see its README.md)"
 echo "# all comparisons identical"
