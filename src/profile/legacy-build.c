@@ -486,7 +486,7 @@ void lg_remap(struct lg *g)
 		new_ix[i] = UINT64_MAX;
 	locs = xmalloc((n_loc ? n_loc : 1) * sizeof(*locs));
 	for (size_t i = 0; i < p->n_samples; i++) {
-		uint64_t *sl = p->sample_locs + p->samples[i].loc_off;
+		uint64_t *sl = lg_slocs(p, &p->samples[i]);
 		for (uint32_t k = 0; k < p->samples[i].n_loc; k++) {
 			if (new_ix[sl[k]] == UINT64_MAX) {
 				new_ix[sl[k]] = n_new;
@@ -509,7 +509,7 @@ void lg_remap(struct lg *g)
 	for (size_t i = 0; i < p->n_functions; i++)
 		fn_new[i] = 0;
 	for (size_t i = 0; i < n_new; i++) {
-		struct pf_line *ln = p->lines + locs[i].line_off;
+		struct pf_line *ln = lg_lines(p, &locs[i]);
 		for (uint32_t k = 0; k < locs[i].n_line; k++) {
 			uint64_t old = ln[k].function_id - 1;
 			if (!fn_new[old]) {
@@ -642,7 +642,7 @@ void lg_cleanup_duplicate_leaf(struct lg *g)
 
 	for (size_t i = 0; i < p->n_samples; i++) {
 		struct pf_sample *s = &p->samples[i];
-		uint64_t *sl = p->sample_locs + s->loc_off;
+		uint64_t *sl = lg_slocs(p, s);
 		if (s->n_loc > 1 &&
 		    p->locations[sl[0]].address == p->locations[sl[1]].address + 1) {
 			memmove(sl + 1, sl + 2, (s->n_loc - 2) * sizeof(*sl));
@@ -718,7 +718,7 @@ int lg_finish(struct lg *g, struct profile **out, struct kerr *err)
 
 	/* Sample entries become location ids; mappings join the profile. */
 	for (size_t i = 0; i < p->n_samples; i++) {
-		uint64_t *sl = p->sample_locs + p->samples[i].loc_off;
+		uint64_t *sl = lg_slocs(p, &p->samples[i]);
 		for (uint32_t k = 0; k < p->samples[i].n_loc; k++)
 			sl[k] += 1;
 	}

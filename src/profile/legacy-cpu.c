@@ -85,7 +85,7 @@ static void strip_handler_frames(struct lg *g)
 			const struct pf_sample *s = &p->samples[i];
 			bool added;
 			if (s->n_loc > 1)
-				(*u64map_slot(&count, p->sample_locs[s->loc_off + 1], 0, &added))++;
+				(*u64map_slot(&count, lg_slocs(p, s)[1], 0, &added))++;
 		}
 		for (size_t k = 0; k < count.cap; k++)
 			if (count.keys[k] != U64MAP_EMPTY && count.vals[k] >= p->n_samples - margin) {
@@ -97,7 +97,7 @@ static void strip_handler_frames(struct lg *g)
 			continue;
 		for (size_t i = 0; i < p->n_samples; i++) {
 			struct pf_sample *s = &p->samples[i];
-			uint64_t *sl = p->sample_locs + s->loc_off;
+			uint64_t *sl = lg_slocs(p, s);
 			if (s->n_loc > 1 && sl[1] == found) {
 				memmove(sl + 1, sl + 2, (s->n_loc - 2) * sizeof(*sl));
 				s->n_loc--;

@@ -35,6 +35,17 @@ struct lg {
 	size_t text_n;               /* the input, held while parsing: it counts */
 };
 
+/* A sample's location entries and a location's lines, writable; NULL
+ * (never NULL + 0) while the pool is empty. */
+static inline uint64_t *lg_slocs(struct profile *p, const struct pf_sample *s)
+{
+	return p->sample_locs ? p->sample_locs + s->loc_off : NULL;
+}
+static inline struct pf_line *lg_lines(struct profile *p, const struct pf_location *l)
+{
+	return p->lines ? p->lines + l->line_off : NULL;
+}
+
 void lg_init(struct lg *g, uint64_t max_memory);
 void lg_release(struct lg *g);
 /* The location for an address, created on first use. */
