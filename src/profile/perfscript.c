@@ -33,6 +33,8 @@ struct hdr {
 	int64_t period;
 	const char *event;
 	size_t event_n;
+	const char *rest; /* after the event: the frame of a sample without a call graph */
+	size_t rest_n;
 };
 
 static int64_t num(const char *s, size_t a, size_t b)
@@ -124,12 +126,19 @@ static bool parse_header(const char *s, size_t n, struct hdr *h)
 		h->event_n = k - e;
 		if (h->event_n && h->event[h->event_n - 1] == ':')
 			h->event_n--;
-		/* "cpu-clock:ppp" names cpu-clock with modifiers. */
-		for (size_t c = 0; c < h->event_n; c++)
+		/* "cpu-clock:ppp" is cpu-clock with modifiers; a tracepoint
+		 * "sched:sched_switch" keeps its name. */
+		for (size_t c = h->event_n; c-- > 0;) {
 			if (h->event[c] == ':') {
-				h->event_n = c;
+				if (c + 1 < h->event_n)
+					h->event_n = c;
 				break;
 			}
+			if (!strchr("ukhpPGHISDeW", h->event[c]))
+				break;
+		}
+		h->rest = s + k;
+		h->rest_n = n - k;
 		return true;
 	}
 	return false;
@@ -174,7 +183,7 @@ static uint64_t frame(struct ps *ps, const char *s, size_t n)
 			addr = addr << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10);
 		i++;
 	}
-	if (i == a)
+	if (i == a || i >= n || !ws(s[i]))
 		return 0;
 	while (i < n && ws(s[i]))
 		i++;
@@ -266,7 +275,8 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 	for (;;) {
 		const char *line = b, *nl;
 		size_t ln;
-		bool last = b >= end;
+		bool last = b >= end, is_hdr;
+		struct hdr nh;
 
 		if (!last) {
 			nl = memchr(b, '\n', (size_t)(end - b));
@@ -278,7 +288,11 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 		} else {
 			ln = 0;
 		}
-		if (in_sample && (last || ln == 0 || !ws(line[0]))) {
+		/* A header (perf indents it when there are no call graphs) or a
+		 * blank line ends the sample before it. */
+		is_hdr = !last && ln && line[0] != '#' &&
+			 (!ws(line[0]) || parse_header(line, ln, &nh));
+		if (in_sample && (last || ln == 0 || is_hdr)) {
 			struct pf_label labs[3];
 			int64_t vals[2] = { 1, h.period };
 			size_t nl_ = 0;
@@ -304,7 +318,7 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			break;
 		if (ln == 0 || line[0] == '#')
 			continue;
-		if (ws(line[0])) {
+		if (!is_hdr) {
 			uint64_t id;
 			if (!in_sample) {
 				ret = kerr_set(err, -EBADMSG,
@@ -349,7 +363,15 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			goto fail;
 		}
 		in_sample = true;
-		/* Frames of a sample without a call graph sit on its header line. */
+		/* A sample without a call graph has its one frame on the
+		 * header line. */
+		{
+			uint64_t id = frame(&ps, h.rest, h.rest_n);
+			if (id) {
+				stack = xgrow(stack, &cap_stack, n_fr + 1, sizeof(*stack));
+				stack[n_fr++] = id;
+			}
+		}
 	}
 	if ((ret = profile_check(p, err)) < 0)
 		goto fail;

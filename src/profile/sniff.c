@@ -193,9 +193,14 @@ static bool is_perf_frame(const struct line *l)
 /* A `perf script` sample header holds the time as " SECONDS.MICROS:". */
 static bool is_perf_header(const struct line *l)
 {
-	if (l->n == 0 || sp(l->s[0]))
+	size_t b = 0;
+
+	/* Without call graphs perf indents the comm. */
+	while (b < l->n && (l->s[b] == ' ' || l->s[b] == '\t'))
+		b++;
+	if (b == l->n)
 		return false;
-	for (size_t i = 1; i < l->n; i++) {
+	for (size_t i = b + 1; i < l->n; i++) {
 		size_t j = i, dot;
 		if (!sp(l->s[i - 1]) || !digit(l->s[i]))
 			continue;
@@ -249,7 +254,7 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 			return PROFILE_KIND_LEGACY_THREAD;
 		p2 = pos;
 		if (is_perf_header(&l) && next_line(d, n, &p2, &l2) &&
-		    (is_perf_frame(&l2) || l2.n == 0))
+		    (is_perf_frame(&l2) || l2.n == 0 || is_perf_header(&l2)))
 			return PROFILE_KIND_PERF_SCRIPT;
 	}
 	pos = 0;

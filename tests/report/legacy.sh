@@ -88,7 +88,7 @@ fi
 
 # 2. Hand-made legacy files, and what gperftools writes on this machine.
 for f in "$SEEDS"/*.heap "$SEEDS"/*.heap.gz "$SEEDS"/*.prof "$SEEDS"/*.txt "$SEEDS"/java.*; do
-	case "$(basename "$f")" in perf-script.txt|unknown.txt) continue ;; esac
+	case "$(basename "$f")" in perf-script*.txt|unknown.txt) continue ;; esac
 	for rep in -raw -top -traces; do
 		compare "seed $(basename "$f")" "$f" "$rep" -symbolize=none
 	done
@@ -147,30 +147,37 @@ hdr = re.compile(r'^(.*?)\s+(?:(\d+)/)?(\d+)\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:(\d
 frame = re.compile(r'^\s+([0-9a-f]+)\s+(.*?)\s*(?:\((.*)\))?$')
 samples, locs, fns, maps, event = [], {}, {}, {}, None
 cur = None
+def add_frame(m):
+    addr, sym, dso = int(m.group(1), 16), m.group(2), m.group(3) or ''
+    sym = re.sub(r'\+0x[0-9a-f]+$', '', sym)
+    key = (addr, sym, dso)
+    if key not in locs:
+        if dso and dso not in maps:
+            maps[dso] = len(maps) + 1
+        fid = 0
+        if sym and sym != '[unknown]':
+            fid = fns.setdefault(sym, len(fns) + 1)
+        locs[key] = (len(locs) + 1, maps.get(dso, 0), addr, fid)
+    cur[0].append(locs[key][0])
 for line in open(sys.argv[2], encoding='utf-8', errors='surrogateescape'):
     line = line.rstrip('\n')
     if not line.strip():
         cur = None
         continue
-    if line[0] in ' \t':
+    h = hdr.match(line)
+    if not h:
         m = frame.match(line)
-        addr, sym, dso = int(m.group(1), 16), m.group(2), m.group(3) or ''
-        sym = re.sub(r'\+0x[0-9a-f]+$', '', sym)
-        key = (addr, sym, dso)
-        if key not in locs:
-            if dso and dso not in maps:
-                maps[dso] = len(maps) + 1
-            fid = 0
-            if sym and sym != '[unknown]':
-                fid = fns.setdefault(sym, len(fns) + 1)
-            locs[key] = (len(locs) + 1, maps.get(dso, 0), addr, fid)
-        cur[0].append(locs[key][0])
+        add_frame(m)
         continue
-    m = hdr.match(line)
-    comm, pid, tid, period, ev = m.groups()
+    comm, pid, tid, period, ev = h.groups()
     event = event or ev
     cur = ([], comm.strip(), pid, int(tid), int(period) if period else None)
     samples.append(cur)
+    # Without call graphs the one frame follows the event on this line.
+    rest = line[h.end():]
+    m = frame.match(rest) if rest.strip() else None
+    if m:
+        add_frame(m)
 ns = event in ('cpu-clock', 'task-clock')
 out = fb(1, fv(1, s('samples')) + fv(2, s('count')))
 with_period = samples and samples[0][4] is not None
@@ -204,6 +211,7 @@ compare_perf_script() { # TEXT LABEL
 	done
 }
 compare_perf_script "$SEEDS/perf-script.txt" "hand-made perf script text"
+compare_perf_script "$SEEDS/perf-script-nog.txt" "hand-made perf script text without call graphs"
 
 # 4. Files kiln names but cannot read: one line, a non-zero exit.
 expect_refusal() { # FILE PATTERN
@@ -345,6 +353,10 @@ perf record -q -g -F 999 -o perf.data -- "$wl" 1 > /dev/null 2> perf.err ||
 perf script -i perf.data > script.txt 2> /dev/null || fail "perf script failed"
 [ -s script.txt ] || fail "perf script printed nothing"
 compare_perf_script script.txt "perf script of cpu-split"
+perf record -q -F 999 -o nog.data -- "$wl" 1 > /dev/null 2> perf.err || fail "perf record without -g: $(head -1 perf.err)"
+perf script -i nog.data > nog.txt 2> /dev/null || fail "perf script (no call graphs) failed"
+compare_perf_script nog.txt "perf script of cpu-split without call graphs"
+"$KILN" report -top nog.txt | grep -q 'hot_a' || fail "kiln does not see hot_a in perf script text without call graphs"
 "$KILN" report -top script.txt | grep -q 'hot_a' || fail "kiln does not see hot_a in perf script text"
 perf script -i perf.data 2> /dev/null | "$KILN" report -flame - > flame.svg 2> k.err ||
 	fail "perf script | kiln report -flame -: $(cat k.err)"
