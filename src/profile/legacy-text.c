@@ -372,29 +372,36 @@ int lg_parse_count(struct lg *g, const char *d, size_t n, struct kerr *err)
 	return lg_parse_maps(g, &s, true, err);
 }
 
-/* threadStartRE: `--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---` */
+/* threadStartRE: `--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---`.
+ * (.*) may hold anything, so the last "/DIGITS) stack: ---" serves every
+ * start before it: find it once, then the starts (linear in the line). */
 static bool thread_start(const char *s, size_t n)
 {
 	static const char a[] = "--- Thread ", b[] = " (name: ", c[] = ") stack: ---";
+	size_t slash = SIZE_MAX;
 
-	for (size_t at = 0; at + sizeof(a) - 1 <= n; at++) {
+	for (size_t e = n >= sizeof(c) - 1 ? n - (sizeof(c) - 1) + 1 : 0; e-- > 0;) {
+		size_t q = e;
+		if (memcmp(s + e, c, sizeof(c) - 1) != 0)
+			continue;
+		while (q > 0 && dig(s[q - 1]))
+			q--;
+		if (q < e && q > 0 && s[q - 1] == '/') {
+			slash = q - 1;
+			break;
+		}
+	}
+	if (slash == SIZE_MAX)
+		return false;
+	for (size_t at = 0; at + sizeof(a) - 1 <= slash; at++) {
 		size_t i = at + sizeof(a) - 1, h = i;
 		if (memcmp(s + at, a, sizeof(a) - 1) != 0)
 			continue;
 		while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
 				 (s[i] >= 'A' && s[i] <= 'F')))
 			i++;
-		if (i == h || !lit(s, n, &i, b))
-			continue;
-		for (size_t e = i; e + sizeof(c) - 1 <= n; e++) {
-			size_t q = e;
-			if (memcmp(s + e, c, sizeof(c) - 1) != 0)
-				continue;
-			while (q > i && dig(s[q - 1]))
-				q--;
-			if (q < e && q > i && s[q - 1] == '/')
-				return true;
-		}
+		if (i > h && lit(s, n, &i, b) && i <= slash)
+			return true;
 	}
 	return false;
 }
@@ -453,7 +460,11 @@ int lg_parse_thread(struct lg *g, const char *d, size_t n, struct kerr *err)
 			ret = s.too_long ? lscan_error(&s, err) : LG_UNRECOGNIZED;
 			goto out;
 		}
-		/* parseThreadSample */
+		/* parseThreadSample: what it returns as the next line starts
+		 * empty, so a stack cut off by the end of the data ends the
+		 * loop rather than repeating it. */
+		line = "";
+		line_n = 0;
 		while (lscan_next(&s)) {
 			line = s.tok;
 			line_n = s.tok_n;
