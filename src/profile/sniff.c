@@ -232,7 +232,6 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 {
 	struct line first, l, l2;
 	size_t pos = 0, p2;
-	bool folded = true, any = false;
 
 	if (!next_line(d, n, &pos, &first))
 		return PROFILE_KIND_TEXT;
@@ -257,15 +256,12 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 		    (is_perf_frame(&l2) || l2.n == 0 || is_perf_header(&l2)))
 			return PROFILE_KIND_PERF_SCRIPT;
 	}
+	/* Folded: the first line is "stack count"; a later line that is not
+	 * is the parser's to name. */
 	pos = 0;
-	while (next_line(d, n, &pos, &l)) {
-		if (l.n == 0 || (!l.complete && any))
-			continue;
-		any = true;
-		if (!is_folded_line(&l))
-			folded = false;
-	}
-	if (any && folded)
+	while (next_line(d, n, &pos, &l) && l.n == 0)
+		;
+	if (l.n && is_folded_line(&l))
 		return PROFILE_KIND_FOLDED;
 	return PROFILE_KIND_TEXT;
 }
