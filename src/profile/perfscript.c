@@ -248,6 +248,38 @@ static uint64_t frame(struct ps *ps, const char *s, size_t n)
 	return *ls;
 }
 
+/* pprof's guess of the main binary, as for legacy profiles: the first
+ * dso that is not a shared library ([.]so$ or [.]so[._]DIGIT) and not a
+ * "[kernel.kallsyms]"-style name moves to the front, so reports name it. */
+static void main_mapping_first(struct profile *p)
+{
+	for (size_t i = 0; i < p->n_mappings; i++) {
+		const char *f = profile_get_str(p, p->mappings[i].filename), *q;
+		size_t len = strlen(f);
+		bool lib = len >= 3 && strcmp(f + len - 3, ".so") == 0;
+		struct pf_mapping t;
+
+		for (q = strstr(f, ".so"); q && !lib; q = strstr(q + 1, ".so"))
+			lib = (q[3] == '.' || q[3] == '_') && q[4] >= '0' && q[4] <= '9';
+		if (!len || lib || f[0] == '[')
+			continue;
+		if (i == 0)
+			return;
+		t = p->mappings[0];
+		p->mappings[0] = p->mappings[i];
+		p->mappings[i] = t;
+		p->mappings[0].id = 1;
+		p->mappings[i].id = i + 1;
+		for (size_t k = 0; k < p->n_locations; k++) {
+			if (p->locations[k].mapping_id == 1)
+				p->locations[k].mapping_id = i + 1;
+			else if (p->locations[k].mapping_id == i + 1)
+				p->locations[k].mapping_id = 1;
+		}
+		return;
+	}
+}
+
 int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			      struct profile **out, struct kerr *err)
 {
@@ -257,6 +289,10 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 	uint64_t *stack = NULL;
 	size_t cap_stack = 0, n_fr = 0;
 	bool in_sample = false, typed = false, with_period = false;
+	int64_t *events = NULL;   /* event name string indices, first seen first */
+	size_t n_events = 0, cap_events = 0, cur_event = 0;
+	uint32_t *sample_event = NULL; /* per sample, index into events */
+	size_t cap_sample_event = 0;
 	struct hdr h;
 	unsigned line_no = 0;
 	int64_t k_comm, k_pid, k_tid;
@@ -304,6 +340,9 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 				labs[nl_++] = (struct pf_label){ k_pid, 0, h.pid, 0 };
 			labs[nl_++] = (struct pf_label){ k_tid, 0, h.tid, 0 };
 			profile_add_sample(p, stack, n_fr, vals, with_period ? 2 : 1, labs, nl_);
+			sample_event = xgrow(sample_event, &cap_sample_event, p->n_samples,
+					     sizeof(*sample_event));
+			sample_event[p->n_samples - 1] = (uint32_t)cur_event;
 			in_sample = false;
 			n_fr = 0;
 			if (max_memory && profile_memory(p) + profile_memory(ps.keys) + n > max_memory) {
@@ -355,6 +394,17 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			}
 			free(ev);
 		}
+		{
+			char *ev = xstrndup(h.event, h.event_n);
+			int64_t si = profile_str(p, ev[0] ? ev : "events");
+			free(ev);
+			for (cur_event = 0; cur_event < n_events && events[cur_event] != si; cur_event++)
+				;
+			if (cur_event == n_events) {
+				events = xgrow(events, &cap_events, n_events + 1, sizeof(*events));
+				events[n_events++] = si;
+			}
+		}
 		if (with_period != h.has_period) {
 			ret = kerr_set(err, -EBADMSG,
 				       "perf script text: line %u %s a period where the first sample %s",
@@ -373,8 +423,35 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 			}
 		}
 	}
+	/* Several events: one value per event (its period), so they are
+	 * never added together; samples/count still counts them all. */
+	if (with_period && n_events > 1) {
+		size_t k = 1 + n_events;
+		int64_t *nv = xcalloc(p->n_samples ? p->n_samples * k : 1, sizeof(*nv));
+		for (size_t i = 0; i < p->n_samples; i++) {
+			struct pf_sample *sm = &p->samples[i];
+			const int64_t *ov = p->sample_values + sm->val_off;
+			nv[i * k] = ov[0];
+			nv[i * k + 1 + sample_event[i]] = ov[1];
+			sm->val_off = (uint32_t)(i * k);
+			sm->n_val = (uint32_t)k;
+		}
+		free(p->sample_values);
+		p->sample_values = nv;
+		p->n_sample_values = p->cap_sample_values = p->n_samples * k;
+		for (size_t e = 1; e < n_events; e++) {
+			const char *ev = profile_get_str(p, events[e]);
+			bool ns = strcmp(ev, "cpu-clock") == 0 || strcmp(ev, "task-clock") == 0;
+			char *name = xstrdup(ev);
+			profile_add_sample_type(p, name, ns ? "nanoseconds" : "count");
+			free(name);
+		}
+	}
+	main_mapping_first(p);
 	if ((ret = profile_check(p, err)) < 0)
 		goto fail;
+	free(events);
+	free(sample_event);
 	free(stack);
 	free(ps.loc_of);
 	free(ps.fn_of);
@@ -384,6 +461,8 @@ int profile_parse_perf_script(const char *data, size_t n, uint64_t max_memory,
 	*out = p;
 	return 0;
 fail:
+	free(events);
+	free(sample_event);
 	free(stack);
 	free(ps.loc_of);
 	free(ps.fn_of);

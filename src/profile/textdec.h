@@ -11,8 +11,10 @@
  * a blank line. One sample per event with labels comm (string), pid and
  * tid (numbers); values samples/count and, when the header has a period,
  * the event's period (cpu-clock and task-clock in nanoseconds, others as
- * counts). A frame is a location by address, function and dso; a dso is a
- * mapping by name; "[unknown]" symbols leave the location without a line.
+ * counts), one such value per event when several were recorded. A frame is a location by address, function and dso; a dso is a
+ * mapping by name, the main binary first (pprof's guess for legacy
+ * profiles: the first that is not a shared library or a [bracketed] name);
+ * "[unknown]" symbols leave the location without a line.
  *
  * Both return 0 with *out a checked, indexed profile owned by the caller,
  * or -EBADMSG (one line naming the line number), or -E2BIG past

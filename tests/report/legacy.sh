@@ -143,9 +143,14 @@ def s(x):
     if x not in strings:
         strings.append(x)
     return strings.index(x)
-hdr = re.compile(r'^(.*?)\s+(?:(\d+)/)?(\d+)\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:(\d+)\s+)?([^\s:]+)\S*:')
+hdr = re.compile(r'^(.*?)\s+(?:(\d+)/)?(\d+)\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:(\d+)\s+)?(\S+)')
+def event_name(tok):
+    # "cpu-clock:ppp:" is cpu-clock with modifiers; "sched:sched_switch:" a tracepoint.
+    tok = tok[:-1] if tok.endswith(':') else tok
+    head, sep, mods = tok.rpartition(':')
+    return head if sep and mods and set(mods) <= set('ukhpPGHISDeW') else tok
 frame = re.compile(r'^\s+([0-9a-f]+)\s+(.*?)\s*(?:\((.*)\))?$')
-samples, locs, fns, maps, event = [], {}, {}, {}, None
+samples, locs, fns, maps, event, events = [], {}, {}, {}, None, []
 cur = None
 def add_frame(m):
     addr, sym, dso = int(m.group(1), 16), m.group(2), m.group(3) or ''
@@ -170,25 +175,39 @@ for line in open(sys.argv[2], encoding='utf-8', errors='surrogateescape'):
         add_frame(m)
         continue
     comm, pid, tid, period, ev = h.groups()
+    ev = event_name(ev)
     event = event or ev
-    cur = ([], comm.strip(), pid, int(tid), int(period) if period else None)
+    if ev not in events:
+        events.append(ev)
+    cur = ([], comm.strip(), pid, int(tid), int(period) if period else None, ev)
     samples.append(cur)
     # Without call graphs the one frame follows the event on this line.
     rest = line[h.end():]
     m = frame.match(rest) if rest.strip() else None
     if m:
         add_frame(m)
-ns = event in ('cpu-clock', 'task-clock')
+def unit(ev):
+    return 'nanoseconds' if ev in ('cpu-clock', 'task-clock') else 'count'
+# The main binary's mapping first: the first dso that is no library.
+order = list(maps)
+for i, d in enumerate(order):
+    if d and not re.search(r'([.]so$|[.]so[._][0-9]+)', d) and d[0] != '[':
+        order[0], order[i] = order[i], order[0]
+        break
+renum = {maps[d]: i + 1 for i, d in enumerate(order)}
+maps = {d: i + 1 for i, d in enumerate(order)}
+locs = {k: (i, renum.get(mid, 0), a, fid) for k, (i, mid, a, fid) in locs.items()}
 out = fb(1, fv(1, s('samples')) + fv(2, s('count')))
 with_period = samples and samples[0][4] is not None
 if with_period:
-    out += fb(1, fv(1, s(event)) + fv(2, s('nanoseconds' if ns else 'count')))
-for stack, comm, pid, tid, period in samples:
+    for ev in events:
+        out += fb(1, fv(1, s(ev)) + fv(2, s(unit(ev))))
+for stack, comm, pid, tid, period, ev in samples:
     labels = fb(3, fv(1, s('comm')) + fv(2, s(comm)))
     if pid is not None:
         labels += fb(3, fv(1, s('pid')) + fv(3, int(pid)))
     labels += fb(3, fv(1, s('tid')) + fv(3, tid))
-    vals = [1, period] if with_period else [1]
+    vals = [1] + [period if e == ev else 0 for e in events] if with_period else [1]
     out += fb(2, packed(1, stack) + packed(2, vals) + labels)
 for dso, i in maps.items():
     out += fb(3, fv(1, i) + fv(5, s(dso)) + fv(7, 1))
@@ -197,7 +216,7 @@ for (addr, sym, dso), (i, mid, a, fid) in locs.items():
 for sym, i in fns.items():
     out += fb(5, fv(1, i) + fv(2, s(sym)) + fv(3, s(sym)))
 if with_period:
-    out += fb(11, fv(1, s(event)) + fv(2, s('nanoseconds' if ns else 'count')))
+    out += fb(11, fv(1, s(event)) + fv(2, s(unit(event))))
 out += b''.join(fb(6, x.encode('utf-8', 'surrogateescape')) for x in strings)
 open(sys.argv[3], 'wb').write(gzip.compress(out))
 PY
@@ -356,6 +375,11 @@ compare_perf_script script.txt "perf script of cpu-split"
 perf record -q -F 999 -o nog.data -- "$wl" 1 > /dev/null 2> perf.err || fail "perf record without -g: $(head -1 perf.err)"
 perf script -i nog.data > nog.txt 2> /dev/null || fail "perf script (no call graphs) failed"
 compare_perf_script nog.txt "perf script of cpu-split without call graphs"
+perf record -q -e cpu-clock -e task-clock -g -o two.data -- "$wl" 1 > /dev/null 2> perf.err ||
+	fail "perf record of two events: $(head -1 perf.err)"
+perf script -i two.data > two.txt 2> /dev/null || fail "perf script (two events) failed"
+compare_perf_script two.txt "perf script of two events"
+"$KILN" report -top -sample_index=task-clock two.txt | grep -q 'hot_a' || fail "kiln does not see hot_a in task-clock"
 "$KILN" report -top nog.txt | grep -q 'hot_a' || fail "kiln does not see hot_a in perf script text without call graphs"
 "$KILN" report -top script.txt | grep -q 'hot_a' || fail "kiln does not see hot_a in perf script text"
 perf script -i perf.data 2> /dev/null | "$KILN" report -flame - > flame.svg 2> k.err ||
