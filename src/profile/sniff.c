@@ -269,6 +269,8 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 enum profile_kind profile_sniff(const void *data, size_t n)
 {
 	const unsigned char *d = data;
+	enum profile_kind k;
+
 	if (n == 0)
 		return PROFILE_KIND_EMPTY;
 	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
@@ -279,11 +281,17 @@ enum profile_kind profile_sniff(const void *data, size_t n)
 		return PROFILE_KIND_ELF;
 	if (is_legacy_cpu(d, n))
 		return PROFILE_KIND_LEGACY_CPU;
-	if (is_text(d, n)) {
-		/* No profile.proto is text: its tags and lengths are control
-		 * bytes within the first few. */
-		return sniff_text(d, n);
-	}
+	/* The text formats are known by their first lines, whatever bytes
+	 * follow: pprof would try its legacy parsers on them too, since no
+	 * profile.proto starts that way (its first byte would be a tag with
+	 * the wrong wire type). */
+	k = sniff_text(d, n);
+	if (k != PROFILE_KIND_TEXT)
+		return k;
+	/* No profile.proto is text: its tags and lengths are control bytes
+	 * within the first few. */
+	if (is_text(d, n))
+		return PROFILE_KIND_TEXT;
 	return looks_like_proto(d, n) ? PROFILE_KIND_PROTO : PROFILE_KIND_BINARY;
 }
 
