@@ -228,7 +228,10 @@ static bool is_folded_line(const struct line *l)
 	return i < l->n && i > 1 && l->s[i - 1] == ' ';
 }
 
-static enum profile_kind sniff_text(const unsigned char *d, size_t n)
+/* `first_only`: look at the line at byte 0 alone, not past blank and
+ * comment lines (for data that is not all text, where a protobuf's
+ * string table could hold any line after its first 0x0a byte). */
+static enum profile_kind sniff_text(const unsigned char *d, size_t n, bool first_only)
 {
 	struct line first, l, l2;
 	size_t pos = 0, p2;
@@ -244,7 +247,7 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 		return PROFILE_KIND_LEGACY_JAVA;
 	/* The first line that is not blank or a comment. */
 	pos = 0;
-	while (next_line(d, n, &pos, &l) && blank_or_comment(&l))
+	while (next_line(d, n, &pos, &l) && blank_or_comment(&l) && !first_only)
 		;
 	if (l.n && !blank_or_comment(&l)) {
 		if (is_count_header(&l))
@@ -259,7 +262,7 @@ static enum profile_kind sniff_text(const unsigned char *d, size_t n)
 	/* Folded: the first line is "stack count"; a later line that is not
 	 * is the parser's to name. */
 	pos = 0;
-	while (next_line(d, n, &pos, &l) && l.n == 0)
+	while (next_line(d, n, &pos, &l) && l.n == 0 && !first_only)
 		;
 	if (l.n && is_folded_line(&l))
 		return PROFILE_KIND_FOLDED;
@@ -270,6 +273,7 @@ enum profile_kind profile_sniff(const void *data, size_t n)
 {
 	const unsigned char *d = data;
 	enum profile_kind k;
+	bool text;
 
 	if (n == 0)
 		return PROFILE_KIND_EMPTY;
@@ -285,12 +289,13 @@ enum profile_kind profile_sniff(const void *data, size_t n)
 	 * follow: pprof would try its legacy parsers on them too, since no
 	 * profile.proto starts that way (its first byte would be a tag with
 	 * the wrong wire type). */
-	k = sniff_text(d, n);
+	text = is_text(d, n);
+	k = sniff_text(d, n, !text);
 	if (k != PROFILE_KIND_TEXT)
 		return k;
 	/* No profile.proto is text: its tags and lengths are control bytes
 	 * within the first few. */
-	if (is_text(d, n))
+	if (text)
 		return PROFILE_KIND_TEXT;
 	return looks_like_proto(d, n) ? PROFILE_KIND_PROTO : PROFILE_KIND_BINARY;
 }
