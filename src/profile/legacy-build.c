@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,61 +280,24 @@ void lg_scale_heap(int64_t *count, int64_t *size, int64_t rate)
 
 /* ---- memory maps ------------------------------------------------------ */
 
-#define S "[[:space:]]"
-#define HEXRANGE "^" S "*(0x)?([[:xdigit:]]+)[-[:space:]]?" S "*(0x)?([[:xdigit:]]+):?"
-#define PERM "(" S "+([-rwxp]+))?"
-static const char proc_maps_rx[] = HEXRANGE PERM "(" S "+([[:xdigit:]]+))?" S "+[[:xdigit:]]+:[[:xdigit:]]+"
-	S "+[[:digit:]]+(" S "+([^[:space:]]+))?";
-static const char brief_maps_rx[] = HEXRANGE PERM "(" S "+([^[:space:]]+))?(" S "+\\(@([[:xdigit:]]+)\\))?("
-	S "+([[:xdigit:]]+))?";
-
-static void sub(const char *line, const regmatch_t *m, const char **s, size_t *n)
-{
-	if (m->rm_so < 0) {
-		*s = "";
-		*n = 0;
-		return;
-	}
-	*s = line + m->rm_so;
-	*n = (size_t)(m->rm_eo - m->rm_so);
-}
-
 /* parseMappingEntry: 0 with *m filled, 1 for a non-executable entry,
  * LG_UNRECOGNIZED for anything else. */
-static int mapping_entry(const regex_t *proc, const regex_t *brief, const char *line,
-			 struct lg_mapping *m)
+static int mapping_entry(const char *line, size_t n, struct lg_mapping *m)
 {
-	regmatch_t g[13];
-	const char *start, *end, *perm, *file, *off, *bid;
-	size_t n_start, n_end, n_perm, n_file, n_off, n_bid;
+	struct lg_maps_fields f;
 
-	if (regexec(proc, line, 13, g, 0) == 0) {
-		sub(line, &g[2], &start, &n_start);
-		sub(line, &g[4], &end, &n_end);
-		sub(line, &g[6], &perm, &n_perm);
-		sub(line, &g[8], &off, &n_off);
-		sub(line, &g[10], &file, &n_file);
-		bid = "";
-		n_bid = 0;
-	} else if (regexec(brief, line, 13, g, 0) == 0) {
-		sub(line, &g[2], &start, &n_start);
-		sub(line, &g[4], &end, &n_end);
-		sub(line, &g[6], &perm, &n_perm);
-		sub(line, &g[8], &file, &n_file);
-		sub(line, &g[10], &off, &n_off);
-		sub(line, &g[12], &bid, &n_bid);
-	} else {
+	if (lg_maps_line(line, n, &f) != 0)
 		return LG_UNRECOGNIZED;
-	}
-	if (n_perm && !memchr(perm, 'x', n_perm))
+	if (f.n_perm && !memchr(f.perm, 'x', f.n_perm))
 		return 1;
 	memset(m, 0, sizeof(*m));
-	if (!lg_parse_uint(start, n_start, 16, &m->start) || !lg_parse_uint(end, n_end, 16, &m->limit))
+	if (!lg_parse_uint(f.start, f.n_start, 16, &m->start) ||
+	    !lg_parse_uint(f.end, f.n_end, 16, &m->limit))
 		return LG_UNRECOGNIZED;
-	if (n_off && !lg_parse_uint(off, n_off, 16, &m->offset))
+	if (f.n_offset && !lg_parse_uint(f.offset, f.n_offset, 16, &m->offset))
 		return LG_UNRECOGNIZED;
-	m->file = xstrndup(file, n_file);
-	m->build_id = xstrndup(bid, n_bid);
+	m->file = xstrndup(f.file, f.n_file);
+	m->build_id = xstrndup(f.build_id, f.n_build_id);
 	return 0;
 }
 
@@ -569,7 +531,6 @@ void lg_remap(struct lg *g)
 
 int lg_parse_maps(struct lg *g, struct lscan *s, bool seek_sentinel, struct kerr *err)
 {
-	regex_t proc, brief;
 	struct attr *attrs = NULL;
 	size_t n_attrs = 0, cap_attrs = 0;
 	struct kbuf line = KBUF_INIT;
@@ -578,12 +539,6 @@ int lg_parse_maps(struct lg *g, struct lscan *s, bool seek_sentinel, struct kerr
 	if (seek_sentinel)
 		while (!lg_memory_map_sentinel(s->tok, s->tok_n) && lscan_next(s))
 			;
-	if (regcomp(&proc, proc_maps_rx, REG_EXTENDED) != 0)
-		return kerr_set(err, -ENOMEM, "cannot compile the memory map pattern");
-	if (regcomp(&brief, brief_maps_rx, REG_EXTENDED) != 0) {
-		regfree(&proc);
-		return kerr_set(err, -ENOMEM, "cannot compile the memory map pattern");
-	}
 	while (lscan_next(s)) {
 		const char *t = s->tok;
 		size_t n = s->tok_n;
@@ -593,14 +548,12 @@ int lg_parse_maps(struct lg *g, struct lscan *s, bool seek_sentinel, struct kerr
 
 		strip_log_prefix(&t, &n);
 		apply_attrs(attrs, n_attrs, t, n, &line);
-		if (strlen(line.buf) != line.len)
-			continue; /* a NUL byte: no mapping pattern can see past it */
-		r = mapping_entry(&proc, &brief, line.buf, &m);
+		r = mapping_entry(line.buf, line.len, &m);
 		if (r == 0) {
 			add_mapping(g, &m);
 			continue;
 		}
-		if (r == LG_UNRECOGNIZED && (eq = strchr(line.buf, '='))) {
+		if (r == LG_UNRECOGNIZED && (eq = memchr(line.buf, '=', line.len))) {
 			const char *k = line.buf, *v = eq + 1;
 			size_t kn = (size_t)(eq - line.buf), vn = line.len - kn - 1;
 			struct kbuf key = KBUF_INIT;
@@ -631,8 +584,6 @@ out:
 	}
 	free(attrs);
 	kbuf_release(&line);
-	regfree(&proc);
-	regfree(&brief);
 	return ret;
 }
 

@@ -82,6 +82,15 @@ void lscan_init(struct lscan *s, const char *d, size_t n);
 bool lscan_next(struct lscan *s);
 int lscan_error(const struct lscan *s, struct kerr *err);
 
+/* One memory map line by pprof's procMapsRE, else briefMapsRE, with Go's
+ * leftmost-first submatches (legacy-maps.c). Fields point into s; absent
+ * ones are empty. Returns 0 or LG_UNRECOGNIZED. */
+struct lg_maps_fields {
+	const char *start, *end, *perm, *offset, *file, *build_id;
+	size_t n_start, n_end, n_perm, n_offset, n_file, n_build_id;
+};
+int lg_maps_line(const char *s, size_t n, struct lg_maps_fields *f);
+
 /* Text helpers over (pointer, length). */
 bool lg_space(unsigned char c);
 void lg_trim(const char **s, size_t *n);
