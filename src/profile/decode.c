@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,10 @@
 #include <zlib.h>
 
 #include "../base/alloc.h"
+#include "legacy.h"
 #include "pbwire.h"
+#include "sniff.h"
+#include "textdec.h"
 
 #define WINDOW_MIN (256u * 1024)
 #define INPUT_CHUNK (256u * 1024)
@@ -917,11 +921,100 @@ static uint64_t cap_of(const struct profile_decode_opts *o)
 	return o && o->max_size ? o->max_size : PROFILE_DECODE_MAX_DEFAULT;
 }
 
-static int finish(struct src *s, struct profile **out, struct kerr *err)
+/* Reads the rest of the input into the window, for the formats that are
+ * parsed whole (legacy and text ones). */
+static int slurp(struct src *s, struct kerr *err)
 {
-	struct profile *p = profile_new();
 	int ret;
 
+	while (!s->eof) {
+		size_t want = (s->len - s->pos) * 2 + WINDOW_MIN;
+		if (s->max_memory && want > s->max_memory && s->len - s->pos + 1 <= s->max_memory)
+			want = s->len - s->pos + 1;
+		if (s->max_memory && want > s->max_memory)
+			return kerr_set(err, -E2BIG,
+					"the profile needs more than %llu MiB of memory to load (its text alone); "
+					"--max-memory SIZE raises the limit",
+					(unsigned long long)(s->max_memory >> 20));
+		if ((ret = fill(s, want, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* One line for what kiln cannot read, naming what it is. */
+static int refuse(enum profile_kind k, bool gz, const unsigned char *d, size_t n,
+		  struct kerr *err)
+{
+	switch (k) {
+	case PROFILE_KIND_EMPTY:
+		return kerr_set(err, -EBADMSG, gz ? "empty profile: the gzip data holds nothing"
+						  : "empty profile: the file is 0 bytes");
+	case PROFILE_KIND_PERF_DATA:
+		return kerr_set(err, -EPROTONOSUPPORT,
+				"a perf.data file%s: kiln reads profile.proto, pprof's legacy profiles, folded "
+				"stacks and perf script text; perf.data import is not implemented yet: "
+				"run `perf script -i FILE | kiln report -`", gz ? " (gzip-compressed)" : "");
+	case PROFILE_KIND_ELF:
+		return kerr_set(err, -EPROTONOSUPPORT,
+				"an ELF binary%s, not a profile: give the profile after it "
+				"(kiln report BINARY PROFILE)", gz ? " (gzip-compressed)" : "");
+	case PROFILE_KIND_GZIP:
+		return kerr_set(err, -EBADMSG, "gzip data inside gzip data: not a profile kiln knows");
+	case PROFILE_KIND_TEXT: {
+		size_t l = 0;
+		while (l < n && l < 60 && d[l] != '\n' && d[l] != '\r')
+			l++;
+		return kerr_set(err, -EBADMSG,
+				"%stext that is not a profile kiln knows (profile.proto, pprof's legacy "
+				"heap/growth/contention/threadz/Java text, folded stacks `a;b;c 12`, or "
+				"perf script output); it starts \"%.*s\"",
+				gz ? "gzip-compressed " : "", (int)l, (const char *)d);
+	}
+	default: {
+		char hex[3 * 8 + 1] = "";
+		size_t at = 0;
+		for (size_t i = 0; i < n && i < 8; i++)
+			at += (size_t)snprintf(hex + at, sizeof(hex) - at, "%s%02x", i ? " " : "", d[i]);
+		return kerr_set(err, -EBADMSG,
+				"%snot a profile: binary data that is neither profile.proto nor a gperftools "
+				"CPU profile (it starts %s)", gz ? "gzip-compressed data, " : "", hex);
+	}
+	}
+}
+
+static int finish(struct src *s, struct profile **out, struct kerr *err)
+{
+	struct profile *p;
+	enum profile_kind kind;
+	int ret;
+
+	if ((ret = fill(s, PROFILE_SNIFF_BYTES, err)) < 0)
+		return ret;
+	kind = profile_sniff(s->buf + s->pos, s->len - s->pos);
+	if (kind != PROFILE_KIND_PROTO) {
+		const char *d;
+		size_t n;
+		if (kind == PROFILE_KIND_EMPTY || kind == PROFILE_KIND_PERF_DATA ||
+		    kind == PROFILE_KIND_ELF || kind == PROFILE_KIND_GZIP ||
+		    kind == PROFILE_KIND_TEXT || kind == PROFILE_KIND_BINARY)
+			return refuse(kind, s->gz, s->buf + s->pos, s->len - s->pos, err);
+		if ((ret = slurp(s, err)) < 0)
+			return ret;
+		d = (const char *)s->buf + s->pos;
+		n = s->len - s->pos;
+		if (kind == PROFILE_KIND_FOLDED)
+			return profile_parse_folded(d, n, s->max_memory, out, err);
+		if (kind == PROFILE_KIND_PERF_SCRIPT)
+			return profile_parse_perf_script(d, n, s->max_memory, out, err);
+		ret = profile_parse_legacy(d, n, s->max_memory, out, err);
+		if (ret == -ENOMSG)
+			return kerr_set(err, -EBADMSG,
+					"looks like %s, but no legacy parser of pprof's recognises it",
+					profile_kind_name(kind));
+		return ret;
+	}
+	p = profile_new();
 	ret = decode_stream(s, p, err);
 	if (!ret)
 		ret = profile_check(p, err);

@@ -1,5 +1,5 @@
-/* Reading profile.proto (gzip-compressed or raw, detected by the 1f 8b
- * magic) into a Profile, with the checks `go tool pprof` applies on load.
+/* Reading a profile (gzip-compressed or raw, detected by the 1f 8b magic)
+ * into a Profile: profile.proto, with the checks `go tool pprof` applies on load.
  *
  * Every field of profile.proto is kept (sample labels with num_unit,
  * several lines per location, is_folded, line columns, comments, drop and
@@ -17,6 +17,14 @@
  * the byte offset (in the uncompressed stream, or in the compressed input
  * for gzip errors); decompressed data beyond the cap returns -EFBIG, a
  * profile needing more memory than opts->max_memory -E2BIG.
+ *
+ * Input that is not profile.proto is recognised by content (sniff.h, on
+ * the uncompressed bytes) and read whole: pprof's legacy formats
+ * (legacy.h), folded stacks and perf script text (textdec.h), within the
+ * same max_size and max_memory. What kiln can name but not read (perf.data,
+ * an ELF binary, empty input, other text or binary) gets one line saying
+ * what it is and what to do (-EBADMSG, or -EPROTONOSUPPORT for perf.data
+ * and ELF); a truncated or corrupt protobuf still gets its byte offset.
  *
  * The returned profile is indexed (profile_index() done) and owned by the
  * caller (profile_free()). On error *out is left NULL. */
