@@ -69,8 +69,10 @@
  * its meaning and kiln_last_error() a message with the details of the
  * calling thread's last failure. Running out of memory never aborts the
  * program: the call returns KILN_ENOMEM (the HTTP server answers 503), the
- * profiler keeps its state and a later call can succeed. All functions are thread-safe. None may be
- * called from a signal handler. Paths are copied; the caller keeps
+ * profiler keeps its state and a later call can succeed; a sample that
+ * finds no memory while the program runs is dropped and counted, and the
+ * profile says "N samples dropped: out of memory" in its comments. All
+ * functions are thread-safe. None may be called from a signal handler. Paths are copied; the caller keeps
  * ownership of every string it passes. */
 #ifndef KILN_H
 #define KILN_H

@@ -70,6 +70,7 @@ int rt_block_profile(const struct rt_buckets *base, struct profile **out, struct
 	if (base)
 		rt_buckets_subtract(&c, base);
 	rt_builder_init(&b);
+	rt_buckets_note_dropped(&c, b.p);
 	profile_add_sample_type(b.p, "contentions", "count");
 	profile_add_sample_type(b.p, "delay", "nanoseconds");
 	b.p->period_type = b.p->sample_type[0];

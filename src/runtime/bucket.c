@@ -6,7 +6,11 @@
 #include "rt.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+
+size_t rt_test_bucket_limit;
 
 static uint64_t stack_hash(const uintptr_t *pcs, int n, uint64_t size)
 {
@@ -68,11 +72,13 @@ size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t
 				return i - 1;
 		}
 	}
-	if (t->n + 1 > t->n_heads && !rehash(t, t->n_heads ? t->n_heads * 2 : 1024))
+	if ((rt_test_bucket_limit && t->n >= rt_test_bucket_limit) ||
+	    (t->n + 1 > t->n_heads && !rehash(t, t->n_heads ? t->n_heads * 2 : 1024)) ||
+	    !grow((void **)&t->b, &t->cap, t->n + 1, sizeof(*t->b)) ||
+	    !grow((void **)&t->pcs, &t->cap_pcs, t->n_pcs + n, sizeof(*t->pcs))) {
+		t->dropped++;
 		return SIZE_MAX;
-	if (!grow((void **)&t->b, &t->cap, t->n + 1, sizeof(*t->b)) ||
-	    !grow((void **)&t->pcs, &t->cap_pcs, t->n_pcs + n, sizeof(*t->pcs)))
-		return SIZE_MAX;
+	}
 	b = &t->b[t->n];
 	memset(b, 0, sizeof(*b));
 	b->hash = h;
@@ -105,6 +111,7 @@ int rt_buckets_copy(struct rt_buckets *t, struct rt_buckets *copy)
 
 	memset(copy, 0, sizeof(*copy));
 	rt_lock_acquire(&t->lock);
+	copy->dropped = t->dropped;
 	if (t->n) {
 		/* a writer's allocation: fault injection counts it (nomem.c) */
 		copy->b = rt_nomem_inject() ? NULL : rt_real.malloc(t->n * sizeof(*t->b));
@@ -143,4 +150,15 @@ void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earl
 	for (size_t i = 0; i < earlier->n && i < later->n; i++)
 		for (int j = 0; j < RT_BUCKET_VALUES; j++)
 			later->b[i].v[j] -= earlier->b[i].v[j];
+	later->dropped -= earlier->dropped <= later->dropped ? earlier->dropped : later->dropped;
+}
+
+void rt_buckets_note_dropped(const struct rt_buckets *c, struct profile *p)
+{
+	char text[96];
+
+	if (!c->dropped)
+		return;
+	snprintf(text, sizeof(text), "%" PRIu64 " samples dropped: out of memory", c->dropped);
+	profile_add_comment(p, text);
 }

@@ -560,6 +560,12 @@ void rt_init(void)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (!rt_nomem_test_init(getenv("KILN_TEST_FAIL_ALLOC")))
 		fprintf(stderr, "kiln: KILN_TEST_FAIL_ALLOC is not N or N,every; ignored\n");
+	{
+		/* a test hook: the hooks' tables stop growing (bucket.c) */
+		long limit = 0;
+		if (env_long("KILN_TEST_BUCKET_LIMIT", &limit))
+			rt_test_bucket_limit = (size_t)limit;
+	}
 	if (getenv("KILN_CPUPROFILE") || getenv("KILN_HEAPPROFILE") ||
 	    getenv("KILN_MUTEXPROFILE") || getenv("KILN_HTTP") || getenv("KILN_MUTEX") ||
 	    getenv("KILN_BLOCKPROFILE") || getenv("KILN_BLOCK")) {

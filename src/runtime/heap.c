@@ -320,6 +320,7 @@ int rt_heap_profile(bool allocs, const struct rt_buckets *base, struct profile *
 	profile_add_sample_type(b.p, "inuse_space", "bytes");
 	b.p->period_type.type = profile_str(b.p, "space");
 	b.p->period_type.unit = profile_str(b.p, "bytes");
+	rt_buckets_note_dropped(&c, b.p);
 	b.p->period = heap_rate;
 	if (allocs)
 		b.p->default_sample_type = profile_str(b.p, "alloc_space");

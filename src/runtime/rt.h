@@ -196,10 +196,18 @@ struct rt_buckets {
 	size_t n_pcs, cap_pcs;
 	uint32_t *heads;          /* index + 1, 0 = empty */
 	size_t n_heads;           /* power of two */
+	uint64_t dropped;         /* samples that found no room: out of memory */
 };
 /* Returns the bucket index for (pcs, size), creating it; SIZE_MAX when out
- * of memory. Caller holds t->lock. */
+ * of memory (counted in t->dropped: the caller drops the sample). Caller
+ * holds t->lock. */
 size_t rt_bucket_get(struct rt_buckets *t, const uintptr_t *pcs, int n, uint64_t size) RT_HIDDEN;
+/* Adds "N samples dropped: out of memory" to p's comments when the copy
+ * c counts any. */
+void rt_buckets_note_dropped(const struct rt_buckets *c, struct profile *p) RT_HIDDEN;
+/* A test hook (KILN_TEST_BUCKET_LIMIT, read by env.c): tables refuse to
+ * grow past this many buckets, as if out of memory; 0 = no limit. */
+extern size_t rt_test_bucket_limit RT_HIDDEN;
 /* Adds v0, v1 to the bucket of (pcs, size 0), taking the lock: for hook
  * files built without TSan's instrumentation, whose own locking TSan
  * would not see. Drops the sample when out of memory. */

@@ -217,6 +217,7 @@ int rt_threadcreate_profile(struct profile **out, struct kerr *err)
 		return kerr_set(err, rc, "out of memory copying thread stacks");
 	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
 	rt_builder_init(&b);
+	rt_buckets_note_dropped(&c, b.p);
 	profile_add_sample_type(b.p, "threadcreate", "count");
 	b.p->period_type = b.p->sample_type[0];
 	b.p->period = 1;
