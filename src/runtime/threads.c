@@ -40,7 +40,6 @@
  *
  * Workload: one signal and a walk of at most RT_MAX_FRAMES frames per
  * thread, plus reading three small /proc files per thread. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -206,25 +205,14 @@ static void on_dump(int sig, siginfo_t *si, void *ucv)
 static void find_unsafe(struct th_req *r)
 {
 	struct kbuf maps = KBUF_INIT;
-	Dl_info di;
-	const char *self = NULL;
 	char *line, *save = NULL;
+	uintptr_t pc;
 
 	r->n_unsafe = r->n_own = 0;
 	/* The unwinder is libgcc_s, which glibc's backtrace() loads on its
 	 * first call (libkiln does not link it: see lazy.c): unwind once so
-	 * it is there, then find it without a link-time reference. */
-	{
-		uintptr_t pc;
-		void *gcc, *fn;
-		rt_stack_unwind(&pc, 1, 0);
-		gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
-		fn = gcc ? dlsym(gcc, "_Unwind_Backtrace") : NULL;
-		if (fn && dladdr(fn, &di) && di.dli_fname)
-			self = di.dli_fname;
-		if (gcc)
-			dlclose(gcc);
-	}
+	 * it is mapped, then find it by name below. */
+	rt_stack_unwind(&pc, 1, 0);
 	if (kbuf_read_file(&maps, "/proc/self/maps", 0) < 0) {
 		kbuf_release(&maps);
 		return;
@@ -246,8 +234,7 @@ static void find_unsafe(struct th_req *r)
 			r->own_lo[r->n_own] = lo;
 			r->own_hi[r->n_own++] = hi;
 		}
-		if (strstr(path, "libgcc_s") || strstr(path, "/ld-linux") ||
-		    (self && !strcmp(path, self))) {
+		if (strstr(path, "libgcc_s") || strstr(path, "/ld-linux")) {
 			r->unsafe_lo[r->n_unsafe] = lo;
 			r->unsafe_hi[r->n_unsafe++] = hi;
 		}
