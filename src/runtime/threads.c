@@ -426,10 +426,12 @@ static int dump_proto(const struct th_req *r, const struct groups *g, struct kbu
 	struct rt_builder b;
 	struct profile *p;
 	struct pf_label *labs = calloc(2 * r->n + 1, sizeof(*labs));
+	struct rt_cleanup undo;
 	int rc;
 
 	if (!labs)
 		return kerr_set(err, -ENOMEM, "out of memory");
+	rt_cleanup_push(&undo, free, labs); /* the labels, if building fails */
 	rt_builder_init(&b);
 	profile_add_sample_type(b.p, "threads", "count");
 	b.p->period_type = b.p->sample_type[0];
@@ -457,9 +459,12 @@ static int dump_proto(const struct th_req *r, const struct groups *g, struct kbu
 		else
 			rt_builder_add_named(&b, unavailable(e), &n, 1, labs, nl);
 	}
+	rt_cleanup_pop(&undo);
 	free(labs);
 	p = rt_builder_finish(&b);
+	rt_cleanup_push(&undo, rt_free_profile, p); /* the profile, if encoding fails */
 	rc = profile_encode_gzip(p, out, err);
+	rt_cleanup_pop(&undo);
 	profile_free(p);
 	return rc;
 }
