@@ -18,7 +18,12 @@
 only=${1:-}
 # Under memcheck every run takes a second or more: N is sampled, growing
 # by half each step; leaks of the recovery paths are errors there.
-step() { if [ -n "$VALGRIND" ]; then echo $(($1 + 1 + $1 / 2)); else echo $(($1 + 1)); fi; }
+# Under TSan runs are slow too (the thread dump waits for signals TSan
+# delivers late): N is sampled there as well.
+step() {
+	if [ -n "$VALGRIND" ] || [ "${KILN_TEST_CHECKER:-}" = tsan ]; then echo $(($1 + 1 + $1 / 2));
+	else echo $(($1 + 1)); fi
+}
 VG_LEAKS="--leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --suppressions=$KILN_SRC/tests/runtime/nomem.supp"
 run_api() {
 	if [ -n "$VALGRIND" ]; then
