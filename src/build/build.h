@@ -1,6 +1,7 @@
 /* build: raw addresses, mappings and tasks → a symbolized Profile, the one
  * pass every source of samples goes through (kiln record and top now;
- * perf.data import, re-symbolization and libkiln next).
+ * libkiln's in-process profiles; perf.data import and re-symbolization
+ * next).
  *
  * A builder keeps one Profile whose mappings, locations and functions only
  * grow: each address is symbolized once, whatever the number of profiles
@@ -36,11 +37,26 @@ struct builder;
 struct build_opts {
 	/* Folder for the kallsyms cache (see ksyms_load); NULL for none. */
 	const char *kallsyms_cache;
+	/* Where files' symbols come from. NULL: the builder's own symbolizer.
+	 * Otherwise called once, when the first file mapping needs one: it
+	 * returns a symbolizer its caller keeps (shared across builders, so
+	 * parsed files stay cached), or NULL for addresses only, which pprof
+	 * names later. libkiln's loads libdw only then. */
+	struct symbolizer *(*symbolizer)(void *ctx);
+	void *ctx;
+	/* A file mapping with an address its symbols do not name gets
+	 * has_functions (and the other has_* flags) false, so that pprof
+	 * completes it from debug files kiln did not read. */
+	bool mark_unnamed;
 };
 
-/* o may be NULL (no cache). Never NULL. */
-struct builder *builder_new(const struct build_opts *o);
+/* o may be NULL (the defaults). *out is set as soon as the builder
+ * exists, before its other allocations: a caller whose allocation
+ * failures unwind (libkiln) frees a half-made one with builder_free(). */
+void builder_new(struct builder **out, const struct build_opts *o);
 void builder_free(struct builder *b); /* NULL-tolerant */
+/* Frees the builder and returns its profile, which the caller owns. */
+struct profile *builder_finish(struct builder *b);
 
 /* A mapping as its source knows it. */
 struct build_mapping {
@@ -117,7 +133,8 @@ struct profile *build_profile(struct builder *b, struct recorder *r, struct task
 void builder_warm(struct builder *b, struct recorder *r, struct tasks *t);
 
 /* The builder's symbolizer, to share its file cache (the unwinder reads
- * CFI from the same files). Owned by the builder. */
+ * CFI from the same files). Owned by the builder; NULL with a
+ * build_opts.symbolizer that has not been asked or gave none. */
 struct symbolizer *builder_symbolizer(struct builder *b);
 
 /* Problems met while symbolizing (missing files, ...), for -v output. */

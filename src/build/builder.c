@@ -7,21 +7,30 @@
 #include "../base/alloc.h"
 #include "internal.h"
 
-struct builder *builder_new(const struct build_opts *o)
+void builder_new(struct builder **out, const struct build_opts *o)
 {
 	struct builder *b = xcalloc(1, sizeof(*b));
 
-	b->p = profile_new();
-	b->sym = symbolizer_new();
+	*out = b;
+	if (o) {
+		b->get_sym = o->symbolizer;
+		b->get_sym_ctx = o->ctx;
+		b->mark_unnamed = o->mark_unnamed;
+	}
+	/* profile_new() in two steps, so that builder_free() releases what
+	 * profile_init() got if it fails half-way */
+	b->p = xcalloc(1, sizeof(*b->p));
+	profile_init(b->p);
+	if (!b->get_sym) {
+		b->own_sym = true;
+		b->sym = symbolizer_new();
+	}
 	if (o && o->kallsyms_cache)
 		b->kallsyms_cache = xstrdup(o->kallsyms_cache);
-	return b;
 }
 
-void builder_free(struct builder *b)
+static void builder_release(struct builder *b)
 {
-	if (!b)
-		return;
 	for (size_t i = 0; i < b->mstates.n; i++)
 		source_release(&b->mstates.v[i].src);
 	for (size_t i = 0; i < b->locs.n; i++)
@@ -38,10 +47,35 @@ void builder_free(struct builder *b)
 	u64map_release(&b->noloc);
 	u64map_release(&b->funcs);
 	ksyms_free(b->ksyms);
-	symbolizer_free(b->sym);
-	profile_free(b->p);
+	if (b->own_sym)
+		symbolizer_free(b->sym);
 	free(b->kallsyms_cache);
 	free(b);
+}
+
+void builder_free(struct builder *b)
+{
+	if (!b)
+		return;
+	profile_free(b->p);
+	builder_release(b);
+}
+
+struct profile *builder_finish(struct builder *b)
+{
+	struct profile *p = b->p;
+
+	builder_release(b);
+	return p;
+}
+
+struct symbolizer *builder_sym(struct builder *b)
+{
+	if (b->get_sym) {
+		b->sym = b->get_sym(b->get_sym_ctx);
+		b->get_sym = NULL;
+	}
+	return b->sym;
 }
 
 struct profile *builder_profile(struct builder *b)
@@ -157,6 +191,12 @@ uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
 		return *slot;
 	if (ms)
 		n = source_lookup(b, &ms->src, addr, fr);
+	if (ms && !n && b->mark_unnamed && ms->src.kind == SRC_ELF && !ms->unnamed) {
+		struct pf_mapping *pm = &b->p->mappings[ms->pf_id - 1];
+		ms->unnamed = true;
+		pm->has_functions = pm->has_filenames = false;
+		pm->has_line_numbers = pm->has_inline_frames = false;
+	}
 	for (size_t i = 0; i < n; i++) {
 		lines[i].function_id = function_id(b, &fr[i]);
 		lines[i].line = fr[i].line;

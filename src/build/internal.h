@@ -23,11 +23,16 @@ struct source {
 struct mstate {
 	uint64_t pf_id;
 	struct source src;
+	bool unnamed; /* marked so (build_opts.mark_unnamed) */
 };
 
 struct builder {
 	struct profile *p;
 	struct symbolizer *sym;
+	bool own_sym;                   /* else borrowed from opts.symbolizer */
+	struct symbolizer *(*get_sym)(void *ctx);
+	void *get_sym_ctx;
+	bool mark_unnamed;
 	struct ksyms *ksyms;
 	bool ksyms_tried;
 	char *kallsyms_cache;
@@ -45,6 +50,9 @@ struct builder {
 };
 
 void builder_warn(struct builder *b, const char *msg);
+/* The symbolizer for files, asking build_opts.symbolizer the first time;
+ * NULL: addresses only. */
+struct symbolizer *builder_sym(struct builder *b);
 /* The kernel's symbols, loaded on first use (NULL when unreadable). */
 struct ksyms *builder_ksyms(struct builder *b);
 

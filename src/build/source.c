@@ -37,13 +37,14 @@ void source_open(struct builder *b, struct source *s, struct pf_mapping *pm,
 		}
 		return;
 	}
-	if (strcmp(m->filename, "[vdso]") == 0) {
+	bool vdso = strcmp(m->filename, "[vdso]") == 0;
+	if ((!vdso && m->filename[0] != '/') || !builder_sym(b))
+		return; /* addresses only */
+	if (vdso) {
 		if (sym_file_open_vdso(b->sym, &s->file, &err) < 0)
 			return;
-	} else if (m->filename[0] != '/' ||
-		   sym_file_open(b->sym, m->filename, &s->file, &err) < 0) {
-		if (m->filename[0] == '/')
-			builder_warn(b, err.msg);
+	} else if (sym_file_open(b->sym, m->filename, &s->file, &err) < 0) {
+		builder_warn(b, err.msg);
 		return;
 	}
 	const struct sym_file_info *fi = sym_file_info(s->file);

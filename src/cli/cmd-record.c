@@ -354,7 +354,7 @@ int cmd_record(int argc, const char **argv)
 	}
 	recording_header_init(&rc.meta, &rc.evs, rc.evs.n, o.timestamps);
 	rc.tasks = tasks_new();
-	rc.builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
+	builder_new(&rc.builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	if (o.stack_user) {
 		rc.unwinder = unwinder_new(builder_symbolizer(rc.builder));
 		if (!rc.unwinder) {

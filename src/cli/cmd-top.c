@@ -181,7 +181,7 @@ static int new_builder(struct top_run *r)
 	builder_free(r->builder);
 	/* Hand the old builder's memory back, or RSS keeps its high mark. */
 	malloc_trim(0);
-	r->builder = builder_new(&(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
+	builder_new(&r->builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
 	r->generation++;
 	r->t.sym = builder_symbolizer(r->builder);
 	if (r->o->stack_user) {
@@ -251,11 +251,11 @@ static void refresh(struct top_run *r, double interval)
 		r->time_seen = r->rec.last_time;
 
 	if (t->zero_now || r->o->zero) {
-		top_hist_decay(t->hist, 0);
+		perf_hist_decay(t->hist, 0);
 		t->zero_now = false;
 	}
 	p = build_profile(r->builder, &r->rec, r->tasks, &r->meta.meta);
-	top_hist_add(t->hist, p, r->generation, 1, 0);
+	perf_hist_add(t->hist, p, r->generation, 1, 0);
 	/* The interval's stacks are in the table now. */
 	stacks_release(&r->rec.stacks);
 	stacks_init(&r->rec.stacks, 1 + r->evs.n, 0);
@@ -289,7 +289,7 @@ static void refresh(struct top_run *r, double interval)
 		kbuf_release(&b);
 	}
 	/* perf top's decay: what is shown next mixes 7/8 of the past in. */
-	top_hist_decay(t->hist, 7.0 / 8.0);
+	perf_hist_decay(t->hist, 7.0 / 8.0);
 }
 
 static void top_loop(struct top_run *r, const sigset_t *waitmask)
@@ -386,7 +386,8 @@ int cmd_top(int argc, const char **argv)
 	r.t.vo.hide_kernel = o.hide_kernel;
 	r.t.vo.hide_user = o.hide_user;
 	r.t.vo.percent_limit = o.percent_limit;
-	if (top_hist_new(o.sort, o.callchain, &r.t.hist, &err) < 0) {
+	if (perf_hist_new(&(struct perf_hist_opts){ o.sort, o.callchain, PERF_FRAME_TOP }, &r.t.hist,
+			  &err) < 0) {
 		top_tui_end(r.tui);
 		r.tui = NULL;
 		cli_error("top: %s", err.msg);
@@ -460,8 +461,8 @@ out_session:
 	session_close(r.session);
 	recorder_release(&r.rec);
 	launch_release(&r.launch);
-	top_view_release(&r.t.view);
-	top_hist_free(r.t.hist);
+	perf_view_release(&r.t.view);
+	perf_hist_free(r.t.hist);
 	unwinder_free(r.unwinder);
 	builder_free(r.builder);
 	tasks_free(r.tasks);

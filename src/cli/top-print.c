@@ -16,8 +16,8 @@
 
 void top_rebuild_view(struct top *t)
 {
-	top_view_release(&t->view);
-	top_view_build(t->hist, &t->vo, &t->view);
+	perf_view_release(&t->view);
+	perf_view_build(t->hist, &t->vo, &t->view);
 }
 
 static double pct(const struct top *t, double v)
@@ -42,7 +42,7 @@ size_t top_dso_width(struct top *t, size_t max_rows)
 	struct kbuf b = KBUF_INIT;
 
 	for (size_t i = 0; i < t->view.n_rows && (!max_rows || i < max_rows); i++) {
-		size_t l = strlen(text_safe_str(top_hist_str(t->hist, t->view.rows[i].dso), 0, &b));
+		size_t l = strlen(text_safe_str(perf_hist_str(t->hist, t->view.rows[i].dso), 0, &b));
 		if (l > w)
 			w = l;
 	}
@@ -53,7 +53,7 @@ size_t top_dso_width(struct top *t, size_t max_rows)
 void top_print_columns(struct top *t, size_t dso_width, struct kbuf *out)
 {
 	enum perf_key keys[PERF_MAX_KEYS];
-	size_t n = top_hist_keys(t->hist, keys);
+	size_t n = perf_hist_keys(t->hist, keys);
 
 	kbuf_addstr(out, t->callchain ? "  Children      Self" : "  Overhead");
 	if (t->show_samples)
@@ -68,10 +68,10 @@ void top_print_columns(struct top *t, size_t dso_width, struct kbuf *out)
 	}
 }
 
-void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, struct kbuf *out)
+void top_print_row(struct top *t, const struct perf_row *r, size_t dso_width, struct kbuf *out)
 {
 	enum perf_key keys[PERF_MAX_KEYS];
-	size_t n = top_hist_keys(t->hist, keys);
+	size_t n = perf_hist_keys(t->hist, keys);
 
 	if (t->callchain)
 		kbuf_addf(out, "  %7.2f%%  %7.2f%%", pct(t, r->children), pct(t, r->self));
@@ -83,22 +83,22 @@ void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, str
 		switch (keys[k]) {
 		case PERF_KEY_COMM:
 			kbuf_addstr(out, "  ");
-			add_name(out, top_hist_str(t->hist, r->comm), 16);
+			add_name(out, perf_hist_str(t->hist, r->comm), 16);
 			break;
 		case PERF_KEY_PID:
 			kbuf_addf(out, "  %7" PRId64 ":", r->pid);
-			add_name(out, top_hist_str(t->hist, r->comm), 8);
+			add_name(out, perf_hist_str(t->hist, r->comm), 8);
 			break;
 		case PERF_KEY_TID:
 			kbuf_addf(out, "  %-16" PRId64, r->tid);
 			break;
 		case PERF_KEY_DSO:
 			kbuf_addstr(out, "  ");
-			add_name(out, top_hist_str(t->hist, r->dso), dso_width);
+			add_name(out, perf_hist_str(t->hist, r->dso), dso_width);
 			break;
 		case PERF_KEY_SYM:
 			kbuf_addf(out, "  [%c] ", r->kernel ? 'k' : '.');
-			add_name(out, top_hist_str(t->hist, r->sym), 0);
+			add_name(out, perf_hist_str(t->hist, r->sym), 0);
 			break;
 		}
 	}
@@ -117,7 +117,7 @@ void top_print(struct top *t, size_t max_rows, bool graphs, struct kbuf *out)
 		kbuf_addch(out, '\n');
 		if (graphs && t->callchain) {
 			size_t before = out->len;
-			top_hist_callgraph(t->hist, &t->view.rows[i], t->vo.children, t->view.total,
+			perf_hist_callgraph(t->hist, &t->view.rows[i], t->vo.children, t->view.total,
 					   0.5, out);
 			if (out->len != before)
 				kbuf_addch(out, '\n');
@@ -135,7 +135,7 @@ struct ann {
 	bool any;
 };
 
-static void annotate_bin(const char *path, const char *build_id, const struct top_hit *hits,
+static void annotate_bin(const char *path, const char *build_id, const struct perf_hit *hits,
 			 size_t n, void *arg)
 {
 	struct ann *a = arg;
@@ -196,7 +196,7 @@ static void annotate_bin(const char *path, const char *build_id, const struct to
 	kbuf_release(&s2);
 }
 
-int top_annotate(struct top *t, const struct top_row *r, struct kbuf *out, double **hot,
+int top_annotate(struct top *t, const struct perf_row *r, struct kbuf *out, double **hot,
 		 size_t *n, struct kerr *err)
 {
 	struct ann a;
@@ -206,13 +206,13 @@ int top_annotate(struct top *t, const struct top_row *r, struct kbuf *out, doubl
 	a.out = out;
 	a.err = err;
 	a.ret = kerr_set(err, -ENOENT, "no samples in the code of %s yet",
-			 top_hist_str(t->hist, r->sym));
-	a.name = top_hist_str(t->hist, r->sym);
+			 perf_hist_str(t->hist, r->sym));
+	a.name = perf_hist_str(t->hist, r->sym);
 	if (r->frame == UINT32_MAX || !r->sym)
 		return kerr_set(err, -EINVAL, "annotation needs the sym sort key");
 	if (r->kernel)
 		return kerr_set(err, -ENOTSUP, "kernel functions cannot be annotated (no vmlinux)");
-	top_hist_hits(t->hist, r->frame, annotate_bin, &a);
+	perf_hist_hits(t->hist, r->frame, annotate_bin, &a);
 	*hot = a.hot.v;
 	*n = a.hot.n;
 	return a.ret;

@@ -109,11 +109,11 @@ void top_tui_end(struct top_tui *u)
 	free(u);
 }
 
-static char *row_id(struct top *t, const struct top_row *r)
+static char *row_id(struct top *t, const struct perf_row *r)
 {
 	struct kbuf b = KBUF_INIT;
 
-	kbuf_addf(&b, "%s\t%s", top_hist_str(t->hist, r->dso), top_hist_str(t->hist, r->sym));
+	kbuf_addf(&b, "%s\t%s", perf_hist_str(t->hist, r->dso), perf_hist_str(t->hist, r->sym));
 	return kbuf_detach(&b, NULL);
 }
 
@@ -125,7 +125,7 @@ static ssize_t find_expanded(struct top_tui *u, const char *id)
 	return -1;
 }
 
-static bool is_expanded(struct top_tui *u, struct top *t, const struct top_row *r)
+static bool is_expanded(struct top_tui *u, struct top *t, const struct perf_row *r)
 {
 	char *id;
 	bool yes;
@@ -152,7 +152,7 @@ static void layout(struct top_tui *u, struct top *t)
 		if (!is_expanded(u, t, &t->view.rows[i]))
 			continue;
 		size_t start = u->graphs.len;
-		top_hist_callgraph(t->hist, &t->view.rows[i], t->vo.children, t->view.total, 0.5,
+		perf_hist_callgraph(t->hist, &t->view.rows[i], t->vo.children, t->view.total, 0.5,
 				   &u->graphs);
 		for (size_t at = start, k = 0; at < u->graphs.len; k++) {
 			const char *nl = memchr(u->graphs.buf + at, '\n', u->graphs.len - at);
@@ -254,7 +254,7 @@ void top_tui_draw(struct top_tui *u, struct top *t)
 	attroff(A_BOLD);
 	for (int i = 0; i < rows && u->first + (size_t)i < u->lines.n; i++) {
 		const struct dline *d = &u->lines.v[u->first + (size_t)i];
-		const struct top_row *r = &t->view.rows[d->row];
+		const struct perf_row *r = &t->view.rows[d->row];
 		if (d->graph_line >= 0) {
 			mvaddnstr(i + 2, 0, u->graphs.buf + d->off, (int)d->len < COLS ? (int)d->len : COLS);
 			continue;
@@ -318,7 +318,7 @@ static void save_view(struct top_tui *u, struct top *t)
 static void open_annotation(struct top_tui *u, struct top *t)
 {
 	struct kerr err = KERR_INIT;
-	const struct top_row *r;
+	const struct perf_row *r;
 	size_t n = 0;
 
 	if (!t->view.n_rows)
@@ -347,7 +347,7 @@ static void open_annotation(struct top_tui *u, struct top *t)
 	{
 		struct kbuf e = KBUF_INIT;
 		snprintf(u->ann_title, sizeof(u->ann_title), "Annotate %s",
-			 text_safe_str(top_hist_str(t->hist, r->sym), 0, &e));
+			 text_safe_str(perf_hist_str(t->hist, r->sym), 0, &e));
 		kbuf_release(&e);
 	}
 	/* Start at the hottest instruction, a few lines above it. */
@@ -392,7 +392,7 @@ static void toggle_dso(struct top_tui *u, struct top *t)
 		struct kbuf e = KBUF_INIT;
 		t->vo.dso_filter = t->view.rows[u->selected].dso;
 		snprintf(u->message, sizeof(u->message), "zoomed into %s (d or ESC: zoom out)",
-			 text_safe_str(top_hist_str(t->hist, t->vo.dso_filter), 0, &e));
+			 text_safe_str(perf_hist_str(t->hist, t->vo.dso_filter), 0, &e));
 		kbuf_release(&e);
 	}
 	u->selected = 0;

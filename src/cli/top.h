@@ -17,9 +17,9 @@
 #include "../report/perfhist.h"
 
 struct top {
-	struct top_hist *hist;
-	struct top_view_opts vo;
-	struct top_view view;
+	struct perf_hist *hist;
+	struct perf_view_opts vo;
+	struct perf_view view;
 	bool callchain;          /* -g: stacks kept, Children/Self columns */
 	bool show_samples;       /* -n: Samples column */
 	int entries;             /* rows printed by --stdio (-E); 0 = all */
@@ -38,7 +38,7 @@ void top_rebuild_view(struct top *t);
  * call graph when `graphs` (and -g). */
 void top_print(struct top *t, size_t max_rows, bool graphs, struct kbuf *out);
 /* One row's text without a newline (shared with the TUI). */
-void top_print_row(struct top *t, const struct top_row *r, size_t dso_width, struct kbuf *out);
+void top_print_row(struct top *t, const struct perf_row *r, size_t dso_width, struct kbuf *out);
 /* The column header line and the shared object column's width. */
 void top_print_columns(struct top *t, size_t dso_width, struct kbuf *out);
 size_t top_dso_width(struct top *t, size_t max_rows);
@@ -46,7 +46,7 @@ size_t top_dso_width(struct top *t, size_t max_rows);
 /* The annotation of a row's symbol as text lines (percent : addr : insn),
  * from the leaf addresses sampled in it; each line's hotness in *hot
  * (percent, -1 for source lines), one per line. -errno with err set. */
-int top_annotate(struct top *t, const struct top_row *r, struct kbuf *out, double **hot,
+int top_annotate(struct top *t, const struct perf_row *r, struct kbuf *out, double **hot,
 		 size_t *n, struct kerr *err);
 
 /* The ncurses browser. top_tui_start() fails (NULL, err set) without a

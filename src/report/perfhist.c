@@ -1,6 +1,5 @@
-/* perf's live histogram: kiln top's decayed stack and address tables
- * (see perfhist.h). Stacks are
- * deduplicated by a hash of their frame ids and labels (probing on
+/* perf's histogram: the stack and address tables of kiln report's perf
+ * view and kiln top (see perfhist.h). Stacks are deduplicated by a hash of their frame ids and labels (probing on
  * collision); decaying rebuilds the tables with the survivors, and, when
  * the string table has grown well past what survivors use, rebuilds it
  * too, so neither stacks nor names accumulate. */
@@ -8,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,9 @@
 #include "../base/hashmap.h"
 #include "../base/num.h"
 #include "../base/strtab.h"
+#include "../base/textsafe.h"
 #include "../base/vec.h"
+#include "paths.h"
 #include "perfkeys.h"
 
 #define MIN_SAMPLES 0.05 /* a sample decayed over ~22 refreshes */
@@ -42,9 +44,11 @@ struct addr {
 	double w, s;
 };
 
-struct top_hist {
+struct perf_hist {
 	struct perf_keys keys;
 	bool callchain;
+	int frame_flags;
+	double unplaced;         /* weight of samples without a stack */
 	struct strtab strs;
 	VEC(struct frame) frames;
 	struct u64map frame_ix;  /* "k\tdso\tsym" string → frame id */
@@ -60,22 +64,23 @@ struct top_hist {
 	VEC(uint32_t) scratch;
 };
 
-int top_hist_new(const char *sort, bool callchain, struct top_hist **out, struct kerr *err)
+int perf_hist_new(const struct perf_hist_opts *o, struct perf_hist **out, struct kerr *err)
 {
-	struct top_hist *h = xcalloc(1, sizeof(*h));
+	struct perf_hist *h = xcalloc(1, sizeof(*h));
 	int ret;
 
 	strtab_init(&h->strs);
-	h->callchain = callchain;
-	if ((ret = perf_keys_parse(&h->keys, sort ? sort : "dso,sym", err)) < 0) {
-		top_hist_free(h);
+	h->callchain = o->callchain;
+	h->frame_flags = o->frame_flags;
+	if ((ret = perf_keys_parse(&h->keys, o->sort ? o->sort : "dso,sym", err)) < 0) {
+		perf_hist_free(h);
 		return ret;
 	}
 	*out = h;
 	return 0;
 }
 
-static void release_tables(struct top_hist *h)
+static void release_tables(struct perf_hist *h)
 {
 	strtab_release(&h->strs);
 	vec_free(&h->frames);
@@ -92,7 +97,7 @@ static void release_tables(struct top_hist *h)
 	vec_free(&h->scratch);
 }
 
-void top_hist_free(struct top_hist *h)
+void perf_hist_free(struct perf_hist *h)
 {
 	if (!h)
 		return;
@@ -100,12 +105,12 @@ void top_hist_free(struct top_hist *h)
 	free(h);
 }
 
-const char *top_hist_str(const struct top_hist *h, uint32_t idx)
+const char *perf_hist_str(const struct perf_hist *h, uint32_t idx)
 {
 	return strtab_get(&h->strs, idx);
 }
 
-uint32_t top_hist_find_str(const struct top_hist *h, const char *s)
+uint32_t perf_hist_find_str(const struct perf_hist *h, const char *s)
 {
 	for (size_t i = 1; i < h->strs.n; i++)
 		if (!strcmp(strtab_get(&h->strs, i), s))
@@ -113,17 +118,17 @@ uint32_t top_hist_find_str(const struct top_hist *h, const char *s)
 	return 0;
 }
 
-size_t top_hist_keys(const struct top_hist *h, enum perf_key keys[PERF_MAX_KEYS])
+size_t perf_hist_keys(const struct perf_hist *h, enum perf_key keys[PERF_MAX_KEYS])
 {
 	memcpy(keys, h->keys.v, h->keys.n * sizeof(*keys));
 	return h->keys.n;
 }
 
-size_t top_hist_n_stacks(const struct top_hist *h) { return h->stacks.n; }
-size_t top_hist_n_addrs(const struct top_hist *h) { return h->addrs.n; }
-size_t top_hist_n_strings(const struct top_hist *h) { return h->strs.n; }
+size_t perf_hist_n_stacks(const struct perf_hist *h) { return h->stacks.n; }
+size_t perf_hist_n_addrs(const struct perf_hist *h) { return h->addrs.n; }
+size_t perf_hist_n_strings(const struct perf_hist *h) { return h->strs.n; }
 
-static uint32_t intern_frame(struct top_hist *h, bool kernel, const char *dso, const char *sym)
+static uint32_t intern_frame(struct perf_hist *h, bool kernel, const char *dso, const char *sym)
 {
 	struct kbuf k = KBUF_INIT;
 	uint32_t key;
@@ -145,7 +150,7 @@ static uint32_t intern_frame(struct top_hist *h, bool kernel, const char *dso, c
 }
 
 /* Names the profile's locations not named yet for this generation. */
-static void name_locations(struct top_hist *h, const struct profile *p, uint64_t gen)
+static void name_locations(struct perf_hist *h, const struct profile *p, uint64_t gen)
 {
 	struct kbuf dso = KBUF_INIT, sym = KBUF_INIT;
 
@@ -160,7 +165,7 @@ static void name_locations(struct top_hist *h, const struct profile *p, uint64_t
 
 		kbuf_reset(&dso);
 		kbuf_reset(&sym);
-		k = perf_frame_names(p, l, PERF_FRAME_TOP, &dso, &sym);
+		k = perf_frame_names(p, l, h->frame_flags, &dso, &sym);
 		vec_push(&h->loc_frame, intern_frame(h, k, dso.buf, sym.buf));
 		vec_push(&h->loc_file, m ? strtab_intern_cstr(&h->strs, profile_get_str(p, m->filename)) : 0);
 		vec_push(&h->loc_bid, m ? strtab_intern_cstr(&h->strs, profile_get_str(p, m->build_id)) : 0);
@@ -177,7 +182,7 @@ static uint64_t stack_hash(uint32_t comm, int64_t pid, int64_t tid, const uint32
 	return hash_u64(h ^ hash_u64(comm ^ hash_u64((uint64_t)pid ^ hash_u64((uint64_t)tid))));
 }
 
-static void add_stack(struct top_hist *h, uint32_t comm, int64_t pid, int64_t tid,
+static void add_stack(struct perf_hist *h, uint32_t comm, int64_t pid, int64_t tid,
 		      const uint32_t *fr, size_t n, double w, double s)
 {
 	uint64_t hash = stack_hash(comm, pid, tid, fr, n), key = hash, ix;
@@ -207,7 +212,7 @@ static void add_stack(struct top_hist *h, uint32_t comm, int64_t pid, int64_t ti
 		vec_push(&h->pool, fr[i]);
 }
 
-static void add_addr(struct top_hist *h, uint32_t frame, uint32_t file, uint32_t bid,
+static void add_addr(struct perf_hist *h, uint32_t frame, uint32_t file, uint32_t bid,
 		     uint64_t off, double w, double s)
 {
 	uint64_t hash = hash_u64(off ^ hash_u64(((uint64_t)frame << 32) | file)), key = hash, ix;
@@ -233,10 +238,26 @@ static void add_addr(struct top_hist *h, uint32_t frame, uint32_t file, uint32_t
 	a->s = s;
 }
 
-void top_hist_add(struct top_hist *h, const struct profile *p, uint64_t generation, int vi,
+/* A sample's comm without a "comm" label: the main binary's name. */
+static uint32_t default_comm(struct perf_hist *h, const struct profile *p)
+{
+	struct kbuf b = KBUF_INIT;
+	uint32_t s;
+
+	if (!p->n_mappings || !profile_get_str(p, p->mappings[0].filename)[0])
+		return strtab_intern_cstr(&h->strs, "[unknown]");
+	path_base(&b, profile_get_str(p, p->mappings[0].filename));
+	s = strtab_intern(&h->strs, b.buf, b.len);
+	kbuf_release(&b);
+	return s;
+}
+
+void perf_hist_add(struct perf_hist *h, const struct profile *p, uint64_t generation, int vi,
 		  int ci)
 {
 	int64_t k_comm = -1, k_pid = -1, k_tid = -1;
+	bool want_comm = h->keys.use[PERF_KEY_COMM] || h->keys.use[PERF_KEY_PID];
+	uint32_t no_comm = 0;
 
 	name_locations(h, p, generation);
 	for (size_t i = 1; i < p->strings.n; i++) {
@@ -255,19 +276,26 @@ void top_hist_add(struct top_hist *h, const struct profile *p, uint64_t generati
 		const struct pf_label *lab = pf_sample_labels(p, s);
 		double w = (double)v[vi], cnt = ci >= 0 ? (double)v[ci] : 1;
 		uint32_t comm = 0;
-		int64_t pid = 0, tid = 0;
+		int64_t pid = h->keys.use[PERF_KEY_PID] ? -1 : 0;
+		int64_t tid = h->keys.use[PERF_KEY_TID] ? -1 : 0;
 		size_t n = h->callchain ? s->n_loc : (s->n_loc ? 1 : 0), li;
 
-		if (!n || (!w && !cnt))
+		if (!n) {
+			h->unplaced += w;
+			continue;
+		}
+		if (!w && !cnt)
 			continue;
 		for (uint32_t j = 0; j < s->n_lab; j++) {
-			if (lab[j].key == k_comm && lab[j].str && (h->keys.use[PERF_KEY_COMM] || h->keys.use[PERF_KEY_PID]))
+			if (lab[j].key == k_comm && lab[j].str && want_comm)
 				comm = strtab_intern_cstr(&h->strs, profile_get_str(p, lab[j].str));
 			else if (lab[j].key == k_pid && !lab[j].str && h->keys.use[PERF_KEY_PID])
 				pid = lab[j].num;
 			else if (lab[j].key == k_tid && !lab[j].str && h->keys.use[PERF_KEY_TID])
 				tid = lab[j].num;
 		}
+		if (want_comm && !comm)
+			comm = no_comm ? no_comm : (no_comm = default_comm(h, p));
 		h->scratch.n = 0;
 		for (size_t k = 0; k < n; k++) {
 			li = profile_location_index(p, locs[k]);
@@ -286,9 +314,9 @@ void top_hist_add(struct top_hist *h, const struct profile *p, uint64_t generati
 
 /* Rebuilds the string and frame tables from what survives, when they have
  * grown far past it (processes and libraries come and go). */
-static void compact_strings(struct top_hist *h)
+static void compact_strings(struct perf_hist *h)
 {
-	struct top_hist n;
+	struct perf_hist n;
 	uint8_t *used = xcalloc(h->frames.n + 1, 1);
 	size_t live = h->stacks.n + h->addrs.n * 2;
 
@@ -305,6 +333,8 @@ static void compact_strings(struct top_hist *h)
 	memset(&n, 0, sizeof(n));
 	n.keys = h->keys;
 	n.callchain = h->callchain;
+	n.frame_flags = h->frame_flags;
+	n.unplaced = h->unplaced;
 	strtab_init(&n.strs);
 	for (size_t i = 0; i < h->stacks.n; i++) {
 		const struct stack *st = &h->stacks.v[i];
@@ -330,12 +360,13 @@ static void compact_strings(struct top_hist *h)
 	*h = n; /* the location cache starts over: gen 0 matches no builder */
 }
 
-void top_hist_decay(struct top_hist *h, double factor)
+void perf_hist_decay(struct perf_hist *h, double factor)
 {
 	size_t ns = 0, np = 0, na = 0;
 
 	u64map_release(&h->stack_ix);
 	u64map_release(&h->addr_ix);
+	h->unplaced *= factor;
 	for (size_t i = 0; i < h->stacks.n; i++) {
 		struct stack st = h->stacks.v[i];
 		uint64_t key;
@@ -376,7 +407,7 @@ struct ekey {
 	int64_t pid, tid;
 };
 
-static void row_key(const struct top_hist *h, const struct stack *st, const struct frame *f,
+static void row_key(const struct perf_hist *h, const struct stack *st, const struct frame *f,
 		    struct ekey *k)
 {
 	k->comm = h->keys.use[PERF_KEY_COMM] || h->keys.use[PERF_KEY_PID] ? st->comm : 0;
@@ -386,14 +417,14 @@ static void row_key(const struct top_hist *h, const struct stack *st, const stru
 	k->sym = h->keys.use[PERF_KEY_SYM] ? f->sym : 0;
 }
 
-static bool row_matches(const struct top_row *r, const struct ekey *k)
+static bool row_matches(const struct perf_row *r, const struct ekey *k)
 {
 	return r->comm == k->comm && r->dso == k->dso && r->sym == k->sym && r->pid == k->pid &&
 	       r->tid == k->tid;
 }
 
 struct view_build {
-	VEC(struct top_row) rows;
+	VEC(struct perf_row) rows;
 	VEC(uint32_t) stamp;
 	struct u64map ix;
 };
@@ -403,7 +434,7 @@ static uint32_t row_for(struct view_build *b, const struct ekey *k, const struct
 {
 	uint64_t hash = hash_u64(k->comm ^ hash_u64(k->dso ^ hash_u64(k->sym ^
 			hash_u64((uint64_t)k->pid ^ hash_u64((uint64_t)k->tid))))), ix;
-	struct top_row *r;
+	struct perf_row *r;
 
 	while (u64map_get(&b->ix, hash, &ix)) {
 		if (row_matches(&b->rows.v[ix], k))
@@ -423,29 +454,56 @@ static uint32_t row_for(struct view_build *b, const struct ekey *k, const struct
 	return (uint32_t)(b->rows.n - 1);
 }
 
+struct row_order {
+	const struct perf_hist *h;
+	bool children;
+};
+
+/* A symbol as perf sorts it: its marker first ("[.] " before "[k] "). */
+static int sym_cmp(const struct perf_hist *h, uint32_t xs, bool xk, uint32_t ys, bool yk)
+{
+	if (xk != yk)
+		return xk ? 1 : -1;
+	return strcmp(strtab_get(&h->strs, xs), strtab_get(&h->strs, ys));
+}
+
+/* Hottest first; ties in the order of the sort keys, as perf's. */
 static int row_cmp(const void *a, const void *b, void *arg)
 {
-	const struct top_row *x = a, *y = b;
-	bool children = *(const bool *)arg;
-	double xv = children ? x->children : x->self;
-	double yv = children ? y->children : y->self;
+	const struct perf_row *x = a, *y = b;
+	const struct row_order *o = arg;
+	const struct perf_hist *h = o->h;
+	double xv = o->children ? x->children : x->self;
+	double yv = o->children ? y->children : y->self;
+	int c;
 
 	if (xv != yv)
 		return xv > yv ? -1 : 1;
 	if (x->self != y->self)
 		return x->self > y->self ? -1 : 1;
-	if (x->sym != y->sym)
-		return x->sym < y->sym ? -1 : 1;
-	return (x->dso > y->dso) - (x->dso < y->dso);
+	for (size_t k = 0; k < h->keys.n; k++) {
+		switch (h->keys.v[k]) {
+		case PERF_KEY_COMM: c = strcmp(strtab_get(&h->strs, x->comm), strtab_get(&h->strs, y->comm)); break;
+		case PERF_KEY_PID: c = (x->pid > y->pid) - (x->pid < y->pid); break;
+		case PERF_KEY_TID: c = (x->tid > y->tid) - (x->tid < y->tid); break;
+		case PERF_KEY_DSO: c = strcmp(strtab_get(&h->strs, x->dso), strtab_get(&h->strs, y->dso)); break;
+		default: c = sym_cmp(h, x->sym, x->kernel, y->sym, y->kernel); break;
+		}
+		if (c)
+			return c;
+	}
+	return 0;
 }
 
-void top_view_build(struct top_hist *h, const struct top_view_opts *o, struct top_view *v)
+void perf_view_build(struct perf_hist *h, const struct perf_view_opts *o, struct perf_view *v)
 {
 	struct view_build b;
+	struct row_order order = { h, o->children };
 	size_t kept = 0;
 
 	memset(&b, 0, sizeof(b));
 	memset(v, 0, sizeof(*v));
+	v->total = h->unplaced;
 	for (size_t i = 0; i < h->stacks.n; i++) {
 		const struct stack *st = &h->stacks.v[i];
 		const uint32_t *fr = h->pool.v + st->off;
@@ -472,9 +530,9 @@ void top_view_build(struct top_hist *h, const struct top_view_opts *o, struct to
 		}
 	}
 	for (size_t i = 0; i < b.rows.n; i++) {
-		struct top_row *r = &b.rows.v[i];
+		struct perf_row *r = &b.rows.v[i];
 		double val = o->children ? r->children : r->self;
-		if (val <= 0 || (o->hide_kernel && r->kernel) || (o->hide_user && !r->kernel))
+		if (val == 0 || (o->hide_kernel && r->kernel) || (o->hide_user && !r->kernel))
 			continue;
 		if (o->dso_filter && r->dso != o->dso_filter)
 			continue;
@@ -483,14 +541,14 @@ void top_view_build(struct top_hist *h, const struct top_view_opts *o, struct to
 		b.rows.v[kept++] = *r;
 	}
 	if (kept > 1) /* b.rows.v is NULL before the first sample */
-		qsort_r(b.rows.v, kept, sizeof(*b.rows.v), row_cmp, (void *)&o->children);
+		qsort_r(b.rows.v, kept, sizeof(*b.rows.v), row_cmp, &order);
 	v->rows = b.rows.v;
 	v->n_rows = kept;
 	vec_free(&b.stamp);
 	u64map_release(&b.ix);
 }
 
-void top_view_release(struct top_view *v)
+void perf_view_release(struct perf_view *v)
 {
 	free(v->rows);
 	memset(v, 0, sizeof(*v));
@@ -499,13 +557,19 @@ void top_view_release(struct top_view *v)
 /* ---- call graph ---- */
 
 struct tnode {
-	uint32_t name, child, next; /* child/next: node indices, 0 = none */
+	uint32_t name, child, next; /* name: sym * 2 + kernel; child/next: node indices, 0 = none */
 	double value;
 };
 
 struct trie {
+	const struct perf_hist *h;
 	VEC(struct tnode) n;
 };
+
+static uint32_t frame_name(const struct frame *f)
+{
+	return f->sym * 2 + f->kernel;
+}
 
 static uint32_t trie_child(struct trie *t, uint32_t parent, uint32_t name)
 {
@@ -529,7 +593,7 @@ static int node_cmp(const void *a, const void *b, void *arg)
 
 	if (x->value != y->value)
 		return x->value > y->value ? -1 : 1;
-	return (x->name > y->name) - (x->name < y->name);
+	return sym_cmp(t->h, x->name / 2, x->name & 1, y->name / 2, y->name & 1);
 }
 
 static uint32_t *children_of(const struct trie *t, uint32_t node, size_t *n, double min)
@@ -550,13 +614,20 @@ static uint32_t *children_of(const struct trie *t, uint32_t node, size_t *n, dou
 }
 
 struct cg {
-	const struct top_hist *h;
+	const struct perf_hist *h;
 	const struct trie *t;
 	double total, min;
 	struct kbuf *out;
 };
 
 static void render(const struct cg *g, uint32_t node, const char *prefix);
+
+static void add_name(const struct cg *g, uint32_t name)
+{
+	const char *s = strtab_get(&g->h->strs, name / 2);
+
+	text_escape(g->out, s, strlen(s), 0);
+}
 
 static void render_chain(const struct cg *g, uint32_t node, const char *prefix)
 {
@@ -565,7 +636,9 @@ static void render_chain(const struct cg *g, uint32_t node, const char *prefix)
 
 	while (n == 1 && g->t->n.v[c[0]].value >= g->t->n.v[node].value) {
 		node = c[0];
-		kbuf_addf(g->out, "%s%s\n", prefix, strtab_get(&g->h->strs, g->t->n.v[node].name));
+		kbuf_addstr(g->out, prefix);
+		add_name(g, g->t->n.v[node].name);
+		kbuf_addch(g->out, '\n');
 		free(c);
 		c = children_of(g->t, node, &n, g->min);
 	}
@@ -582,10 +655,11 @@ static void render(const struct cg *g, uint32_t node, const char *prefix)
 	for (size_t i = 0; i < n; i++) {
 		bool last = i + 1 == n;
 		const struct tnode *x = &g->t->n.v[c[i]];
-		kbuf_addf(g->out, "%s|\n", prefix);
-		kbuf_addf(g->out, "%s%s%.2f%%--%s\n", prefix, last ? " --" : "|--",
-			  g->total > 0 ? 100.0 * x->value / g->total : 0.0,
-			  strtab_get(&g->h->strs, x->name));
+		kbuf_addf(g->out, "%s|          \n", prefix);
+		kbuf_addf(g->out, "%s%s%.2f%%--", prefix, last ? " --" : "|--",
+			  g->total ? 100.0 * x->value / g->total : 0.0);
+		add_name(g, x->name);
+		kbuf_addch(g->out, '\n');
 		kbuf_reset(&sub);
 		kbuf_addf(&sub, "%s%s", prefix, last ? "           " : "|          ");
 		render_chain(g, c[i], sub.buf);
@@ -594,11 +668,11 @@ static void render(const struct cg *g, uint32_t node, const char *prefix)
 	free(c);
 }
 
-void top_hist_callgraph(struct top_hist *h, const struct top_row *r, bool children,
+void perf_hist_callgraph(struct perf_hist *h, const struct perf_row *r, bool children,
 			double total, double min_pct, struct kbuf *out)
 {
-	struct trie t = { VEC_INIT };
-	struct cg g = { h, &t, total, total * min_pct / 100.0, out };
+	struct trie t = { h, VEC_INIT };
+	struct cg g = { h, &t, total, floor(total * (min_pct / 100.0)), out };
 	size_t n;
 	uint32_t *c;
 
@@ -623,20 +697,21 @@ void top_hist_callgraph(struct top_hist *h, const struct top_row *r, bool childr
 		t.n.v[cur].value += st->w;
 		if (children) {
 			for (size_t k = at; k-- > 0;) {
-				cur = trie_child(&t, cur, h->frames.v[fr[k]].sym);
+				cur = trie_child(&t, cur, frame_name(&h->frames.v[fr[k]]));
 				t.n.v[cur].value += st->w;
 			}
 		} else {
 			for (size_t k = 1; k < st->n; k++) {
-				cur = trie_child(&t, cur, h->frames.v[fr[k]].sym);
+				cur = trie_child(&t, cur, frame_name(&h->frames.v[fr[k]]));
 				t.n.v[cur].value += st->w;
 			}
 		}
 	}
 	c = children_of(&t, 1, &n, g.min);
 	if (n == 1 && t.n.v[c[0]].value >= t.n.v[1].value) {
-		kbuf_addstr(out, "            |\n");
-		kbuf_addf(out, "            ---%s\n", strtab_get(&h->strs, t.n.v[c[0]].name));
+		kbuf_addstr(out, "            |\n            ---");
+		add_name(&g, t.n.v[c[0]].name);
+		kbuf_addch(out, '\n');
 		render_chain(&g, c[0], "               ");
 	} else if (n) {
 		render(&g, 1, "            ");
@@ -645,10 +720,10 @@ void top_hist_callgraph(struct top_hist *h, const struct top_row *r, bool childr
 	vec_free(&t.n);
 }
 
-void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg)
+void perf_hist_hits(struct perf_hist *h, uint32_t frame, perf_hits_fn fn, void *arg)
 {
 	VEC(uint32_t) files = VEC_INIT;
-	VEC(struct top_hit) hits = VEC_INIT;
+	VEC(struct perf_hit) hits = VEC_INIT;
 
 	for (size_t i = 0; i < h->addrs.n; i++) {
 		const struct addr *a = &h->addrs.v[i];
@@ -665,7 +740,7 @@ void top_hist_hits(struct top_hist *h, uint32_t frame, top_hits_fn fn, void *arg
 		hits.n = 0;
 		for (size_t i = 0; i < h->addrs.n; i++) {
 			const struct addr *a = &h->addrs.v[i];
-			struct top_hit x;
+			struct perf_hit x;
 			if (a->frame != frame || a->file != files.v[k])
 				continue;
 			x.file_offset = a->off;

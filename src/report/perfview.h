@@ -3,6 +3,8 @@
  * Overhead (or Children and Self), and optionally a call graph under each
  * entry.
  *
+ * It is perf's histogram (perfhist.h), the one kiln top keeps, rendered once.
+ *
  * Keys: comm (string label "comm", else the main binary's name), pid and
  * tid (numeric labels "pid"/"tid" as `kiln record` writes them; pid is shown
  * perf's way as "pid:comm"), dso (base name of the leaf frame's mapping;

@@ -60,28 +60,7 @@ int rt_block_snapshot(struct rt_buckets *out)
 
 int rt_block_profile(const struct rt_buckets *base, struct profile **out, struct kerr *err)
 {
-	struct rt_buckets c;
-	struct rt_builder b;
-	int rc;
-
-	rc = rt_buckets_copy(&block_b, &c);
-	if (rc)
-		return kerr_set(err, rc, "out of memory copying blocking samples");
-	if (base)
-		rt_buckets_subtract(&c, base);
-	rt_builder_init(&b);
-	rt_buckets_note_dropped(&c, b.p);
-	profile_add_sample_type(b.p, "contentions", "count");
-	profile_add_sample_type(b.p, "delay", "nanoseconds");
-	b.p->period_type = b.p->sample_type[0];
-	b.p->period = 1;
-	for (size_t i = 0; i < c.n; i++)
-		if (c.b[i].v[0])
-			rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false,
-				       c.b[i].v, 2, NULL, 0);
-	rt_buckets_free_copy(&c);
-	*out = rt_builder_finish(&b);
-	return 0;
+	return rt_buckets_delay_profile(&block_b, base, "blocking", out, err);
 }
 
 void rt_block_fork_prepare(void)

@@ -162,3 +162,34 @@ void rt_buckets_note_dropped(const struct rt_buckets *c, struct profile *p)
 	snprintf(text, sizeof(text), "%" PRIu64 " samples dropped: out of memory", c->dropped);
 	profile_add_comment(p, text);
 }
+
+int rt_buckets_delay_profile(struct rt_buckets *t, const struct rt_buckets *base,
+			     const char *what, struct profile **out, struct kerr *err)
+{
+	struct rt_buckets c;
+	struct rt_builder b;
+	struct rt_cleanup undo;
+	int rc;
+
+	*out = NULL;
+	rc = rt_buckets_copy(t, &c);
+	if (rc)
+		return kerr_set(err, rc, "out of memory copying %s samples", what);
+	rt_cleanup_push(&undo, rt_buckets_free_copy_cb, &c);
+	if (base)
+		rt_buckets_subtract(&c, base);
+	rt_builder_init(&b);
+	rt_buckets_note_dropped(&c, b.p);
+	profile_add_sample_type(b.p, "contentions", "count");
+	profile_add_sample_type(b.p, "delay", "nanoseconds");
+	b.p->period_type = b.p->sample_type[0];
+	b.p->period = 1;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.b[i].v[0])
+			rt_builder_add(&b, c.pcs + c.b[i].pc_off, (int)c.b[i].n_pc, false,
+				       c.b[i].v, 2, NULL, 0);
+	rt_cleanup_pop(&undo);
+	rt_buckets_free_copy(&c);
+	*out = rt_builder_finish(&b);
+	return 0;
+}

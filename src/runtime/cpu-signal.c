@@ -58,17 +58,7 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucv)
 	 * anyone) can come at any time. */
 	if (!atomic_load(&sampling) || atomic_load(&rt_cpu_state) != 1)
 		goto out;
-#if defined(__x86_64__)
-	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-	fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
-	sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-	pc = (uintptr_t)uc->uc_mcontext.pc;
-	fp = (uintptr_t)uc->uc_mcontext.regs[29];
-	sp = (uintptr_t)uc->uc_mcontext.sp;
-#else
-	(void)uc;
-#endif
+	rt_context_regs(uc, &pc, &fp, &sp);
 	n = rt_stack_walk(pc, fp, sp, pcs, RT_MAX_FRAMES);
 	/* Expirations while the signal was pending are CPU time too. */
 	if (n > 0)

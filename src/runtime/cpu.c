@@ -22,17 +22,9 @@
 #include "rt.h"
 #include "cpu.h"
 
-/* Under valgrind the CPU runs valgrind's translations of the program, so
- * perf_event_open would sample those; its signals carry the program's
- * own context (without the header, nothing tells). */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
+/* Under valgrind (RUNNING_ON_VALGRIND) the CPU runs valgrind's
+ * translations of the program, so perf_event_open would sample those; its
+ * signals carry the program's own context. */
 
 #define SLOTS 8192 /* distinct stacks; memory is touched only when used */
 #define PROBES 64

@@ -25,6 +25,16 @@
 #include <sys/types.h>
 #include <time.h>
 
+/* RUNNING_ON_VALGRIND: where valgrind's header is missing, nothing tells. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #include "../base/buf.h"
 #include "../base/err.h"
 #include "../base/hashmap.h"
@@ -173,6 +183,10 @@ int rt_stack_unwind(uintptr_t *pcs, int max, int skip) RT_HIDDEN;
  * found from frame pointer `fp` (and `sp` bounds the first frame).
  * Async-signal-safe. */
 int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int max) RT_HIDDEN;
+/* The program counter, frame pointer and stack pointer of a signal's
+ * context (a ucontext_t); false (and zeros) where kiln does not know this
+ * architecture's. Async-signal-safe. */
+bool rt_context_regs(const void *uc, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp) RT_HIDDEN;
 /* Records the calling thread's stack bounds in rt_tls (allocates: call
  * from thread start or init with the guard set, never from a hook). */
 void rt_stack_bounds_init(void) RT_HIDDEN;
@@ -221,6 +235,12 @@ void rt_buckets_free_copy_cb(void *copy) RT_HIDDEN; /* as a cleanup */
 /* Subtracts an earlier copy's counters from a later copy of the same table
  * (buckets keep their index; new ones are appended): a delta profile. */
 void rt_buckets_subtract(struct rt_buckets *later, const struct rt_buckets *earlier) RT_HIDDEN;
+/* The contention or blocking profile of t (v[0] events, v[1] delay ns):
+ * sample types contentions/count and delay/nanoseconds, less `base`
+ * (a snapshot, or NULL). *out: the caller's; `what` names the samples in
+ * the out-of-memory error. */
+int rt_buckets_delay_profile(struct rt_buckets *t, const struct rt_buckets *base,
+			     const char *what, struct profile **out, struct kerr *err) RT_HIDDEN;
 
 /* ---- the thread registry and pthread_create hook (thread.c) ---- */
 /* Calls fn(tid) for every live thread of the process known to the registry
@@ -373,10 +393,13 @@ bool rt_nomem_inject(void) RT_HIDDEN;
 bool rt_nomem_test_init(const char *spec) RT_HIDDEN;
 
 /* ---- building profiles from raw stacks (write.c) ---- */
+struct builder;
+struct rt_maps;
 struct rt_builder {
-	struct profile *p;
-	struct u64map loc_of_addr; /* address → location id */
-	struct rt_cleanup undo;    /* releases it on an allocation failure */
+	struct profile *p;       /* the builder's, until rt_builder_finish() */
+	struct builder *bld;     /* src/build's */
+	struct rt_maps *maps;    /* /proc/self/maps, from the first stack; with rt_write_lock held */
+	struct rt_cleanup undo;  /* releases it on an allocation failure */
 };
 /* Starts a profile; sample types are added by the caller. */
 void rt_builder_init(struct rt_builder *b) RT_HIDDEN;
@@ -390,8 +413,8 @@ void rt_builder_add(struct rt_builder *b, const uintptr_t *pcs, int n, bool exac
  * without a creation stack). */
 void rt_builder_add_named(struct rt_builder *b, const char *name, const int64_t *vals,
 			  size_t n_val, const struct pf_label *labs, size_t n_lab) RT_HIDDEN;
-/* Attaches mappings from /proc/self/maps and symbolizes every location.
- * Returns the profile (caller frees) and leaves b empty. */
+/* Sorts the mappings and returns the profile (caller frees), leaving b
+ * empty. Locations are symbolized as stacks are added. */
 struct profile *rt_builder_finish(struct rt_builder *b) RT_HIDDEN;
 void rt_builder_release(struct rt_builder *b) RT_HIDDEN;
 /* Symbolizes one address of this process into "func+0xoff file:line"

@@ -20,6 +20,7 @@
 #include "rt.h"
 
 #include <pthread.h>
+#include <ucontext.h>
 #include <sys/syscall.h>
 #include <execinfo.h>
 #include <sys/uio.h>
@@ -58,6 +59,27 @@ static bool read_frame(uintptr_t fp, uintptr_t out[2])
 	struct iovec remote = { (void *)fp, 2 * sizeof(uintptr_t) };
 	return syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL) ==
 	       (long)(2 * sizeof(uintptr_t));
+}
+
+bool rt_context_regs(const void *ctx, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp)
+{
+	const ucontext_t *uc = ctx;
+
+#if defined(__x86_64__)
+	*pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	*fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+	*sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	return true;
+#elif defined(__aarch64__)
+	*pc = (uintptr_t)uc->uc_mcontext.pc;
+	*fp = (uintptr_t)uc->uc_mcontext.regs[29];
+	*sp = (uintptr_t)uc->uc_mcontext.sp;
+	return true;
+#else
+	(void)uc;
+	*pc = *fp = *sp = 0;
+	return false;
+#endif
 }
 
 int rt_stack_walk(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int max)

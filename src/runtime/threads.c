@@ -53,18 +53,10 @@
 #include "../profile/encode.h"
 #include "rt.h"
 
-/* Under valgrind, /proc shows the masks of valgrind's own threads, which
- * block every signal while they run the program's code: there the masks
- * are not read, and a thread blocking the signal is one that does not
- * answer in time. */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
+/* Under valgrind (RUNNING_ON_VALGRIND), /proc shows the masks of
+ * valgrind's own threads, which block every signal while they run the
+ * program's code: there the masks are not read, and a thread blocking
+ * the signal is one that does not answer in time. */
 
 /* How long the threads have to answer, in ms. Long enough for a thread
  * waiting to be scheduled on a loaded machine, or under valgrind. */
@@ -138,18 +130,8 @@ static int walk(const struct th_req *r, ucontext_t *uc, uintptr_t *pcs)
 	bool dwarf = true;
 	int n;
 
-#if defined(__x86_64__)
-	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-	fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
-	sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-	pc = (uintptr_t)uc->uc_mcontext.pc;
-	fp = (uintptr_t)uc->uc_mcontext.regs[29];
-	sp = (uintptr_t)uc->uc_mcontext.sp;
-#else
-	(void)uc;
-	dwarf = false;
-#endif
+	if (!rt_context_regs(uc, &pc, &fp, &sp))
+		dwarf = false;
 	for (int i = 0; i < r->n_unsafe; i++)
 		if (pc >= r->unsafe_lo[i] && pc < r->unsafe_hi[i])
 			dwarf = false;

@@ -1,8 +1,8 @@
-/* Turning raw stacks of this process into a Profile: locations deduplicated
- * by address, mappings from /proc/self/maps (executable ones; the main
- * binary first as it is mapped lowest), each location symbolized with the
- * symbols module (names, files, lines, inline frames) from the file offset
- * of its mapping, and the profile written atomically.
+/* Turning raw stacks of this process into a Profile with src/build's
+ * builder: mappings from /proc/self/maps (executable ones), read when the
+ * first stack arrives, each address symbolized by the builder once (names,
+ * files, lines, inline frames), mappings in address order (the main binary
+ * first, as pprof expects), and the profile written atomically.
  *
  * How far symbolization goes is KILN_SYMBOLIZE's choice (env.c):
  *   fast (default): each file's own symbol tables and DWARF, which covers
@@ -16,25 +16,28 @@
  * Runs only in writer context (API calls, the HTTP server, exit), inside
  * rt_enter() so its own allocations are not profiled. One symbolizer is
  * kept for the process, since the files rarely change: it caches parsed
- * symbol tables across profiles. rt_write_lock serialises its users.
+ * symbol tables across profiles. rt_write_lock serialises its users, from
+ * a builder's first stack to its end.
  *
  * Most processes of a profiled tree (every exec'd `true` of a shell loop)
  * sample nothing: their profiles are written without reading
  * /proc/self/maps or opening a binary, stored uncompressed inside the gzip
  * framing (no zlib to load for a few hundred bytes), and without fsync.
  *
- * An allocation failure (nomem.c) releases a builder's profile, the lock
- * and the maps, and discards the symbolizer, which may have been half-way
- * through adding a file; the next profile opens the files again. */
+ * An allocation failure (nomem.c) releases a builder and its profile, the
+ * lock and the maps, and discards the symbolizer, which may have been
+ * half-way through adding a file; the next profile opens the files again. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "../base/alloc.h"
 #include "../base/buf.h"
+#include "../build/build.h"
 #include "../profile/encode.h"
 #include "../symbols/symbols.h"
 #include "rt.h"
@@ -48,19 +51,19 @@ struct map_ent {
 	uint64_t start, end, offset;
 	const char *path; /* into the maps buffer; "" for anonymous */
 	bool exec;
-	uint64_t mapping_id; /* 0 until used */
-	struct sym_file *file; /* NULL: not opened or unreadable */
+	bool added;            /* to the builder, as mapping ix */
+	uint32_t ix;
+	struct sym_file *file; /* rt_symbolize_name's; NULL: not opened or unreadable */
 	bool tried;
-	bool unresolved; /* some address in it got no name */
 };
 
-struct maps {
+struct rt_maps {
 	struct kbuf text;
 	struct map_ent *v;
 	size_t n, cap;
 };
 
-static void maps_load(struct maps *m)
+static void maps_load(struct rt_maps *m)
 {
 	char *line, *save = NULL;
 
@@ -87,7 +90,7 @@ static void maps_load(struct maps *m)
 	}
 }
 
-static struct map_ent *maps_find(struct maps *m, uint64_t addr)
+static struct map_ent *maps_find(struct rt_maps *m, uint64_t addr)
 {
 	size_t lo = 0, hi = m->n;
 
@@ -103,10 +106,25 @@ static struct map_ent *maps_find(struct maps *m, uint64_t addr)
 	return NULL;
 }
 
-static void maps_release(struct maps *m)
+static void maps_release(struct rt_maps *m)
 {
 	kbuf_release(&m->text);
 	free(m->v);
+}
+
+/* The process's symbolizer (build_opts.symbolizer), made when a profile
+ * first needs one; NULL: addresses only. Under rt_write_lock. */
+static struct symbolizer *shared_symbolizer(void *ctx)
+{
+	(void)ctx;
+	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE || rt_lib_need(RT_LIB_DW, NULL))
+		return NULL; /* without libdw: addresses, for pprof to name */
+	if (!symz) {
+		symz = symbolizer_new();
+		if (symz && rt_env_symbolize() != RT_SYMBOLIZE_FULL)
+			symbolizer_set_debug_dir(symz, NULL);
+	}
+	return symz;
 }
 
 static struct sym_file *open_file(struct map_ent *e)
@@ -116,14 +134,7 @@ static struct sym_file *open_file(struct map_ent *e)
 	if (e->tried)
 		return e->file;
 	e->tried = true;
-	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE || rt_lib_need(RT_LIB_DW, NULL))
-		return NULL; /* without libdw: addresses, for pprof to name */
-	if (!symz) {
-		symz = symbolizer_new();
-		if (symz && rt_env_symbolize() != RT_SYMBOLIZE_FULL)
-			symbolizer_set_debug_dir(symz, NULL);
-	}
-	if (!symz)
+	if (!shared_symbolizer(NULL))
 		return NULL;
 	if (e->path[0] == '/')
 		sym_file_open(symz, e->path, &e->file, &err);
@@ -132,39 +143,74 @@ static struct sym_file *open_file(struct map_ent *e)
 	return e->file;
 }
 
-static void builder_failed(void *b)
+static void maps_init(struct rt_maps *m)
 {
-	rt_builder_release(b);
+	kbuf_init(&m->text);
+	m->v = NULL;
+	m->n = m->cap = 0;
+}
+
+/* An allocation failed: the builder, and what its stacks took. */
+static void builder_failed(void *arg)
+{
+	struct rt_builder *b = arg;
+
+	builder_free(b->bld);
+	b->bld = NULL;
+	b->p = NULL;
+	if (b->maps) {
+		/* the symbolizer may be half-way through adding a file */
+		symbolizer_free(symz);
+		symz = NULL;
+		maps_release(b->maps);
+		free(b->maps);
+		b->maps = NULL;
+		rt_lock_release(&rt_write_lock);
+	}
 }
 
 void rt_builder_init(struct rt_builder *b)
 {
+	static const struct build_opts opts = { .symbolizer = shared_symbolizer,
+						.mark_unnamed = true };
+
+	b->bld = NULL;
 	b->p = NULL;
-	b->loc_of_addr = (struct u64map)U64MAP_INIT;
+	b->maps = NULL;
 	rt_cleanup_push(&b->undo, builder_failed, b);
-	/* profile_new() in two steps: the cleanup frees what the second
-	 * allocates */
-	b->p = xcalloc(1, sizeof(*b->p));
-	profile_init(b->p);
+	builder_new(&b->bld, &opts);
+	b->p = builder_profile(b->bld);
 	b->p->time_nanos = (int64_t)rt_now_ns(CLOCK_REALTIME);
 }
 
 void rt_builder_release(struct rt_builder *b)
 {
 	rt_cleanup_pop(&b->undo);
-	profile_free(b->p);
-	b->p = NULL;
-	u64map_release(&b->loc_of_addr);
+	builder_failed(b);
 }
 
-static uint64_t location_for(struct rt_builder *b, uint64_t addr)
+/* The builder's mapping of addr: executable mappings only, each added the
+ * first time one of its addresses is met. */
+static uint32_t mapping_of(struct rt_builder *b, uint64_t addr)
 {
-	bool added;
-	uint64_t *slot = u64map_slot(&b->loc_of_addr, addr, 0, &added);
+	struct map_ent *e;
 
-	if (added)
-		*slot = profile_add_location(b->p, 0, addr, NULL, 0)->id;
-	return *slot;
+	if (!b->maps) { /* the first stack: read the maps and take the symbolizer */
+		struct rt_maps *m = xmalloc(sizeof(*m));
+		maps_init(m);
+		rt_lock_acquire(&rt_write_lock);
+		b->maps = m; /* from here builder_failed() releases the lock */
+		maps_load(m);
+	}
+	if (!(e = maps_find(b->maps, addr)) || !e->exec)
+		return BUILD_NO_MAPPING;
+	if (!e->added) {
+		struct build_mapping bm = { .start = e->start, .end = e->end, .pgoff = e->offset,
+					    .filename = e->path, .pid = getpid() };
+		e->ix = builder_mapping(b->bld, &bm);
+		e->added = true;
+	}
+	return e->ix;
 }
 
 void rt_builder_add(struct rt_builder *b, const uintptr_t *pcs, int n, bool exact_leaf,
@@ -174,8 +220,10 @@ void rt_builder_add(struct rt_builder *b, const uintptr_t *pcs, int n, bool exac
 
 	if (n > (int)(sizeof(locs) / sizeof(locs[0])))
 		n = sizeof(locs) / sizeof(locs[0]);
-	for (int i = 0; i < n; i++)
-		locs[i] = location_for(b, (i == 0 && exact_leaf) ? pcs[i] : pcs[i] - 1);
+	for (int i = 0; i < n; i++) {
+		uint64_t addr = (i == 0 && exact_leaf) ? pcs[i] : pcs[i] - 1;
+		locs[i] = builder_location(b->bld, mapping_of(b, addr), addr);
+	}
 	profile_add_sample(b->p, locs, (size_t)n, vals, n_val, labs, n_lab);
 }
 
@@ -192,97 +240,9 @@ void rt_builder_add_named(struct rt_builder *b, const char *name, const int64_t 
 	profile_add_sample(b->p, &loc, 1, vals, n_val, labs, n_lab);
 }
 
-/* Functions deduplicated by (name, system name, file, start line). */
-static uint64_t function_for(struct profile *p, struct u64map *fns, const struct sym_frame *fr)
-{
-	int64_t name = profile_str(p, fr->name);
-	int64_t sys = profile_str(p, fr->system_name ? fr->system_name : fr->name);
-	int64_t file = profile_str(p, fr->file ? fr->file : "");
-	uint64_t key = hash_u64((uint64_t)name * 0x9e3779b97f4a7c15ULL ^ (uint64_t)sys << 21 ^
-				(uint64_t)file << 42 ^ (uint64_t)fr->start_line);
-	bool added;
-	uint64_t *slot = u64map_slot(fns, key, 0, &added);
-
-	if (added) {
-		struct pf_function *f = profile_add_function(p);
-		f->name = name;
-		f->system_name = sys;
-		f->filename = file;
-		f->start_line = fr->start_line;
-		*slot = f->id;
-	}
-	return *slot;
-}
-
 static void release_map(void *m)
 {
 	u64map_release(m);
-}
-
-static void symbolize_locations(struct profile *p, struct maps *m)
-{
-	struct u64map fns = U64MAP_INIT;
-	struct sym_frame frames[MAX_INLINE];
-	struct pf_line lines[MAX_INLINE];
-	size_t n_loc = p->n_locations;
-	struct rt_cleanup undo;
-
-	rt_cleanup_push(&undo, release_map, &fns);
-
-	for (size_t i = 0; i < n_loc; i++) {
-		struct pf_location *l = &p->locations[i];
-		struct map_ent *e;
-		struct sym_file *f;
-		int nf;
-
-		if (l->n_line || !(e = maps_find(m, l->address)) || !e->exec)
-			continue;
-		if (!e->mapping_id) {
-			struct pf_mapping *pm = profile_add_mapping(p);
-			pm->memory_start = e->start;
-			pm->memory_limit = e->end;
-			pm->file_offset = e->offset;
-			pm->filename = profile_str(p, e->path);
-			if ((f = open_file(e))) {
-				const struct sym_file_info *info = sym_file_info(f);
-				pm->build_id = profile_str(p, info->build_id);
-				pm->has_functions = info->has_functions;
-				pm->has_filenames = info->has_filenames;
-				pm->has_line_numbers = info->has_line_numbers;
-				pm->has_inline_frames = info->has_inline_frames;
-			}
-			e->mapping_id = pm->id;
-			l = &p->locations[i]; /* mappings do not move locations */
-		}
-		l->mapping_id = e->mapping_id;
-		if (!(f = open_file(e)))
-			continue;
-		nf = sym_file_lookup(f, l->address - e->start + e->offset, frames, MAX_INLINE);
-		if (nf <= 0 && !e->unresolved) {
-			/* Let pprof finish this mapping (from debug files). */
-			struct pf_mapping *pm = &p->mappings[e->mapping_id - 1];
-			e->unresolved = true;
-			pm->has_functions = pm->has_filenames = false;
-			pm->has_line_numbers = pm->has_inline_frames = false;
-		}
-		for (int j = 0; j < nf; j++) {
-			lines[j].function_id = function_for(p, &fns, &frames[j]);
-			lines[j].line = frames[j].line;
-			lines[j].column = 0;
-		}
-		if (nf > 0) {
-			/* Lines are appended to the pool; point the location at them. */
-			size_t off = p->n_lines;
-			p->lines = xgrow(p->lines, &p->cap_lines, p->n_lines + nf, sizeof(*p->lines));
-			memcpy(p->lines + off, lines, nf * sizeof(*lines));
-			p->n_lines += nf;
-			l = &p->locations[i];
-			l->line_off = (uint32_t)off;
-			l->n_line = (uint32_t)nf;
-		}
-	}
-	rt_cleanup_pop(&undo);
-	u64map_release(&fns);
 }
 
 /* Mappings in address order, as pprof expects (the main binary first). */
@@ -302,31 +262,18 @@ static void symbolizing_failed(void *m)
 	rt_lock_release(&rt_write_lock);
 }
 
-static void maps_init(struct maps *m)
-{
-	kbuf_init(&m->text);
-	m->v = NULL;
-	m->n = m->cap = 0;
-}
-
 struct profile *rt_builder_finish(struct rt_builder *b)
 {
-	struct maps m;
 	struct profile *p = b->p;
 	struct u64map remap = U64MAP_INIT;
 	struct rt_cleanup undo;
 
-	if (p->n_locations) { /* nothing to map or name in an empty profile */
-		maps_init(&m);
-		rt_lock_acquire(&rt_write_lock);
-		rt_cleanup_push(&undo, symbolizing_failed, &m);
-		maps_load(&m);
-		symbolize_locations(p, &m);
-		rt_cleanup_pop(&undo);
+	if (b->maps) {
+		maps_release(b->maps);
+		free(b->maps);
+		b->maps = NULL;
 		rt_lock_release(&rt_write_lock);
-		maps_release(&m);
 	}
-
 	if (p->n_mappings > 1) /* none at all: p->mappings is NULL, which qsort refuses */
 		qsort(p->mappings, p->n_mappings, sizeof(*p->mappings), mapping_cmp);
 	rt_cleanup_push(&undo, release_map, &remap);
@@ -342,14 +289,15 @@ struct profile *rt_builder_finish(struct rt_builder *b)
 	rt_cleanup_pop(&undo);
 	u64map_release(&remap);
 	rt_cleanup_pop(&b->undo);
-	u64map_release(&b->loc_of_addr);
+	p = builder_finish(b->bld);
+	b->bld = NULL;
 	b->p = NULL;
 	return p;
 }
 
 int rt_symbolize_name(uintptr_t addr, struct kbuf *out, bool with_line)
 {
-	struct maps m; /* reloaded per call: libraries come and go */
+	struct rt_maps m; /* reloaded per call: libraries come and go */
 	struct sym_frame frames[MAX_INLINE];
 	struct map_ent *e;
 	struct sym_file *f;

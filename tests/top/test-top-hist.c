@@ -50,88 +50,88 @@ static struct profile *make_profile(int64_t a, int64_t b, int64_t k)
 	return p;
 }
 
-static const struct top_row *row_named(struct top_hist *h, const struct top_view *v,
+static const struct perf_row *row_named(struct perf_hist *h, const struct perf_view *v,
 				       const char *sym)
 {
 	for (size_t i = 0; i < v->n_rows; i++)
-		if (!strcmp(top_hist_str(h, v->rows[i].sym), sym))
+		if (!strcmp(perf_hist_str(h, v->rows[i].sym), sym))
 			return &v->rows[i];
 	return NULL;
 }
 
 int main(void)
 {
-	struct top_hist *h;
-	struct top_view v;
-	struct top_view_opts vo;
+	struct perf_hist *h;
+	struct perf_view v;
+	struct perf_view_opts vo;
 	struct profile *p = make_profile(30, 10, 5);
 	struct kerr err = KERR_INIT;
-	const struct top_row *r;
+	const struct perf_row *r;
 	struct kbuf cg = KBUF_INIT;
 
-	CHECK_EQ(top_hist_new("dso,nosuchkey", false, &h, &err), -EINVAL);
-	CHECK_EQ(top_hist_new("dso,sym", true, &h, &err), 0);
+	CHECK_EQ(perf_hist_new(&(struct perf_hist_opts){ "dso,nosuchkey", false, PERF_FRAME_TOP }, &h, &err), -EINVAL);
+	CHECK_EQ(perf_hist_new(&(struct perf_hist_opts){ "dso,sym", true, PERF_FRAME_TOP }, &h, &err), 0);
 	memset(&vo, 0, sizeof(vo));
 	vo.children = true;
 	/* Before the first sample: no rows, and no qsort of a NULL array. */
-	top_view_build(h, &vo, &v);
+	perf_view_build(h, &vo, &v);
 	CHECK_EQ(v.n_rows, 0);
 	CHECK_EQ(v.total, 0);
-	top_view_release(&v);
-	top_hist_add(h, p, 1, 1, 0);
-	top_view_build(h, &vo, &v);
+	perf_view_release(&v);
+	perf_hist_add(h, p, 1, 1, 0);
+	perf_view_build(h, &vo, &v);
 	CHECK_EQ(v.total, 45000);
 	CHECK_EQ(v.total_samples, 45);
 	CHECK_EQ(v.kernel_samples, 5);
 	/* Children order: main (all), work (40), hot_a (30), ... */
-	CHECK_STR(top_hist_str(h, v.rows[0].sym), "main");
-	CHECK_STR(top_hist_str(h, v.rows[1].sym), "work");
+	CHECK_STR(perf_hist_str(h, v.rows[0].sym), "main");
+	CHECK_STR(perf_hist_str(h, v.rows[1].sym), "work");
 	r = row_named(h, &v, "hot_a");
 	CHECK(r && r->self == 30000 && r->children == 30000 && !r->kernel);
-	CHECK_STR(top_hist_str(h, r->dso), "app");
+	CHECK_STR(perf_hist_str(h, r->dso), "app");
 	r = row_named(h, &v, "do_syscall_64");
 	CHECK(r && r->kernel);
-	CHECK_STR(top_hist_str(h, r->dso), "[kernel]");
+	CHECK_STR(perf_hist_str(h, r->dso), "[kernel]");
 	/* work's callees. */
-	top_hist_callgraph(h, row_named(h, &v, "work"), true, v.total, 0.5, &cg);
+	perf_hist_callgraph(h, row_named(h, &v, "work"), true, v.total, 0.5, &cg);
 	CHECK(cg.buf && strstr(cg.buf, "66.67%--hot_a") && strstr(cg.buf, "22.22%--hot_b"));
-	top_view_release(&v);
+	perf_view_release(&v);
 
 	/* Filters: -K hides the kernel row, the dso filter keeps one object. */
 	vo.hide_kernel = true;
-	top_view_build(h, &vo, &v);
+	perf_view_build(h, &vo, &v);
 	CHECK(!row_named(h, &v, "do_syscall_64"));
-	top_view_release(&v);
+	perf_view_release(&v);
 	vo.hide_kernel = false;
-	vo.dso_filter = top_hist_find_str(h, "[kernel]");
-	top_view_build(h, &vo, &v);
+	vo.dso_filter = perf_hist_find_str(h, "[kernel]");
+	perf_view_build(h, &vo, &v);
 	CHECK_EQ(v.n_rows, 1);
-	top_view_release(&v);
+	perf_view_release(&v);
 	vo.dso_filter = 0;
 
 	/* Decay by 7/8: half-life of about 5 refreshes; stale stacks go. */
-	top_hist_decay(h, 7.0 / 8.0);
-	top_view_build(h, &vo, &v);
+	perf_hist_decay(h, 7.0 / 8.0);
+	perf_view_build(h, &vo, &v);
 	CHECK_EQ(v.total_samples * 1000, 45 * 875);
-	top_view_release(&v);
+	perf_view_release(&v);
 	for (int i = 0; i < 60; i++)
-		top_hist_decay(h, 7.0 / 8.0);
-	CHECK_EQ(top_hist_n_stacks(h), 0);
-	CHECK_EQ(top_hist_n_addrs(h), 0);
+		perf_hist_decay(h, 7.0 / 8.0);
+	CHECK_EQ(perf_hist_n_stacks(h), 0);
+	CHECK_EQ(perf_hist_n_addrs(h), 0);
 
 	/* A new builder (generation 2) with the same names: same rows. */
 	profile_free(p);
 	p = make_profile(0, 8, 0);
-	top_hist_add(h, p, 2, 1, 0);
-	top_view_build(h, &vo, &v);
+	perf_hist_add(h, p, 2, 1, 0);
+	perf_view_build(h, &vo, &v);
 	r = row_named(h, &v, "hot_b");
 	CHECK(r && r->self == 8000);
 	CHECK(!row_named(h, &v, "hot_a"));
-	top_view_release(&v);
+	perf_view_release(&v);
 
 	/* z empties everything. */
-	top_hist_decay(h, 0);
-	CHECK_EQ(top_hist_n_stacks(h), 0);
+	perf_hist_decay(h, 0);
+	CHECK_EQ(perf_hist_n_stacks(h), 0);
 
 	/* Many distinct symbols over time: the string table is compacted. */
 	for (int round = 0; round < 200; round++) {
@@ -157,15 +157,15 @@ int main(void)
 			profile_add_sample(q, &loc, 1, val, 2, NULL, 0);
 		}
 		profile_index(q);
-		top_hist_add(h, q, 100 + (uint64_t)round, 1, 0);
-		top_hist_decay(h, 7.0 / 8.0);
+		perf_hist_add(h, q, 100 + (uint64_t)round, 1, 0);
+		perf_hist_decay(h, 7.0 / 8.0);
 		profile_free(q);
 	}
-	CHECK(top_hist_n_stacks(h) <= 50 * 25);
-	CHECK(top_hist_n_strings(h) < 50 * 25 * 4 * 4 + 4096);
+	CHECK(perf_hist_n_stacks(h) <= 50 * 25);
+	CHECK(perf_hist_n_strings(h) < 50 * 25 * 4 * 4 + 4096);
 
 	kbuf_release(&cg);
 	profile_free(p);
-	top_hist_free(h);
+	perf_hist_free(h);
 	return CHECK_DONE();
 }
