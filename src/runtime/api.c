@@ -90,6 +90,23 @@ unlock:
 	return done(rc, &err);
 }
 
+void rt_api_fork_prepare(void)
+{
+	rt_lock_acquire(&api_lock);
+}
+
+void rt_api_fork_parent(void)
+{
+	rt_lock_release(&api_lock);
+}
+
+void rt_api_fork_child(void)
+{
+	atomic_store(&api_lock.v, 0);
+	free(cpu_path);
+	cpu_path = NULL;
+}
+
 KILN_API int kiln_heap_start(long rate)
 {
 	struct kerr err = KERR_INIT;

@@ -25,8 +25,8 @@
 static int cpu_hz = 100;
 static pid_t init_pid;
 static char *heap_path, *mutex_path, *cpu_path; /* this process's own paths */
-static char *heap_tmpl, *mutex_tmpl; /* copies of the names as given */
-static bool cpu_from_env;
+static char *heap_tmpl, *mutex_tmpl, *cpu_tmpl; /* copies of the names as given */
+static bool cpu_from_env; /* this process's KILN_CPUPROFILE runs */
 static bool is_root = true;  /* the first process of the tree */
 static bool children_off;    /* KILN_CHILDREN=0 */
 static bool profiles_off;    /* a descendant with KILN_CHILDREN=0 */
@@ -420,12 +420,21 @@ static void tree_fork_child(void)
 		free(block_path);
 		block_path = p;
 	}
+	/* The parent's sampler stayed with it (rt_cpu_after_fork_child): a
+	 * forked child that does not exec samples itself into its own file. */
+	if (cpu_from_env) {
+		free(cpu_path);
+		cpu_path = cpu_tmpl ? own_path(cpu_tmpl) : NULL;
+		cpu_from_env = cpu_path && kiln_cpu_start(cpu_path) == 0;
+		init_pid = getpid();
+	}
 }
 
 static void fork_prepare(void)
 {
 	rt_enter();
 	rt_tls.forking = true;
+	rt_api_fork_prepare();
 	rt_lock_acquire(&rt_write_lock);
 	rt_thread_fork_prepare();
 	rt_mutex_fork_prepare();
@@ -440,6 +449,7 @@ static void fork_parent(void)
 	rt_mutex_fork_parent();
 	rt_thread_fork_parent();
 	rt_lock_release(&rt_write_lock);
+	rt_api_fork_parent();
 	rt_tls.forking = false;
 	rt_leave();
 }
@@ -447,6 +457,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	atomic_store(&rt_write_lock.v, 0);
+	rt_api_fork_child();
 	rt_heap_fork_child();
 	rt_mutex_fork_child();
 	rt_block_fork_child();
@@ -524,7 +535,8 @@ static void start_from_env(void)
 		kiln_mutex_start();
 	}
 	start_block_from_env();
-	if ((s = getenv("KILN_CPUPROFILE")) && *s && (cpu_path = own_path(s))) {
+	if ((s = getenv("KILN_CPUPROFILE")) && *s && (cpu_tmpl = strdup(s)) &&
+	    (cpu_path = own_path(s))) {
 		rc = kiln_cpu_start(cpu_path);
 		if (rc)
 			warn("KILN_CPUPROFILE", "cannot start CPU profiling", rc);

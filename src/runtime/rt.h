@@ -270,6 +270,11 @@ const char *rt_cpu_stop_note(int64_t *at_ns) RT_HIDDEN;
 void rt_cpu_thread_start(void) RT_HIDDEN;
 void rt_cpu_thread_exit(void) RT_HIDDEN;
 void rt_cpu_after_fork_child(void) RT_HIDDEN;
+/* The API's lock across fork; the child forgets the parent's CPU profile
+ * (its path: the sampler stayed with the parent). api.c. */
+void rt_api_fork_prepare(void) RT_HIDDEN;
+void rt_api_fork_parent(void) RT_HIDDEN;
+void rt_api_fork_child(void) RT_HIDDEN;
 
 /* ---- heap profiler (heap.c, malloc.c) ---- */
 extern _Atomic int rt_heap_on RT_HIDDEN;
