@@ -38,72 +38,83 @@ uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 
 void u64map_release(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
+	oatab_release(&m->t);
 }
 
-static size_t find(const struct u64map *m, uint64_t key)
+static bool slot_hash(const void *slot, uint64_t *h)
 {
-	size_t mask = m->cap - 1, i = hash_u64(key) & mask;
+	const struct u64slot *s = slot;
 
-	while (m->keys[i] != U64MAP_EMPTY && m->keys[i] != key)
+	if (!s->key1)
+		return false;
+	*h = hash_u64(s->key1 - 1);
+	return true;
+}
+
+/* The slot of key, or the empty slot where it would go. */
+static struct u64slot *find(const struct u64map *m, uint64_t key)
+{
+	struct u64slot *s = m->t.slot;
+	size_t mask = m->t.cap - 1, i = hash_u64(key) & mask;
+
+	while (s[i].key1 && s[i].key1 != key + 1)
 		i = (i + 1) & mask;
-	return i;
-}
-
-static void rehash(struct u64map *m, size_t cap)
-{
-	struct u64map nm = { xmalloc(cap * sizeof(uint64_t)),
-			     xmalloc(cap * sizeof(uint64_t)), 0, cap };
-
-	memset(nm.keys, 0xff, cap * sizeof(uint64_t));
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->keys[i] == U64MAP_EMPTY)
-			continue;
-		size_t j = find(&nm, m->keys[i]);
-		nm.keys[j] = m->keys[i];
-		nm.vals[j] = m->vals[i];
-		nm.n++;
-	}
-	u64map_release(m);
-	*m = nm;
+	return &s[i];
 }
 
 bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val)
 {
-	size_t i;
+	const struct u64slot *s;
 
-	if (!m->cap)
+	if (!m->t.cap)
 		return false;
-	i = find(m, key);
-	if (m->keys[i] == U64MAP_EMPTY)
+	s = find(m, key);
+	if (!s->key1)
 		return false;
 	if (val)
-		*val = m->vals[i];
+		*val = s->val;
 	return true;
 }
 
 uint64_t *u64map_slot(struct u64map *m, uint64_t key, uint64_t dflt, bool *added)
 {
-	size_t i;
+	struct u64slot *s;
 
-	if ((m->n + 1) * 2 > m->cap)
-		rehash(m, m->cap ? m->cap * 2 : 16);
-	i = find(m, key);
-	if (m->keys[i] == U64MAP_EMPTY) {
-		m->keys[i] = key;
-		m->vals[i] = dflt;
-		m->n++;
+	if (!m->t.esize) { /* a zeroed map */
+		m->t.esize = sizeof(struct u64slot);
+		m->t.first_cap = 16;
+	}
+	if (oatab_full(&m->t))
+		oatab_grow(&m->t, slot_hash);
+	s = find(m, key);
+	if (!s->key1) {
+		s->key1 = key + 1;
+		s->val = dflt;
+		m->t.n++;
 		if (added)
 			*added = true;
 	} else if (added) {
 		*added = false;
 	}
-	return &m->vals[i];
+	return &s->val;
 }
 
 void u64map_put(struct u64map *m, uint64_t key, uint64_t val)
 {
 	*u64map_slot(m, key, val, NULL) = val;
+}
+
+bool u64map_next(const struct u64map *m, size_t *i, uint64_t *key, uint64_t *val)
+{
+	const struct u64slot *s = m->t.slot;
+
+	for (; *i < m->t.cap; (*i)++) {
+		if (s[*i].key1) {
+			*key = s[*i].key1 - 1;
+			*val = s[*i].val;
+			(*i)++;
+			return true;
+		}
+	}
+	return false;
 }

@@ -3,7 +3,7 @@
  * probing over a power-of-two array, growth by doubling before the table
  * passes a fill limit, and an optional side array of per-slot values moved
  * with their slots. The caller writes the probe loop over its slot type
- * (see dedup.h, the index set built on this, and report/edgemap.h); this
+ * (see hashmap.h's u64map, dedup.h's index set, and report/edgemap.h); this
  * owns the memory, the sizing policy and the rehash.
  *
  * Layout: a used slot's home is its hash & (cap - 1) and the rehash

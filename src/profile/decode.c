@@ -816,7 +816,7 @@ static int check_nonzero_id(uint64_t id, const char *what, struct kerr *err)
 /* profile_index() fills a map only for non-dense ids; a map holding fewer
  * keys than there are elements means duplicates, which we then name. */
 #define CHECK_UNIQUE(p, arr, cnt, map, what) do {                                 \
-	if ((p)->map.n && (p)->map.n != (p)->cnt) {                               \
+	if (u64map_size(&(p)->map) && u64map_size(&(p)->map) != (p)->cnt) {                               \
 		struct u64map seen_ = U64MAP_INIT;                              \
 		for (size_t i_ = 0; i_ < (p)->cnt; i_++) {                      \
 			bool added_;                                            \

@@ -70,7 +70,7 @@ int lg_sample(struct lg *g, const uint64_t *locs, size_t n_loc, const int64_t *v
 	if (has_bytes)
 		l.key = profile_str(g->p, "bytes");
 	profile_add_sample(g->p, locs, n_loc, vals, n_val, &l, has_bytes ? 1 : 0);
-	used = profile_memory(g->p) + g->by_addr.cap * 16 + g->text_n;
+	used = profile_memory(g->p) + g->by_addr.t.cap * sizeof(struct u64slot) + g->text_n;
 	if (g->max_memory && used > g->max_memory)
 		return kerr_set(err, -E2BIG,
 				"the profile needs more than %llu MiB of memory to load (%zu samples so far); "

@@ -87,9 +87,10 @@ static void strip_handler_frames(struct lg *g)
 			if (s->n_loc > 1)
 				(*u64map_slot(&count, lg_slocs(p, s)[1], 0, &added))++;
 		}
-		for (size_t k = 0; k < count.cap; k++)
-			if (count.keys[k] != U64MAP_EMPTY && count.vals[k] >= p->n_samples - margin) {
-				found = count.keys[k];
+		uint64_t key, n;
+		for (size_t k = 0; u64map_next(&count, &k, &key, &n);)
+			if (n >= p->n_samples - margin) {
+				found = key;
 				break;
 			}
 		u64map_release(&count);

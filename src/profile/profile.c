@@ -189,7 +189,7 @@ static size_t lookup(const struct u64map *m, size_t n, uint64_t id)
 {
 	uint64_t v;
 
-	if (!m->n)
+	if (!u64map_size(m))
 		return id >= 1 && id <= n ? (size_t)(id - 1) : SIZE_MAX;
 	return u64map_get(m, id, &v) ? (size_t)v : SIZE_MAX;
 }

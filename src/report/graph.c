@@ -245,7 +245,7 @@ static void edge_map_finish(struct edge_map *m, struct rgraph *g)
 /* profile_location_index() with the dense-id case inlined. */
 static inline size_t loc_index(const struct profile *p, uint64_t id)
 {
-	if (!p->location_ix.n && id - 1 < p->n_locations)
+	if (!u64map_size(&p->location_ix) && id - 1 < p->n_locations)
 		return (size_t)(id - 1);
 	return profile_location_index(p, id);
 }

@@ -48,9 +48,11 @@ struct unwinder *unwinder_new(struct symbolizer *sym)
 
 static void drop_frames(struct unwinder *u)
 {
-	for (size_t i = 0; i < u->frames.cap; i++)
-		if (u->frames.keys[i] != U64MAP_EMPTY && u->frames.vals[i])
-			free((void *)(uintptr_t)u->frames.vals[i]);
+	uint64_t key, frame;
+
+	for (size_t i = 0; u64map_next(&u->frames, &i, &key, &frame);)
+		if (frame)
+			free((void *)(uintptr_t)frame);
 	u64map_release(&u->frames);
 }
 
@@ -121,7 +123,7 @@ static Dwarf_Frame *frame_at(struct unwinder *u, size_t bi, uint64_t vaddr)
 	Dwarf_CFI *cfi;
 	bool added;
 
-	if (u->frames.n >= MAX_CACHED_FRAMES)
+	if (u64map_size(&u->frames) >= MAX_CACHED_FRAMES)
 		drop_frames(u);
 	slot = u64map_slot(&u->frames, key, 0, &added);
 	if (!added)

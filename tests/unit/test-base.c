@@ -57,7 +57,7 @@ static void test_map(void)
 	CHECK(!u64map_get(&m, 5, &v));
 	for (uint64_t i = 0; i < 10000; i++)
 		u64map_put(&m, i * 7919, i);
-	CHECK_EQ(m.n, 10000);
+	CHECK_EQ(u64map_size(&m), 10000);
 	CHECK(u64map_get(&m, 7919 * 1234, &v));
 	CHECK_EQ(v, 1234);
 	CHECK(!u64map_get(&m, 3, &v));
