@@ -193,6 +193,10 @@ FN(D, -1, int, dwarf_frame_register, (Dwarf_Frame *frame, int regno, Dwarf_Op op
 					Dwarf_Op **ops, size_t *nops), (frame, regno, ops_mem, ops, nops))
 FN(D, NULL, Dwarf_CFI *, dwarf_getcfi, (Dwarf *dwarf), (dwarf))
 FN(D, NULL, Dwarf_CFI *, dwarf_getcfi_elf, (Elf *elf), (elf))
+FN(D, -1, int, dwarf_next_cfi,
+   (const unsigned char e_ident[], Elf_Data *data, bool eh_frame_p, Dwarf_Off offset,
+    Dwarf_Off *next_offset, Dwarf_CFI_Entry *entry),
+   (e_ident, data, eh_frame_p, offset, next_offset, entry))
 FN(D, -1, int, dwarf_linecol, (Dwarf_Line *line, int *col), (line, col))
 FN(D, -1, int, dwarf_lineno, (Dwarf_Line *line, int *lineno), (line, lineno))
 FN(D, NULL, const char *, dwarf_linesrc, (Dwarf_Line *line, Dwarf_Word *mtime, Dwarf_Word *length),

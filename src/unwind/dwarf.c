@@ -13,6 +13,7 @@
 #include "../base/alloc.h"
 #include "../base/hashmap.h"
 #include "../base/vec.h"
+#include "cficheck.h"
 #include "expr.h"
 #include "regs.h"
 
@@ -25,6 +26,7 @@ struct ubin {
 	Dwarf_CFI *eh;         /* .eh_frame of the file, dwarf_cfi_end'ed */
 	Dwarf *dw_main;        /* for .debug_frame of the file itself */
 	Dwarf *dw_debug;       /* for .debug_frame of its debug file */
+	int main_ok, debug_ok; /* their .debug_frame: 0 unchecked, 1 bounded, -1 not (cficheck.h) */
 };
 
 struct unwinder {
@@ -100,14 +102,18 @@ static size_t bin_of(struct unwinder *u, const struct cmap *m)
 	} else if (m->filename[0] != '/' || sym_file_open(u->sym, m->filename, &b->file, NULL) < 0) {
 		b->file = NULL;
 	}
-	if (b->file && (elf = sym_file_elf(b->file)))
+	if (b->file && (elf = sym_file_elf(b->file)) && cfi_regs_bounded(elf, ".eh_frame"))
 		b->eh = dwarf_getcfi_elf(elf);
 	return u->bins.n - 1;
 }
 
-static Dwarf_CFI *debug_frame_cfi(Dwarf **dw, Elf *elf)
+static Dwarf_CFI *debug_frame_cfi(Dwarf **dw, Elf *elf, int *ok)
 {
 	if (!elf)
+		return NULL;
+	if (!*ok)
+		*ok = cfi_regs_bounded(elf, ".debug_frame") ? 1 : -1;
+	if (*ok < 0)
 		return NULL;
 	if (!*dw)
 		*dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
@@ -131,11 +137,11 @@ static Dwarf_Frame *frame_at(struct unwinder *u, size_t bi, uint64_t vaddr)
 	if (b->eh && dwarf_cfi_addrframe(b->eh, vaddr, &f) == 0)
 		goto found;
 	f = NULL;
-	cfi = debug_frame_cfi(&b->dw_main, sym_file_elf(b->file));
+	cfi = debug_frame_cfi(&b->dw_main, sym_file_elf(b->file), &b->main_ok);
 	if (cfi && dwarf_cfi_addrframe(cfi, vaddr, &f) == 0)
 		goto found;
 	f = NULL;
-	cfi = debug_frame_cfi(&b->dw_debug, sym_file_debug_elf(b->file));
+	cfi = debug_frame_cfi(&b->dw_debug, sym_file_debug_elf(b->file), &b->debug_ok);
 	if (cfi && dwarf_cfi_addrframe(cfi, vaddr, &f) == 0)
 		goto found;
 	f = NULL;
