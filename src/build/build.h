@@ -31,6 +31,7 @@
 #include "../collect/recorder.h"
 #include "../collect/tasks.h"
 #include "../profile/profile.h"
+#include "../symbols/symbols.h"
 
 struct builder;
 
@@ -48,6 +49,10 @@ struct build_opts {
 	 * has_functions (and the other has_* flags) false, so that pprof
 	 * completes it from debug files kiln did not read. */
 	bool mark_unnamed;
+	/* Debug files missing locally come from here (debuginfod), for the
+	 * builder's own symbolizer; NULL for none. Copied; its ctx must
+	 * outlive the builder. */
+	const struct sym_fetcher *fetch;
 };
 
 /* o may be NULL (the defaults). *out is set as soon as the builder

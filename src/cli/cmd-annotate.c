@@ -32,6 +32,7 @@ static const char annotate_usage[] =
 	"binary named in the profile and shows the share of samples on each\n"
 	"instruction (samples whose leaf frame is there), with source lines\n"
 	"where DWARF has them. The binary must be the one profiled (build id).\n"
+	"With DEBUGINFOD_URLS set, a debug file missing here is fetched by build id.\n"
 	"\n"
 	"Examples:\n"
 	"  kiln annotate hot_a\n"
@@ -292,7 +293,7 @@ int cmd_annotate(int argc, const char **argv)
 			suggest(p, o.symbol);
 		goto out;
 	}
-	sym = symbolizer_new();
+	sym = cli_symbolizer_new();
 	status = 0;
 	for (size_t i = 0; i < bins.n; i++) {
 		const struct pf_mapping *m = profile_mapping(p, bins.v[i].mapping_id);

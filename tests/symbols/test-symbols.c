@@ -406,6 +406,76 @@ static int test_debugfile(int argc, char **argv)
 }
 
 /* C++ names, from the symbol table and from DWARF. */
+/* A fetcher as debuginfod's, serving one path, counting its calls. */
+struct fake_fetch {
+	const char *path;
+	int calls;
+	char build_id[2 * 64 + 1];
+};
+
+static int fake_debuginfo(void *ctx, const char *build_id, char **path)
+{
+	struct fake_fetch *ff = ctx;
+
+	ff->calls++;
+	snprintf(ff->build_id, sizeof(ff->build_id), "%s", build_id);
+	if (!ff->path)
+		return -ENOENT;
+	*path = strdup(ff->path);
+	return *path ? 0 : -ENOMEM;
+}
+
+/* A stripped binary's debug file from a fetcher: asked once, by build id,
+ * and only for files without local debug info; a file of another build
+ * is refused. */
+static int test_fetch(int argc, char **argv)
+{
+	const char *prog = argv[0], *stripped = argv[1], *debug = argv[2];
+	struct fake_fetch ff = { debug, 0, "" };
+	struct sym_fetcher fetch = { fake_debuginfo, &ff };
+	struct symbolizer *s = new_symbolizer();
+	struct sym_frame fr[MAX_FRAMES];
+	struct sym_file *f;
+	struct offsets o;
+
+	(void)argc;
+	run_prog(prog, &o);
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, prog, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 0); /* it has its own DWARF */
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK_STR(ff.build_id, sym_file_info(f)->build_id);
+	CHECK_STR(sym_file_info(f)->debug_path, debug);
+	CHECK(sym_file_info(f)->has_line_numbers);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 1);
+	CHECK_STR(fr[0].name, "outer");
+	CHECK(fr[0].line > 0);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1); /* cached with the file */
+	symbolizer_free(s);
+
+	/* A fetched file whose build id differs is not used. */
+	s = new_symbolizer();
+	ff = (struct fake_fetch){ stripped, 0, "" };
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK(sym_file_info(f)->debug_path == NULL);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 0);
+	symbolizer_free(s);
+
+	/* None to be had: addresses only. */
+	s = new_symbolizer();
+	ff = (struct fake_fetch){ NULL, 0, "" };
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 0);
+	symbolizer_free(s);
+	return CHECK_DONE();
+}
+
 static int test_cpp(int argc, char **argv)
 {
 	struct sym_frame fr[MAX_FRAMES];
@@ -768,6 +838,7 @@ int main(int argc, char **argv)
 		{ "split-dwarf", test_inline, 2 },
 		{ "compressed-dwarf", test_inline, 2 },
 		{ "debugfile", test_debugfile, 7 },
+		{ "fetch", test_fetch, 3 },
 		{ "cpp", test_cpp, 2 },
 		{ "demangle", test_demangle, 0 },
 		{ "kallsyms", test_kallsyms, 0 },
