@@ -21,6 +21,8 @@ static const char inject_usage[] =
 	"found where the JIT wrote it. Frames get the JIT's function names, and\n"
 	"source lines where the dump has debug info. Names from /tmp/perf-PID.map\n"
 	"(node --perf-basic-prof) are already in the recording and stay.\n"
+	"kiln annotate then disassembles a JIT function from the code bytes in\n"
+	"the dump (the dump must still be where the JIT wrote it).\n"
 	"\n"
 	"Examples:\n"
 	"  kiln record -o node.pb.gz -- node --perf-prof app.js\n"

@@ -44,6 +44,16 @@ note "kiln: JS:*hot has $kshare% of the samples after inject"
 # Stacks keep their native frames below the JIT ones.
 "$KILN" report -traces "$TMP/node-jit.pb.gz" | grep -q 'JS:\*hot' || fail "no JS:*hot in -traces"
 
+# annotate disassembles the JIT code from the dump's code bytes.
+name=$("$KILN" report -top "$TMP/node-jit.pb.gz" | awk '/^ *flat/ { f = 1; next }
+	f && $6 == "JS:*hot" { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print; exit }')
+"$KILN" annotate -i "$TMP/node-jit.pb.gz" "$name" >"$TMP/annotate.txt" 2>"$TMP/annotate.err" ||
+	{ cat "$TMP/annotate.err" >&2; fail "annotate $name"; }
+grep -q "Disassembly of $(basename "$dump") " "$TMP/annotate.txt" ||
+	{ head -3 "$TMP/annotate.txt" >&2; fail "annotate did not read the code from the dump"; }
+awk '$2 == ":" && $1 + 0 > 0 && $4 != "" { hot++ } END { exit !(hot >= 1) }' "$TMP/annotate.txt" ||
+	{ head -20 "$TMP/annotate.txt" >&2; fail "no sampled instruction in the annotated JIT code"; }
+
 # perf on its own run of the same program: the same function on top, a
 # share close to kiln's.
 mkdir -p "$TMP/perf"
