@@ -157,12 +157,14 @@ struct build_jit_opts {
 	void *ctx;
 };
 struct build_jit_stats {
+	size_t named_dumps;   /* the profile names */
 	size_t dumps;         /* read */
 	size_t truncated;     /* of them, cut short or corrupt */
 	size_t named;         /* locations given a name */
 };
-/* Returns 0 (also when nothing got a name: see st), or -ENOENT with err
- * when no dump could be read. p stays valid either way. */
+/* Returns 0 (also when the profile names no dump, or nothing got a name:
+ * see st), or -ENOENT with err when it names dumps and none could be read.
+ * p stays valid either way. */
 int build_inject_jit(struct profile *p, const struct build_jit_opts *o,
 		     struct build_jit_stats *st, struct kerr *err);
 

@@ -118,16 +118,14 @@ int build_inject_jit(struct profile *p, const struct build_jit_opts *o,
 		vec_push(&dumps, d);
 		st->dumps++;
 	}
+	st->named_dumps = named_dumps;
 	if (!dumps.n && named_dumps) {
 		ret = kerr_set(err, -ENOENT, "no jitdump could be read (of the %zu the profile "
 			       "names)", named_dumps);
 		goto out;
 	}
-	if (!dumps.n) {
-		ret = kerr_set(err, -ENOENT, "the profile names no jitdump: record a JIT writing "
-			       "one (e.g. node --perf-prof) with kiln record");
-		goto out;
-	}
+	if (!dumps.n)
+		goto out; /* nothing to do, as perf inject --jit without dumps */
 	location_pids(p, &pids);
 	for (size_t i = 0; i < p->n_locations; i++) {
 		const struct pf_location *l = &p->locations[i];

@@ -22,15 +22,16 @@ static const char inject_usage[] =
 	"source lines where the dump has debug info. Names from /tmp/perf-PID.map\n"
 	"(node --perf-basic-prof) are already in the recording and stay.\n"
 	"kiln annotate then disassembles a JIT function from the code bytes in\n"
-	"the dump (the dump must still be where the JIT wrote it).\n"
+	"the dump (the dump must still be where the JIT wrote it). A profile of\n"
+	"node: kiln record -o kiln.pb.gz -- node --perf-prof app.js.\n"
 	"\n"
 	"Examples:\n"
-	"  kiln record -o node.pb.gz -- node --perf-prof app.js\n"
-	"      record node writing its jitdump, jit-PID.dump\n"
-	"  kiln inject --jit -i node.pb.gz -o node-jit.pb.gz\n"
-	"      name its JavaScript functions from the dump\n"
-	"  kiln inject --jit -i node.pb.gz -o node-jit.pb.gz && kiln report -top node-jit.pb.gz\n"
-	"      and see them in the hottest functions\n";
+	"  kiln inject --jit -i kiln.pb.gz -o kiln-jit.pb.gz\n"
+	"      name the JIT functions of kiln.pb.gz from its jitdumps\n"
+	"  kiln inject --jit -i kiln.pb.gz -o kiln.pb.gz\n"
+	"      the same in place (the file is replaced atomically)\n"
+	"  kiln inject --jit -i cpu.pb.gz > cpu-jit.pb.gz\n"
+	"      to stdout\n";
 
 static void warn(void *ctx, const char *msg)
 {
@@ -74,7 +75,10 @@ int cmd_inject(int argc, const char **argv)
 		cli_error("inject: %s", err.msg);
 		goto out;
 	}
-	if (!st.named)
+	if (!st.named_dumps)
+		cli_warn("inject: the profile names no jitdump (record a JIT writing one, e.g. "
+			 "node --perf-prof, with kiln record); written unchanged");
+	else if (!st.named)
 		cli_warn("inject: no frame of the profile lies in the code of its %zu jitdump%s",
 			 st.dumps, st.dumps == 1 ? "" : "s");
 	status = cli_write_output("inject", output, &gz, true, false);

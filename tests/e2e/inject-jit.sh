@@ -104,4 +104,10 @@ for m in /tmp/perf-*.map; do
 done
 bshare=$(hot_share "$TMP/basic.pb.gz")
 [ "$bshare" -ge 50 ] || fail "JS:*hot has $bshare% with --perf-basic-prof"
+# Nothing to inject (no jitdump named): as perf inject, the profile comes
+# out unchanged, with a warning.
+"$KILN" inject --jit -i "$TMP/basic.pb.gz" -o "$TMP/basic-jit.pb.gz" 2>"$TMP/none.err" ||
+	{ cat "$TMP/none.err" >&2; fail "inject of a profile without a jitdump"; }
+grep -q 'warning: inject: the profile names no jitdump' "$TMP/none.err" || fail "no warning without a jitdump"
+[ "$(hot_share "$TMP/basic-jit.pb.gz")" = "$bshare" ] || fail "inject changed a profile without a jitdump"
 echo "ok: kiln inject --jit names node's JIT code as perf inject --jit does ($kshare% vs $pshare%)"
