@@ -2,7 +2,8 @@
  * lines and inline chains. ELF .symtab/.dynsym via libelf, separate debug
  * files (build-id under /usr/lib/debug/.build-id, .gnu_debuglink), DWARF
  * lines and inlined subroutines via libdw, kernel symbols from
- * /proc/kallsyms, JIT maps from /tmp/perf-PID.map, C++/Rust demangling.
+ * /proc/kallsyms, JIT maps from /tmp/perf-PID.map (jitdumps: jitdump.h),
+ * debuginfod (debuginfod.h), C++/Rust demangling.
  *
  * A symbolizer caches every opened file; all strings it returns (names,
  * files, build ids) stay valid until symbolizer_free(). Opening is cheap (a
