@@ -6,12 +6,12 @@ set -euo pipefail
 pkgs=(
   # build
   gcc g++ clang meson ninja-build pkg-config
-  libelf-dev libdw-dev zlib1g-dev libcapstone-dev libmicrohttpd-dev
+  libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libcapstone-dev libmicrohttpd-dev
   libcurl4-openssl-dev libtraceevent-dev libncurses-dev libiberty-dev
   # fuzzing and sanitizers (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # peers and tools used by tests and benchmarks
-  golang-go linux-perf graphviz libxml2-utils binutils procps util-linux
+  golang-go linux-perf debuginfod nodejs graphviz libxml2-utils binutils procps util-linux
   python3 tmux bc time curl valgrind
   # the man pages' checks (groff -ww, man -l); real programs libkiln runs in
   groff-base man-db git xz-utils

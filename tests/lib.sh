@@ -1,6 +1,10 @@
 # Shared helpers for kiln's shell tests. Source it; meson passes KILN (the
 # binary), KILN_BUILD (build folder) and KILN_SRC (source folder).
 set -u
+# kiln asks debuginfod servers when DEBUGINFOD_URLS names them: a machine's
+# own setting (Debian's /etc/profile.d/debuginfod.sh) must not send every
+# test to the network. tests/debuginfod sets it for each command it runs.
+unset DEBUGINFOD_URLS
 : "${KILN:?KILN must point at the kiln binary}"
 : "${KILN_BUILD:?}"
 : "${KILN_SRC:?}"

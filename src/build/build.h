@@ -31,6 +31,7 @@
 #include "../collect/recorder.h"
 #include "../collect/tasks.h"
 #include "../profile/profile.h"
+#include "../symbols/symbols.h"
 
 struct builder;
 
@@ -48,6 +49,10 @@ struct build_opts {
 	 * has_functions (and the other has_* flags) false, so that pprof
 	 * completes it from debug files kiln did not read. */
 	bool mark_unnamed;
+	/* Debug files missing locally come from here (debuginfod), for the
+	 * builder's own symbolizer; NULL for none. Copied; its ctx must
+	 * outlive the builder. */
+	const struct sym_fetcher *fetch;
 };
 
 /* o may be NULL (the defaults). *out is set as soon as the builder
@@ -136,6 +141,32 @@ void builder_warm(struct builder *b, struct recorder *r, struct tasks *t);
  * CFI from the same files). Owned by the builder; NULL with a
  * build_opts.symbolizer that has not been asked or gave none. */
 struct symbolizer *builder_symbolizer(struct builder *b);
+
+/* kiln inject --jit: names the JIT frames of a recorded profile from the
+ * jitdumps (symbols/jitdump.h) of its mappings named jit-PID.dump (kiln
+ * record keeps the MMAP a JIT makes of its dump). Each location without a
+ * name is looked up in the dump of its samples' pid (the only dump, when
+ * there is one); names already there (a perf map's) stay. Where the dump
+ * has JIT_CODE_DEBUG_INFO, the frame gets its file and line. Code moved
+ * or reused is taken as the dump's last record for it left it: samples
+ * are not matched to dump records by time. */
+struct build_jit_opts {
+	size_t max_size;      /* largest dump read; 0: 1 GiB */
+	/* Problems that leave the rest working: a dump missing or cut short. */
+	void (*warn)(void *ctx, const char *msg);
+	void *ctx;
+};
+struct build_jit_stats {
+	size_t named_dumps;   /* the profile names */
+	size_t dumps;         /* read */
+	size_t truncated;     /* of them, cut short or corrupt */
+	size_t named;         /* locations given a name */
+};
+/* Returns 0 (also when the profile names no dump, or nothing got a name:
+ * see st), or -ENOENT with err when it names dumps and none could be read.
+ * p stays valid either way. */
+int build_inject_jit(struct profile *p, const struct build_jit_opts *o,
+		     struct build_jit_stats *st, struct kerr *err);
 
 /* Problems met while symbolizing (missing files, ...), for -v output. */
 size_t builder_warnings(const struct builder *b, const char ***out);

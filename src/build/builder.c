@@ -24,6 +24,8 @@ void builder_new(struct builder **out, const struct build_opts *o)
 	if (!b->get_sym) {
 		b->own_sym = true;
 		b->sym = symbolizer_new();
+		if (o && o->fetch)
+			symbolizer_set_fetcher(b->sym, o->fetch);
 	}
 	if (o && o->kallsyms_cache)
 		b->kallsyms_cache = xstrdup(o->kallsyms_cache);

@@ -4,6 +4,7 @@
 
 #include "../base/hashmap.h"
 #include "../base/vec.h"
+#include "../symbols/jitdump.h"
 #include "../symbols/symbols.h"
 #include "build.h"
 

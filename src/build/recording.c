@@ -75,6 +75,20 @@ static void main_mapping_first(struct builder *b, struct tasks *t, const struct 
 		mapping_of(b, t, m->id);
 }
 
+/* A JIT's jitdump (jit-PID.dump) is mmapped by it so that a recording
+ * knows the file: its mapping goes into the profile, sampled or not, for
+ * `kiln inject --jit` to find. */
+static void jitdump_mappings(struct builder *b, struct tasks *t)
+{
+	for (size_t i = 0, n = tasks_n_maps(t); i < n; i++) {
+		const struct cmap *m = tasks_map(t, (uint32_t)i);
+		int pid;
+
+		if (m && !m->kernel && jitdump_name(m->filename, &pid))
+			mapping_of(b, t, m->id);
+	}
+}
+
 void builder_warm(struct builder *b, struct recorder *r, struct tasks *t)
 {
 	const struct stacks *st = &r->stacks;
@@ -150,6 +164,7 @@ struct profile *build_profile(struct builder *b, struct recorder *r, struct task
 		profile_add_sample(p, b->loc_scratch.v, b->loc_scratch.n, stack_values(st, e),
 				   st->n_values, b->lab_scratch.v, b->lab_scratch.n);
 	}
+	jitdump_mappings(b, t);
 	set_kernel_range(b, t, r);
 	profile_index(p);
 	return p;

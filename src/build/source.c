@@ -37,6 +37,9 @@ void source_open(struct builder *b, struct source *s, struct pf_mapping *pm,
 		}
 		return;
 	}
+	int jit_pid;
+	if (jitdump_name(m->filename, &jit_pid))
+		return; /* a jitdump, for kiln inject --jit: no ELF */
 	bool vdso = strcmp(m->filename, "[vdso]") == 0;
 	if ((!vdso && m->filename[0] != '/') || !builder_sym(b))
 		return; /* addresses only */

@@ -36,6 +36,7 @@ int cmd_top(int argc, const char **argv);
 int cmd_annotate(int argc, const char **argv);
 int cmd_script(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
+int cmd_inject(int argc, const char **argv);
 
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -48,6 +49,14 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * reported by main(), after the command returns. */
 int cli_write_output(const char *cmd, const char *path, const struct kbuf *b, bool binary,
 		     bool announce);
+
+/* The debug file fetcher of this run (debuginfod, when DEBUGINFOD_URLS
+ * is set), made on first call and kept until exit; NULL when none. */
+struct sym_fetcher;
+struct symbolizer;
+const struct sym_fetcher *cli_debuginfod(void);
+/* symbolizer_new() with cli_debuginfod()'s fetcher. */
+struct symbolizer *cli_symbolizer_new(void);
 
 /* kiln's cache folder: $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else
  * ~/.cache/kiln; NULL when none is set. Not created here. */

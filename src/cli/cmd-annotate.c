@@ -21,6 +21,7 @@
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
 #include "../profile/filter.h"
+#include "../symbols/jitdump.h"
 #include "../report/perfkeys.h"
 #include "cli.h"
 #include "options.h"
@@ -32,6 +33,8 @@ static const char annotate_usage[] =
 	"binary named in the profile and shows the share of samples on each\n"
 	"instruction (samples whose leaf frame is there), with source lines\n"
 	"where DWARF has them. The binary must be the one profiled (build id).\n"
+	"With DEBUGINFOD_URLS set, a debug file missing here is fetched by build id.\n"
+	"JIT code (named by kiln inject --jit) is read from the JIT's jitdump.\n"
 	"\n"
 	"Examples:\n"
 	"  kiln annotate hot_a\n"
@@ -228,6 +231,62 @@ static void print_func(const struct annotate_opts *o, const struct profile *p, i
 		kbuf_release(&e[i]);
 }
 
+/* JIT code (anonymous memory) from the jitdumps the profile names (kiln
+ * record keeps their mappings): the code bytes of the load holding most
+ * hits (a JIT compiles a function more than once; the others' hits count
+ * as outside it). Returns 0 with *dump_path (a profile string), or
+ * -ENOENT. */
+static const struct jitdump_code *busiest(const struct jitdump *j, const struct dis_hit *hits,
+					  size_t n)
+{
+	const struct jitdump_code *best = NULL;
+	int64_t best_v = -1;
+
+	/* Quadratic in the hits of one symbol: a few hundred addresses. */
+	for (size_t i = 0; i < n; i++) {
+		const struct jitdump_code *c = jitdump_find(j, hits[i].file_offset);
+		int64_t v = 0;
+
+		if (!c || c == best)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (hits[k].file_offset - c->addr < c->size)
+				v += hits[k].value;
+		if (v > best_v) {
+			best = c;
+			best_v = v;
+		}
+	}
+	return best;
+}
+
+static int annotate_jit(const struct profile *p, const struct pf_mapping *m, struct dis_hit *hits,
+			size_t n, const struct dis_opts *d, struct dis_func *f,
+			const char **dump_path, struct kerr *err)
+{
+	int ret = -ENOENT, pid;
+
+	for (size_t i = 0; i < n; i++) /* file offsets back to addresses */
+		hits[i].file_offset = hits[i].file_offset - m->file_offset + m->memory_start;
+	for (size_t i = 0; i < p->n_mappings && ret == -ENOENT && n; i++) {
+		const char *path = profile_get_str(p, p->mappings[i].filename);
+		const struct jitdump_code *c;
+		struct jitdump *j;
+
+		if (!jitdump_name(path, &pid) || jitdump_load(path, 0, &j, NULL) < 0)
+			continue;
+		if ((c = busiest(j, hits, n)) != NULL) {
+			ret = dis_annotate_code(c->name, (int)j->elf_mach, c->addr, c->code, c->size,
+						hits, n, d, f, err);
+			*dump_path = path;
+		}
+		jitdump_free(j);
+	}
+	if (ret == -ENOENT)
+		kerr_set(err, -ENOENT, "no jitdump the profile names holds its code");
+	return ret;
+}
+
 int cmd_annotate(int argc, const char **argv)
 {
 	struct annotate_opts o;
@@ -292,7 +351,7 @@ int cmd_annotate(int argc, const char **argv)
 			suggest(p, o.symbol);
 		goto out;
 	}
-	sym = symbolizer_new();
+	sym = cli_symbolizer_new();
 	status = 0;
 	for (size_t i = 0; i < bins.n; i++) {
 		const struct pf_mapping *m = profile_mapping(p, bins.v[i].mapping_id);
@@ -301,13 +360,19 @@ int cmd_annotate(int argc, const char **argv)
 					  !o.no_source };
 		struct dis_func f;
 
-		if (!m || !path[0] || path[0] == '[') {
+		if (m && (!strcmp(path, "//anon") || !strncmp(path, "[anon", 5))) {
+			if (annotate_jit(p, m, bins.v[i].hits.v, bins.v[i].hits.n, &dopts, &f, &path,
+					 &err) < 0) {
+				cli_error("annotate: %s is in anonymous memory: %s", o.symbol, err.msg);
+				status = 1;
+				continue;
+			}
+		} else if (!m || !path[0] || path[0] == '[') {
 			cli_error("annotate: %s is in %s, whose code kiln cannot read (kernel or "
 				  "anonymous memory)", o.symbol, path[0] ? path : "no known binary");
 			status = 1;
 			continue;
-		}
-		if (dis_annotate(sym, path, profile_get_str(p, m->build_id), o.symbol, bins.v[i].hits.v,
+		} else if (dis_annotate(sym, path, profile_get_str(p, m->build_id), o.symbol, bins.v[i].hits.v,
 				 bins.v[i].hits.n, &dopts, &f, &err) < 0) {
 			cli_error("annotate: %s", err.msg);
 			status = 1;

@@ -45,6 +45,8 @@ static const char record_usage[] =
 	"-o names a file, replaced atomically; a character device (/dev/null), a\n"
 	"FIFO or a Unix socket is written in place, once at the end; a symbolic\n"
 	"link is followed.\n"
+	"With DEBUGINFOD_URLS set, debug files missing here are fetched by build\n"
+	"id from those debuginfod servers (cached where DEBUGINFOD_CACHE_PATH says).\n"
 	"\n"
 	"Examples:\n"
 	"  kiln record -g -- ./app\n"
@@ -58,7 +60,9 @@ static const char record_usage[] =
 	"  kiln record -p $(pidof app) -- sleep 2\n"
 	"      a running process, for as long as sleep 2 runs\n"
 	"  kiln record -e cpu-clock -c 100000 --timestamps -- ./app\n"
-	"      a sample every 100 us of CPU time, each kept with its time\n";
+	"      a sample every 100 us of CPU time, each kept with its time\n"
+	"  DEBUGINFOD_URLS=https://debuginfod.debian.net kiln record -- ./app\n"
+	"      names from debug files Debian's server has, for stripped binaries\n";
 
 struct record_opts {
 	struct target target;
@@ -354,7 +358,8 @@ int cmd_record(int argc, const char **argv)
 	}
 	recording_header_init(&rc.meta, &rc.evs, rc.evs.n, o.timestamps);
 	rc.tasks = tasks_new();
-	builder_new(&rc.builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
+	builder_new(&rc.builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir(),
+						   .fetch = cli_debuginfod() });
 	if (o.stack_user) {
 		rc.unwinder = unwinder_new(builder_symbolizer(rc.builder));
 		if (!rc.unwinder) {

@@ -181,7 +181,8 @@ static int new_builder(struct top_run *r)
 	builder_free(r->builder);
 	/* Hand the old builder's memory back, or RSS keeps its high mark. */
 	malloc_trim(0);
-	builder_new(&r->builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir() });
+	builder_new(&r->builder, &(struct build_opts){ .kallsyms_cache = cli_cache_dir(),
+						  .fetch = cli_debuginfod() });
 	r->generation++;
 	r->t.sym = builder_symbolizer(r->builder);
 	if (r->o->stack_user) {

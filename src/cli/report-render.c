@@ -62,7 +62,7 @@ static void add_dir(void *ctx, const char *dir)
  * the current folder) only. */
 static void comp_dirs(const struct profile *p, struct dirs *d)
 {
-	struct symbolizer *sym = symbolizer_new();
+	struct symbolizer *sym = cli_symbolizer_new();
 
 	for (size_t i = 0; i < p->n_mappings && i < 4096; i++) {
 		const char *f = profile_get_str(p, p->mappings[i].filename);

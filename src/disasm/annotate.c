@@ -141,16 +141,15 @@ static size_t insn_at(const struct dis_func *f, const size_t *insn, size_t n, ui
 	return SIZE_MAX;
 }
 
-int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
-		 const char *name, const struct dis_hit *hits, size_t n_hits,
-		 const struct dis_opts *o, struct dis_func *out, struct kerr *err)
+/* Disassembles size bytes of code loaded at start and adds the hits (at
+ * va[k]: UINT64_MAX for none) to its instructions; source lines from f's
+ * DWARF when f and o->source. */
+static int disassemble(struct dis_func *out, int machine, const uint8_t *code, uint64_t start,
+		       uint64_t size, const uint64_t *va, const struct dis_hit *hits,
+		       size_t n_hits, struct sym_file *f, const struct dis_opts *o,
+		       struct kerr *err)
 {
-	struct sym_file *f;
-	const struct sym_file_info *fi;
-	struct func_sym fs = { NULL, 0, 0 };
 	struct src_cache *sc = NULL;
-	uint64_t *va = NULL;
-	uint8_t *code = NULL;
 	size_t *insn = NULL, n_insn = 0, cap_insn = 0;
 	const char *last_file = NULL;
 	int64_t last_line = 0;
@@ -160,37 +159,18 @@ int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
 	cs_insn *ci = NULL;
 	int ret;
 
-	memset(out, 0, sizeof(*out));
-	if ((ret = sym_file_open(s, path, &f, err)) < 0)
-		return ret;
-	fi = sym_file_info(f);
-	if (build_id && *build_id && *fi->build_id && strcmp(build_id, fi->build_id) != 0)
-		return kerr_set(err, -ESTALE, "%s changed since the profile was recorded "
-				"(build id %s, now %s)", path, build_id, fi->build_id);
-	if (capstone_mode(elfsym_machine(f), &arch, &mode) < 0)
-		return kerr_set(err, -ENOTSUP, "%s: cannot disassemble this machine type (%d)", path,
-				elfsym_machine(f));
-	va = hit_vaddrs(f, hits, n_hits);
-	if ((ret = choose(f, name, va, hits, n_hits, &fs, err)) < 0)
-		goto out;
-	if (!fs.size) {
-		ret = kerr_set(err, -ENOEXEC, "%s: symbol %s has no size", path, fs.name);
-		goto out;
-	}
-	if ((ret = elfsym_read(f, fs.start, fs.size, &code, err)) < 0)
-		goto out;
-	if (cs_open(arch, mode, &cs) != CS_ERR_OK) {
-		ret = kerr_set(err, -ENOTSUP, "capstone cannot open this architecture");
-		goto out;
-	}
+	if (capstone_mode(machine, &arch, &mode) < 0)
+		return kerr_set(err, -ENOTSUP, "cannot disassemble this machine type (%d)", machine);
+	if (cs_open(arch, mode, &cs) != CS_ERR_OK)
+		return kerr_set(err, -ENOTSUP, "capstone cannot open this architecture");
 	if (arch == CS_ARCH_X86 && !o->intel)
 		cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	sc = o->source ? src_cache_new() : NULL;
+	sc = o->source && f ? src_cache_new() : NULL;
 	ci = cs_malloc(cs);
 	{
 		const uint8_t *p = code;
-		size_t left = fs.size;
-		uint64_t addr = fs.start;
+		size_t left = size;
+		uint64_t addr = start;
 
 		while (left) {
 			struct dis_line *l;
@@ -226,23 +206,77 @@ int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
 		out->lines[li].value += hits[k].value;
 		out->total += hits[k].value;
 	}
-	out->name = fs.name;
-	fs.name = NULL;
-	out->start = fs.start;
-	out->size = fs.size;
+	out->start = start;
+	out->size = size;
 	out->n_insns = n_insn;
 	ret = 0;
-out:
 	if (ci)
 		cs_free(ci, 1);
-	if (cs)
-		cs_close(&cs);
-	if (ret < 0)
-		dis_func_release(out);
+	cs_close(&cs);
 	src_cache_free(sc);
 	free(insn);
+	return ret;
+}
+
+int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
+		 const char *name, const struct dis_hit *hits, size_t n_hits,
+		 const struct dis_opts *o, struct dis_func *out, struct kerr *err)
+{
+	struct sym_file *f;
+	const struct sym_file_info *fi;
+	struct func_sym fs = { NULL, 0, 0 };
+	uint64_t *va = NULL;
+	uint8_t *code = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = sym_file_open(s, path, &f, err)) < 0)
+		return ret;
+	fi = sym_file_info(f);
+	if (build_id && *build_id && *fi->build_id && strcmp(build_id, fi->build_id) != 0)
+		return kerr_set(err, -ESTALE, "%s changed since the profile was recorded "
+				"(build id %s, now %s)", path, build_id, fi->build_id);
+	if (capstone_mode(elfsym_machine(f), &(cs_arch){ 0 }, &(cs_mode){ 0 }) < 0)
+		return kerr_set(err, -ENOTSUP, "%s: cannot disassemble this machine type (%d)", path,
+				elfsym_machine(f));
+	va = hit_vaddrs(f, hits, n_hits);
+	if ((ret = choose(f, name, va, hits, n_hits, &fs, err)) < 0)
+		goto out;
+	if (!fs.size) {
+		ret = kerr_set(err, -ENOEXEC, "%s: symbol %s has no size", path, fs.name);
+		goto out;
+	}
+	if ((ret = elfsym_read(f, fs.start, fs.size, &code, err)) < 0)
+		goto out;
+	if ((ret = disassemble(out, elfsym_machine(f), code, fs.start, fs.size, va, hits, n_hits,
+			       f, o, err)) < 0)
+		goto out;
+	out->name = fs.name;
+	fs.name = NULL;
+out:
+	if (ret < 0)
+		dis_func_release(out);
 	free(code);
 	free(va);
 	free(fs.name);
+	return ret;
+}
+
+int dis_annotate_code(const char *name, int elf_machine, uint64_t start, const uint8_t *code,
+		      uint64_t size, const struct dis_hit *hits, size_t n_hits,
+		      const struct dis_opts *o, struct dis_func *out, struct kerr *err)
+{
+	uint64_t *va = xcalloc(n_hits ? n_hits : 1, sizeof(*va));
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < n_hits; k++)
+		va[k] = hits[k].file_offset;
+	ret = disassemble(out, elf_machine, code, start, size, va, hits, n_hits, NULL, o, err);
+	if (ret == 0)
+		out->name = xstrdup(name);
+	else
+		dis_func_release(out);
+	free(va);
 	return ret;
 }

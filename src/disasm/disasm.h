@@ -67,6 +67,13 @@ struct dis_opts {
 int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
 		 const char *name, const struct dis_hit *hits, size_t n_hits,
 		 const struct dis_opts *o, struct dis_func *out, struct kerr *err);
+/* The same for code held in memory (a JIT's, from its jitdump): `size`
+ * bytes loaded at `start`, for ELF machine `elf_machine` (EM_X86_64 ...);
+ * a hit's file_offset is its address here. No source lines. Errors:
+ * -ENOTSUP (machine). */
+int dis_annotate_code(const char *name, int elf_machine, uint64_t start, const uint8_t *code,
+		      uint64_t size, const struct dis_hit *hits, size_t n_hits,
+		      const struct dis_opts *o, struct dis_func *out, struct kerr *err);
 void dis_func_release(struct dis_func *f); /* tolerates a zeroed struct */
 
 /* Where byte `file_offset` of the binary at `path` lies: its ELF virtual

@@ -60,6 +60,13 @@ static int try_candidate(const struct elf_image *main, const char *path, bool vi
 	return 0;
 }
 
+int debug_file_try(const struct elf_image *main, const char *path, struct elf_image *dbg)
+{
+	if (!*main->build_id)
+		return -ENOENT;
+	return try_candidate(main, path, false, dbg);
+}
+
 /* Length of a "/proc/PID/root" prefix of path, 0 when there is none: debug
  * files of a binary in another mount namespace live in that namespace. */
 static size_t root_prefix(const char *path)

@@ -83,6 +83,9 @@ const struct elf_sym *elf_symtab_find(const struct symvec *t, uint64_t vaddr);
 int debug_file_find(const struct elf_image *main, const char *path,
 		    const char *debug_dir, struct elf_image *dbg,
 		    const char **found, struct arena *a);
+/* Opens `path` as the debug file of `main` when it has the same build id
+ * and holds a symbol table or DWARF: 0, else -ENOENT with dbg closed. */
+int debug_file_try(const struct elf_image *main, const char *path, struct elf_image *dbg);
 /* The CRC-32 .gnu_debuglink uses (zlib's polynomial), for tests. */
 uint32_t debuglink_crc32(uint32_t crc, const void *data, size_t n);
 

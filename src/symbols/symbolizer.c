@@ -35,6 +35,7 @@ struct symbolizer {
 	struct { struct sym_file **v; size_t n, cap; } files;
 	struct u64map by_path;     /* path hash → newest file index with it */
 	char *debug_dir;           /* NULL: no global debug directory */
+	struct sym_fetcher fetch;  /* debuginfo NULL: none */
 };
 
 struct symbolizer *symbolizer_new(void)
@@ -50,6 +51,24 @@ void symbolizer_set_debug_dir(struct symbolizer *s, const char *dir)
 {
 	free(s->debug_dir);
 	s->debug_dir = dir ? xstrdup(dir) : NULL;
+}
+
+void symbolizer_set_fetcher(struct symbolizer *s, const struct sym_fetcher *f)
+{
+	s->fetch = f ? *f : (struct sym_fetcher){ NULL, NULL };
+}
+
+/* Asks the fetcher for the debug file of a file that has none here. */
+static void fetch_debug_file(struct symbolizer *s, struct sym_file *f)
+{
+	char *path = NULL;
+
+	if (!s->fetch.debuginfo || !*f->main.build_id)
+		return;
+	if (s->fetch.debuginfo(s->fetch.ctx, f->main.build_id, &path) == 0 &&
+	    debug_file_try(&f->main, path, &f->debug) == 0)
+		f->info.debug_path = arena_strdup(&f->arena, path);
+	free(path);
 }
 
 static void file_free(struct sym_file *f)
@@ -139,9 +158,11 @@ static void file_setup(struct symbolizer *s, struct sym_file *f, const char *pat
 
 	elf_image_segments(&f->main, &f->segs);
 	f->info.build_id = arena_strdup(&f->arena, f->main.build_id);
-	if (!f->main.has_debug_info || !f->main.symtab)
-		debug_file_find(&f->main, path, s->debug_dir, &f->debug,
-				&f->info.debug_path, &f->arena);
+	if ((!f->main.has_debug_info || !f->main.symtab) &&
+	    debug_file_find(&f->main, path, s->debug_dir, &f->debug,
+			    &f->info.debug_path, &f->arena) < 0 &&
+	    !f->main.has_debug_info)
+		fetch_debug_file(s, f);
 	f->info.has_functions = f->main.symtab || f->main.dynsym_has_funcs ||
 				f->debug.symtab;
 	dw = f->main.has_debug_info ? &f->main : f->debug.has_debug_info ? &f->debug : NULL;

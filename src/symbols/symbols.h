@@ -2,7 +2,8 @@
  * lines and inline chains. ELF .symtab/.dynsym via libelf, separate debug
  * files (build-id under /usr/lib/debug/.build-id, .gnu_debuglink), DWARF
  * lines and inlined subroutines via libdw, kernel symbols from
- * /proc/kallsyms, JIT maps from /tmp/perf-PID.map, C++/Rust demangling.
+ * /proc/kallsyms, JIT maps from /tmp/perf-PID.map (jitdumps: jitdump.h),
+ * debuginfod (debuginfod.h), C++/Rust demangling.
  *
  * A symbolizer caches every opened file; all strings it returns (names,
  * files, build ids) stay valid until symbolizer_free(). Opening is cheap (a
@@ -59,6 +60,22 @@ void symbolizer_free(struct symbolizer *s); /* NULL-tolerant */
  * the binary or in its .debug/ subdirectory is still found. Affects files
  * opened afterwards. */
 void symbolizer_set_debug_dir(struct symbolizer *s, const char *dir);
+
+/* Where debug files missing locally come from (debuginfod, see
+ * debuginfod.h). debuginfo() is asked once per file with a build id whose
+ * DWARF and symbol table were found neither in it nor in a local debug
+ * file; it returns 0 with *path set to a local copy (malloc'd, the caller
+ * frees it), -ENOENT when there is none, or another -errno. What it cannot
+ * do it keeps to itself (its owner reports it): the symbolizer carries on
+ * without. */
+struct sym_fetcher {
+	int (*debuginfo)(void *ctx, const char *build_id, char **path);
+	void *ctx;
+};
+
+/* Sets (NULL: clears) the fetcher for files opened afterwards; f is copied,
+ * its ctx must outlive the symbolizer. */
+void symbolizer_set_fetcher(struct symbolizer *s, const struct sym_fetcher *f);
 
 /* Opens a binary, or returns the cached one. `path` may be /proc/PID/root/...
  * for binaries in other mount namespaces (debug files are then looked up

@@ -3,12 +3,14 @@
 procmaps (maps and comm files of processes running here), events (event
 strings with this machine's sysfs PMUs and tracefs format files, and the
 fake trees of tests/events), rx (patterns as pprof users write them) and
-rthttp (requests as go tool pprof sends them). Not run by the tests; run
+rthttp (requests as go tool pprof sends them) and jitdump (jitdump files:
+small ones made here, and the head of one node --perf-prof writes). Not run by the tests; run
 it again to refresh the seeds:  python3 tests/fuzz/mkseeds.py
 The binary-fed targets have their own makers: mkseed-unwind.c and
 mkseed-records.c."""
 import os
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -192,8 +194,73 @@ def rthttp():
         write('rthttp', name, query + b'\0' + body)
 
 
+def jd_header(pid=4242):
+    # magic, version, header size, EM_X86_64, pad, pid, timestamp, flags
+    return struct.pack('<IIIIIIQQ', 0x4A695444, 1, 40, 62, 0, pid, 1, 0)
+
+
+def jd_record(rid, body, ts=2):
+    return struct.pack('<IIQ', rid, 16 + len(body), ts) + body
+
+
+def jd_load(addr, code, name, index=0, pid=4242):
+    return jd_record(0, struct.pack('<IIQQQQ', pid, pid, addr, addr, len(code), index) +
+                     name + b'\0' + code)
+
+
+def jd_debug(addr, entries):
+    body = struct.pack('<QQ', addr, len(entries))
+    for off, line, fname in entries:
+        body += struct.pack('<QII', addr + off, line, 0) + fname + b'\0'
+    return jd_record(2, body)
+
+
+def jd_move(old, new, size, pid=4242):
+    return jd_record(1, struct.pack('<IIQQQQQ', pid, pid, new, old, new, size, 0))
+
+
+def jitdump():
+    code = bytes([0x55, 0x48, 0x89, 0xe5, 0x90, 0x90, 0x5d, 0xc3]) * 4
+    base = 0x7f0000001000
+    full = (jd_header() +
+            jd_debug(base, [(0, 3, b'app.js'), (8, 4, b'\xff'), (16, 7, b'lib/x.js')]) +
+            jd_load(base, code, b'JS:*hot app.js:3:1') +
+            jd_load(base + 0x100, code, b'JS:~cold app.js:9:1', 1) +
+            jd_move(base + 0x100, base + 0x400, len(code)) +
+            jd_load(base, code[:8], b'JS:*reused app.js:12:1', 2) +
+            jd_record(4, struct.pack('<QQQ', 8, 0, 8) + bytes(8)) +
+            jd_record(3, b''))
+    write('jitdump', 'loads-moves-debug', full)
+    # cut inside the last load (the unwinding and close records are 64 bytes)
+    write('jitdump', 'truncated', full[:len(full) - 69])
+    write('jitdump', 'header-only', jd_header())
+    # The head of a real dump: node's first records (builtins, bootstrap).
+    tmp = os.path.join('/tmp', 'kiln-mkseeds-jit')
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        subprocess.run(['node', '--perf-prof', '-e', 'function f(n){let s=0;'
+                        'for(let i=0;i<n;i++)s+=i;return s} for(let i=0;i<2e3;i++)f(1e4)'],
+                       cwd=tmp, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        print('jitdump: no node seed:', e, file=sys.stderr)
+        return
+    for f in os.listdir(tmp):
+        path = os.path.join(tmp, f)
+        if f.startswith('jit-') and f.endswith('.dump'):
+            d = read(path)
+            off, end = 40, 40
+            while off + 16 <= len(d) and off < 6000:
+                size = struct.unpack_from('<I', d, off + 4)[0]
+                if size < 16:
+                    break
+                off += size
+                end = off if off <= 8000 else end
+            write('jitdump', 'node-head', d[:end])
+        os.unlink(path)
+
+
 def main():
-    which = sys.argv[1:] or ['procmaps', 'events', 'rx', 'rthttp']
+    which = sys.argv[1:] or ['procmaps', 'events', 'rx', 'rthttp', 'jitdump']
     for w in which:
         globals()[w]()
 

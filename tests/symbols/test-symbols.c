@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../src/base/buf.h"
+#include "../../src/symbols/jitdump.h"
 #include "../../src/symbols/symbols.h"
 #include "../unit/check.h"
 
@@ -406,6 +407,141 @@ static int test_debugfile(int argc, char **argv)
 }
 
 /* C++ names, from the symbol table and from DWARF. */
+/* A fetcher as debuginfod's, serving one path, counting its calls. */
+struct fake_fetch {
+	const char *path;
+	int calls;
+	char build_id[2 * 64 + 1];
+};
+
+static int fake_debuginfo(void *ctx, const char *build_id, char **path)
+{
+	struct fake_fetch *ff = ctx;
+
+	ff->calls++;
+	snprintf(ff->build_id, sizeof(ff->build_id), "%s", build_id);
+	if (!ff->path)
+		return -ENOENT;
+	*path = strdup(ff->path);
+	return *path ? 0 : -ENOMEM;
+}
+
+/* A stripped binary's debug file from a fetcher: asked once, by build id,
+ * and only for files without local debug info; a file of another build
+ * is refused. */
+static int test_fetch(int argc, char **argv)
+{
+	const char *prog = argv[0], *stripped = argv[1], *debug = argv[2];
+	struct fake_fetch ff = { debug, 0, "" };
+	struct sym_fetcher fetch = { fake_debuginfo, &ff };
+	struct symbolizer *s = new_symbolizer();
+	struct sym_frame fr[MAX_FRAMES];
+	struct sym_file *f;
+	struct offsets o;
+
+	(void)argc;
+	run_prog(prog, &o);
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, prog, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 0); /* it has its own DWARF */
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK_STR(ff.build_id, sym_file_info(f)->build_id);
+	CHECK_STR(sym_file_info(f)->debug_path, debug);
+	CHECK(sym_file_info(f)->has_line_numbers);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 1);
+	CHECK_STR(fr[0].name, "outer");
+	CHECK(fr[0].line > 0);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1); /* cached with the file */
+	symbolizer_free(s);
+
+	/* A fetched file whose build id differs is not used. */
+	s = new_symbolizer();
+	ff = (struct fake_fetch){ stripped, 0, "" };
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK(sym_file_info(f)->debug_path == NULL);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 0);
+	symbolizer_free(s);
+
+	/* None to be had: addresses only. */
+	s = new_symbolizer();
+	ff = (struct fake_fetch){ NULL, 0, "" };
+	symbolizer_set_fetcher(s, &fetch);
+	CHECK_EQ(sym_file_open(s, stripped, &f, NULL), 0);
+	CHECK_EQ(ff.calls, 1);
+	CHECK_EQ(sym_file_lookup(f, offset_of(&o, "outer"), fr, MAX_FRAMES), 0);
+	symbolizer_free(s);
+	return CHECK_DONE();
+}
+
+/* jitdump files, from tests/fuzz's seeds (mkseeds.py says what they
+ * hold): loads named, the later load of reused code wins, a move carries
+ * its code and lines along, \xff repeats the previous file, and a file cut
+ * short keeps the records before the cut. */
+static int test_jitdump(int argc, char **argv)
+{
+	const uint64_t base = 0x7f0000001000ull;
+	struct kerr err = KERR_INIT;
+	struct jitdump *j;
+	struct sym_frame f;
+
+	(void)argc;
+	CHECK_EQ(jitdump_load(argv[0], 0, &j, &err), 0);
+	CHECK_EQ(j->pid, 4242);
+	CHECK(!j->truncated);
+	CHECK_EQ(j->n_code, 4);
+	CHECK_EQ(j->n_moves, 1);
+	CHECK_EQ(jitdump_lookup(j, base + 0x18, &f), 1);
+	CHECK_STR(f.name, "JS:*hot app.js:3:1"); /* past the reused 8 bytes */
+	CHECK_STR(f.file, "lib/x.js");
+	CHECK_EQ(f.line, 7);
+	CHECK_EQ(jitdump_lookup(j, base + 0xa, &f), 1);
+	CHECK_STR(f.name, "JS:*hot app.js:3:1");
+	CHECK_STR(f.file, "app.js"); /* "\\xff": the previous entry's file */
+	CHECK_EQ(f.line, 4);
+	CHECK_EQ(jitdump_lookup(j, base + 0x4, &f), 1);
+	CHECK_STR(f.name, "JS:*reused app.js:12:1");
+	CHECK(f.file == NULL); /* its load had no debug info */
+	CHECK_EQ(jitdump_lookup(j, base + 0x400 + 5, &f), 1);
+	CHECK_STR(f.name, "JS:~cold app.js:9:1");
+	const struct jitdump_code *c = jitdump_find(j, base + 0x400);
+	CHECK(c && c->size == 32 && c->code[0] == 0x55 && c->code[31] == 0xc3);
+	CHECK_EQ(jitdump_lookup(j, base + 0x100, &f), 1); /* the old copy stays */
+	CHECK_EQ(jitdump_lookup(j, base + 0x420, &f), 0);
+	CHECK_EQ(jitdump_lookup(j, base - 1, &f), 0);
+	jitdump_free(j);
+
+	CHECK_EQ(jitdump_load(argv[1], 0, &j, &err), 0);
+	CHECK(j->truncated && j->bad_offset > 40);
+	CHECK_EQ(j->n_code, 3); /* the reused load was cut */
+	CHECK_EQ(jitdump_lookup(j, base + 0x4, &f), 1);
+	CHECK_STR(f.name, "JS:*hot app.js:3:1");
+	jitdump_free(j);
+
+	CHECK_EQ(jitdump_load(argv[2], 0, &j, &err), 0);
+	CHECK_EQ(j->n_code, 0);
+	CHECK(!j->truncated);
+	CHECK_EQ(jitdump_lookup(j, base, &f), 0);
+	jitdump_free(j);
+
+	CHECK_EQ(jitdump_parse("not a jitdump at all, long enough for a header", 46, &j, &err),
+		 -EINVAL);
+	CHECK(j == NULL && strstr(err.msg, "not a jitdump"));
+	CHECK_EQ(jitdump_load("/nonexistent/jit-1.dump", 0, &j, &err), -ENOENT);
+	CHECK(strstr(err.msg, "/nonexistent/jit-1.dump") != NULL);
+
+	int pid;
+	CHECK(jitdump_name("/tmp/x/jit-123.dump", &pid) && pid == 123);
+	CHECK(jitdump_name("jit-7.dump", &pid) && pid == 7);
+	CHECK(!jitdump_name("/tmp/jit-.dump", &pid));
+	CHECK(!jitdump_name("/tmp/jit-12.dump.old", &pid));
+	CHECK(!jitdump_name("/tmp/xjit-12.dump", &pid));
+	return CHECK_DONE();
+}
+
 static int test_cpp(int argc, char **argv)
 {
 	struct sym_frame fr[MAX_FRAMES];
@@ -768,6 +904,8 @@ int main(int argc, char **argv)
 		{ "split-dwarf", test_inline, 2 },
 		{ "compressed-dwarf", test_inline, 2 },
 		{ "debugfile", test_debugfile, 7 },
+		{ "fetch", test_fetch, 3 },
+		{ "jitdump", test_jitdump, 3 },
 		{ "cpp", test_cpp, 2 },
 		{ "demangle", test_demangle, 0 },
 		{ "kallsyms", test_kallsyms, 0 },
