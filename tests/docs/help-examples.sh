@@ -16,6 +16,12 @@ for f in kiln cpu old new; do
 	kiln_record -g -o "$f.pb.gz" -- ./app 1 || fail "cannot record the fixture $f.pb.gz"
 done
 ./app 600 & at_exit "kill $! 2>/dev/null"
+# $(pidof app) is this test's app, whatever else on the machine is called
+# app (another run of this test, say).
+APP_PID=$!
+pidof() { echo "$APP_PID"; }
+export APP_PID
+export -f pidof
 unset BROWSER
 
 cmds=$("$KILN" help | awk '/^   [a-z]/ { print $1 }')
