@@ -21,7 +21,6 @@
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
 #include "../profile/filter.h"
-#include "../symbols/jitdump.h"
 #include "../report/perfkeys.h"
 #include "cli.h"
 #include "options.h"
@@ -231,56 +230,20 @@ static void print_func(const struct annotate_opts *o, const struct profile *p, i
 		kbuf_release(&e[i]);
 }
 
-/* JIT code (anonymous memory) from the jitdumps the profile names (kiln
- * record keeps their mappings): the code bytes of the load holding most
- * hits (a JIT compiles a function more than once; the others' hits count
- * as outside it). Returns 0 with *dump_path (a profile string), or
- * -ENOENT. */
-static const struct jitdump_code *busiest(const struct jitdump *j, const struct dis_hit *hits,
-					  size_t n)
-{
-	const struct jitdump_code *best = NULL;
-	int64_t best_v = -1;
-
-	/* Quadratic in the hits of one symbol: a few hundred addresses. */
-	for (size_t i = 0; i < n; i++) {
-		const struct jitdump_code *c = jitdump_find(j, hits[i].file_offset);
-		int64_t v = 0;
-
-		if (!c || c == best)
-			continue;
-		for (size_t k = 0; k < n; k++)
-			if (hits[k].file_offset - c->addr < c->size)
-				v += hits[k].value;
-		if (v > best_v) {
-			best = c;
-			best_v = v;
-		}
-	}
-	return best;
-}
-
+/* JIT code (anonymous memory): from the jitdumps the profile names
+ * (kiln record keeps their mappings). */
 static int annotate_jit(const struct profile *p, const struct pf_mapping *m, struct dis_hit *hits,
 			size_t n, const struct dis_opts *d, struct dis_func *f,
 			const char **dump_path, struct kerr *err)
 {
-	int ret = -ENOENT, pid;
+	int ret = -ENOENT;
 
 	for (size_t i = 0; i < n; i++) /* file offsets back to addresses */
 		hits[i].file_offset = hits[i].file_offset - m->file_offset + m->memory_start;
 	for (size_t i = 0; i < p->n_mappings && ret == -ENOENT && n; i++) {
 		const char *path = profile_get_str(p, p->mappings[i].filename);
-		const struct jitdump_code *c;
-		struct jitdump *j;
-
-		if (!jitdump_name(path, &pid) || jitdump_load(path, 0, &j, NULL) < 0)
-			continue;
-		if ((c = busiest(j, hits, n)) != NULL) {
-			ret = dis_annotate_code(c->name, (int)j->elf_mach, c->addr, c->code, c->size,
-						hits, n, d, f, err);
+		if ((ret = dis_annotate_jitdump(path, hits, n, d, f, err)) == 0)
 			*dump_path = path;
-		}
-		jitdump_free(j);
 	}
 	if (ret == -ENOENT)
 		kerr_set(err, -ENOENT, "no jitdump the profile names holds its code");

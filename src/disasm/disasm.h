@@ -74,6 +74,11 @@ int dis_annotate(struct symbolizer *s, const char *path, const char *build_id,
 int dis_annotate_code(const char *name, int elf_machine, uint64_t start, const uint8_t *code,
 		      uint64_t size, const struct dis_hit *hits, size_t n_hits,
 		      const struct dis_opts *o, struct dis_func *out, struct kerr *err);
+/* dis_annotate_code() over the JIT code of a jitdump (jit-PID.dump) that
+ * holds the hits (their file_offset: addresses): the load holding most of
+ * them. -ENOENT when path is no readable jitdump or holds none of them. */
+int dis_annotate_jitdump(const char *path, const struct dis_hit *hits, size_t n,
+			 const struct dis_opts *o, struct dis_func *out, struct kerr *err);
 void dis_func_release(struct dis_func *f); /* tolerates a zeroed struct */
 
 /* Where byte `file_offset` of the binary at `path` lies: its ELF virtual
