@@ -34,6 +34,8 @@ const struct kiln_command kiln_commands[] = {
 	  "perf-script(1)", KILN_ARGS_FILES },
 	{ "diff", cmd_diff, "Compare profiles symbol by symbol (perf diff)", "perf-diff(1)",
 	  KILN_ARGS_FILES },
+	{ "evlist", cmd_evlist, "List the events of a perf.data (perf evlist)", "perf-evlist(1)",
+	  KILN_ARGS_FILES },
 	{ "help", cmd_help, "Show help for a command", NULL, KILN_ARGS_COMMAND },
 	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
 };

@@ -57,7 +57,7 @@ void build_header_update(struct build_header *h, const struct recorder *r,
 	}
 	h->meta.time_nanos = run->start_wall;
 	h->meta.duration_nanos = run->duration;
-	kbuf_addf(&b, "kiln-record: %s", run->cmdline);
+	kbuf_addf(&b, "%s: %s", run->tool ? run->tool : "kiln-record", run->cmdline);
 	vec_push(&h->comments, kbuf_detach(&b, NULL));
 	kbuf_addf(&b, "samples: %" PRIu64 ", lost: %" PRIu64 ", throttled: %" PRIu64,
 		  r->stats.samples, r->stats.lost, r->stats.throttled);

@@ -20,6 +20,7 @@
 #include "../profile/fetch.h"
 #include "../profile/names.h"
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../symbols/symbols.h"
 #include "../profile/encode.h"
 #include "../profile/filter.h"
@@ -155,7 +156,7 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 		if (is_url(srcs->v[i]))
 			ret = fetch_profile(srcs->v[i], url_seconds, &dopts, &ps[n], err);
 		else
-			ret = profile_read_file(srcs->v[i], &dopts, &ps[n], err);
+			ret = cli_read_profile(srcs->v[i], &dopts, false, &ps[n], err);
 		if (ret < 0)
 			goto out;
 		profile_add_fake_mapping(ps[n]);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../disasm/disasm.h"
@@ -111,7 +112,7 @@ int cmd_script(int argc, const char **argv)
 	}
 	so.hide_chain = hide_chain;
 	in_opts = cli_decode_opts();
-	if (profile_read_file(input ? input : "kiln.pb.gz", &in_opts, &p, &err) < 0) {
+	if (cli_read_profile(input ? input : "kiln.pb.gz", &in_opts, true, &p, &err) < 0) {
 		cli_error("script: %s", err.msg);
 		return 1;
 	}

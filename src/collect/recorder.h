@@ -51,6 +51,12 @@ void recorder_init(struct recorder *r, struct tasks *t, size_t n_events,
 		   uint64_t sample_type, uint64_t regs_mask, bool per_sample);
 void recorder_release(struct recorder *r);
 
+/* Adds one decoded sample of event `ev` (out of range: event 0), for a
+ * source that decodes samples itself (perf.data, whose events each have
+ * their own layout). h is the record s was decoded from. */
+void recorder_sample(struct recorder *r, const struct perf_event_header *h,
+		     const struct rec_sample *s, int ev);
+
 /* A session_record_fn: pass the recorder as `arg`. */
 void recorder_record(const struct perf_event_header *h, void *arg);
 
