@@ -99,8 +99,9 @@ void recorder_sample(struct recorder *r, const struct perf_event_header *h,
 	memset(r->vals, 0, (1 + r->n_events) * sizeof(*r->vals));
 	r->vals[0] = 1;
 	r->vals[1 + ev] = s.period > INT64_MAX ? INT64_MAX : (int64_t)s.period;
-	stacks_add(&r->stacks, (pid_t)s.pid, (pid_t)s.tid, tasks_comm_of(r->tasks, (pid_t)s.tid),
-		   f, n, r->vals, s.time, s.cpu);
+	stacks_add_event(&r->stacks, (pid_t)s.pid, (pid_t)s.tid,
+			 tasks_comm_of(r->tasks, (pid_t)s.tid), r->split_events ? (uint32_t)ev : 0,
+			 f, n, r->vals, s.time, s.cpu);
 	r->stats.samples++;
 	if (!r->first_time || s.time < r->first_time)
 		r->first_time = s.time;

@@ -40,6 +40,7 @@ struct recorder {
 	size_t max_frames;
 	recorder_unwind_fn unwind;
 	void *unwind_ctx;
+	bool split_events;           /* keep each event's samples apart */
 	uint64_t first_time, last_time;
 	struct stack_frame *scratch; /* max_frames + 1 */
 	int64_t *vals;               /* 1 + n_events */

@@ -22,7 +22,33 @@ struct conv {
 	int *value_of;            /* event → value index, -1 for dummy events */
 	struct perfdata_stats st;
 	struct pd_trace *trace;   /* tracepoint labels, or NULL */
+	int64_t k_event, *event_name; /* per value index, with several events */
+	VEC(struct pf_label) labels;  /* entry_labels()'s answer */
 };
+
+/* A profile_meta.labels callback: `event` where several events share the
+ * file (pprof merges samples with equal stacks and labels: the label
+ * keeps each event's samples, and their count, apart), then the
+ * tracepoint's fields. */
+static const struct pf_label *entry_labels(void *ctx, size_t entry, size_t *n)
+{
+	struct conv *c = ctx;
+	const struct pf_label *t;
+	size_t nt = 0;
+
+	c->labels.n = 0;
+	if (c->event_name) {
+		struct pf_label *l = vec_add(&c->labels);
+		memset(l, 0, sizeof(*l));
+		l->key = c->k_event;
+		l->str = c->event_name[c->rec.stacks.entries[entry].event];
+	}
+	if (c->trace && (t = pd_trace_labels(c->trace, entry, &nt)))
+		for (size_t i = 0; i < nt; i++)
+			vec_push(&c->labels, t[i]);
+	*n = c->labels.n;
+	return c->labels.v;
+}
 
 static bool is_dummy(const struct perf_event_attr *a)
 {
@@ -190,6 +216,7 @@ int perfdata_to_profile(const void *data, size_t size, const struct perfdata_opt
 	header(pd, &c, &h, per_sample, &n_values);
 	c.tasks = tasks_new();
 	recorder_init(&c.rec, c.tasks, n_values, 0, 0, per_sample);
+	c.rec.split_events = true;
 	if ((ret = pd_trace_new(pd, builder_profile(b), &c.trace, err)) < 0)
 		goto out;
 	if (!o.no_unwind && wants_unwind(pd) && (u = unwinder_new(builder_symbolizer(b)))) {
@@ -206,9 +233,17 @@ int perfdata_to_profile(const void *data, size_t size, const struct perfdata_opt
 	}
 	header_run(pd, &c, &run);
 	build_header_update(&h, &c.rec, &run);
-	if (c.trace) {
-		h.meta.labels = pd_trace_labels;
-		h.meta.labels_ctx = c.trace;
+	if (c.trace || n_values > 1) {
+		h.meta.labels = entry_labels;
+		h.meta.labels_ctx = &c;
+	}
+	if (n_values > 1) {
+		c.k_event = profile_str(builder_profile(b), "event");
+		c.event_name = xcalloc(n_values, sizeof(*c.event_name));
+		for (size_t i = 0; i < pd->events.n; i++)
+			if (c.value_of[i] >= 0)
+				c.event_name[c.value_of[i]] = profile_str(builder_profile(b),
+									  pd->events.v[i].name);
 	}
 	build_profile(b, &c.rec, c.tasks, &h.meta);
 	if (u)
@@ -229,6 +264,8 @@ out:
 	if (stats)
 		*stats = c.st;
 	free(c.value_of);
+	free(c.event_name);
+	vec_free(&c.labels);
 	perfdata_free(pd);
 	return ret;
 }

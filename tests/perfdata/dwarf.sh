@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+. "$KILN_SRC/tests/lib.sh"
+echo ok

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# kiln reads perf.data as perf reads it: perf record writes the files (-F
+# with -g, two events, -a system-wide, pipe mode), and kiln report --stdio
+# must show the same samples and per-symbol shares as perf report --stdio
+# (0.1 points), kiln script the same events as perf script, and the
+# profile must open in go tool pprof without warnings.
+. "$KILN_SRC/tests/lib.sh"
+need_root
+need_cmd perf
+need_cmd go
+C="$KILN_SRC/tests/perfdata/compare.py"
+APP=$(workload cpu-split)
+cd "$TMP" || fail "cd"
+
+perf_record() { perf record -q "$@" 2>"$TMP/perf.err" || { cat "$TMP/perf.err" >&2; fail "perf record $*"; }; }
+
+# perf report's first event, as kiln report --stdio's first sample type.
+compare_report() {
+	perf report --stdio --no-children -g none -i "$1" > perf-report.txt 2>/dev/null ||
+		fail "perf report -i $1"
+	"$KILN" report --stdio "$1" > kiln-report.txt 2>kiln.err || { cat kiln.err >&2; fail "kiln report --stdio $1"; }
+	python3 "$C" report perf-report.txt kiln-report.txt >&2 || fail "kiln report --stdio differs from perf report on $1"
+}
+
+compare_script() {
+	perf script -F comm,pid,tid,time,ip,sym,dso -i "$1" > perf-script.txt 2>/dev/null || fail "perf script -i $1"
+	"$KILN" script -F comm,pid,tid,time,ip,sym,dso "$1" > kiln-script.txt 2>kiln.err ||
+		{ cat kiln.err >&2; fail "kiln script $1"; }
+	python3 "$C" script perf-script.txt kiln-script.txt cpu-split >&2 || fail "kiln script differs from perf script on $1"
+}
+
+# kiln's profile of a perf.data, written out for go tool pprof.
+to_pprof() {
+	"$KILN" report -proto "$1" > "$2" 2>kiln.err || { cat kiln.err >&2; fail "kiln report -proto $1"; }
+	check_valid_profile "$2"
+	[ -s "$TMP/raw.err" ] && { cat "$TMP/raw.err" >&2; fail "go tool pprof warns on $1"; }
+	true
+}
+
+# 1. -F with frame-pointer call graphs.
+perf_record -F 999 -g -o fg.data -- "$APP" 1
+compare_report fg.data
+compare_script fg.data
+to_pprof fg.data fg.pb.gz
+n=$(perf script -i fg.data 2>/dev/null | grep -c '^ *cpu-split ')
+k=$(python3 "$C" counts "$TMP/raw.txt" 0)
+[ "$n" = "$k" ] || fail "fg.data: perf script shows $n samples, kiln's profile holds $k"
+# The call graph survives: work() is on (nearly) every stack of hot_a.
+pprof -top -cum -sample_index=samples fg.pb.gz 2>/dev/null | grep -q ' work$' || fail "fg.data: no work() in the call graph"
+
+# 2. Two events: each its own sample type, with perf's sample counts.
+perf_record -e cpu-clock,task-clock -F 999 -o two.data -- "$APP" 1
+compare_report two.data
+to_pprof two.data two.pb.gz
+for i in 1 2; do
+	name=$(perf evlist -i two.data | sed -n "${i}p")
+	p=$(perf report --stdio -i two.data 2>/dev/null | sed -n "s/^# Samples: \([0-9]*\) *of event '$name'.*/\1/p")
+	k=$(python3 "$C" counts "$TMP/raw.txt" "$i")
+	[ -n "$p" ] && [ "$p" = "$k" ] || fail "two.data: event $name: perf report $p samples, kiln $k"
+done
+"$KILN" evlist two.data > evlist.txt || fail "kiln evlist two.data"
+perf evlist -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist differs from perf evlist"
+"$KILN" evlist -v two.data > evlist.txt || fail "kiln evlist -v two.data"
+perf evlist -v -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist -v differs from perf evlist -v"
+
+# 3. System-wide (-a) while the workload runs.
+"$APP" 3 & at_exit "kill $! 2>/dev/null"
+perf_record -a -F 499 -g -o a.data -- sleep 1
+compare_report a.data
+to_pprof a.data a.pb.gz
+
+# 4. Pipe mode: perf record -o - | kiln report -.
+perf record -q -F 999 -g -o - -- "$APP" 1 2>/dev/null > pipe.data || fail "perf record -o -"
+compare_report pipe.data
+perf record -q -F 999 -o - -- "$APP" 0.5 2>/dev/null | "$KILN" report --stdio - > piped.txt 2>kiln.err ||
+	{ cat kiln.err >&2; fail "perf record -o - | kiln report --stdio -"; }
+grep -q '\[\.\] hot_a' piped.txt || fail "kiln report - of a perf pipe shows no hot_a"
+to_pprof pipe.data pipe.pb.gz
+
+# 5. Every other reading command takes a perf.data.
+"$KILN" diff fg.data pipe.data > diff.txt 2>kiln.err || { cat kiln.err >&2; fail "kiln diff on perf.data"; }
+grep -q hot_a diff.txt || fail "kiln diff of perf.data shows no hot_a"
+"$KILN" annotate -i fg.data hot_a > ann.txt 2>kiln.err || { cat kiln.err >&2; fail "kiln annotate on perf.data"; }
+[ -s ann.txt ] || fail "kiln annotate of perf.data printed nothing"
+"$KILN" report -top fg.data | grep -q hot_a || fail "kiln report -top of perf.data"
+echo ok
