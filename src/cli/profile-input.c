@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <traceevent/event-parse.h>
 #include <unistd.h>
 
 #include "../base/buf.h"
@@ -21,6 +22,10 @@ static int from_perfdata(const struct kbuf *b, bool per_sample, struct profile *
 			 struct kerr *err)
 {
 	struct perfdata_opts po = { .kallsyms_cache = cli_cache_dir(), .per_sample = per_sample };
+
+	/* libtraceevent prints its parse warnings itself: kiln reports what
+	 * matters from the result. Process-wide, so the cli sets it. */
+	tep_set_loglevel(TEP_LOG_NONE);
 
 	return perfdata_to_profile(b->buf, b->len, &po, out, NULL, err);
 }

@@ -120,8 +120,63 @@ def counts(raw, index):
     return [], None
 
 
+TP = re.compile(r"^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(\S+): (.*)$")
+
+
+def trace(perf_script, raw, fields):
+    """perf script's tracepoint lines vs go tool pprof -raw's samples of
+    kiln's event profile: the same events in order, with the same tid,
+    cpu, time (microseconds) and the given fields."""
+    pe = []
+    for line in open(perf_script, encoding="utf-8", errors="replace"):
+        m = TP.match(line)
+        if not m:
+            continue
+        # sched_switch prints key=value, syscalls "key: 0xhex"
+        kv = dict(re.findall(r"(\w+)=(\S+)", m.group(7)))
+        kv.update((k, str(int(v, 16))) for k, v in re.findall(r"(\w+): (0x[0-9a-f]+)", m.group(7)))
+        pe.append([m.group(2), m.group(3).lstrip("0") or "0",
+                   str(int(m.group(4)) * 1000000 + int(m.group(5)))] + [kv.get(f) for f in fields])
+    ke, on = [], False
+    for line in open(raw, encoding="utf-8"):
+        if line.startswith("Samples:"):
+            on = True
+            continue
+        if on and line.startswith(("Locations", "Mappings")):
+            break
+        if not on:
+            continue
+        if re.match(r"^\s+-?\d+(\s+-?\d+)*:", line):
+            ke.append({})
+        elif ke:
+            for k, v in re.findall(r"(\w+):\[([^\]]*)\]", line):
+                ke[-1][k] = v.split(" ")[0]
+    # pprof drops numeric labels of 0 without a unit: build writes pid and tid so.
+    kr = [[k.get("tid", "0"), k.get("cpu"), str(int(k.get("time", "0")) // 1000)] +
+          [k.get(f) for f in fields] for k in ke]
+    bad = []
+    if len(pe) != len(kr):
+        bad.append(f"events: perf script {len(pe)}, kiln {len(kr)}")
+    for i, (p, k) in enumerate(zip(pe, kr)):
+        if p != k:
+            bad.append(f"event {i}: perf {p}, kiln {k}")
+        if len(bad) > 10:
+            break
+    if not pe:
+        bad.append("perf script shows no tracepoint events")
+    return bad, f"{len(pe)} events"
+
+
 def main():
     mode = sys.argv[1]
+    if mode == "trace":
+        bad, summary = trace(sys.argv[2], sys.argv[3], sys.argv[4].split(","))
+        for b in bad:
+            print("mismatch:", b, file=sys.stderr)
+        if bad:
+            sys.exit(1)
+        print("ok:", summary)
+        return
     if mode == "counts":
         counts(sys.argv[2], int(sys.argv[3]))
         return

@@ -8,34 +8,7 @@
 need_root
 need_cmd perf
 need_cmd go
-C="$KILN_SRC/tests/perfdata/compare.py"
-APP=$(workload cpu-split)
-cd "$TMP" || fail "cd"
-
-perf_record() { perf record -q "$@" 2>"$TMP/perf.err" || { cat "$TMP/perf.err" >&2; fail "perf record $*"; }; }
-
-# perf report's first event, as kiln report --stdio's first sample type.
-compare_report() {
-	perf report --stdio --no-children -g none -i "$1" > perf-report.txt 2>/dev/null ||
-		fail "perf report -i $1"
-	"$KILN" report --stdio "$1" > kiln-report.txt 2>kiln.err || { cat kiln.err >&2; fail "kiln report --stdio $1"; }
-	python3 "$C" report perf-report.txt kiln-report.txt >&2 || fail "kiln report --stdio differs from perf report on $1"
-}
-
-compare_script() {
-	perf script -F comm,pid,tid,time,ip,sym,dso -i "$1" > perf-script.txt 2>/dev/null || fail "perf script -i $1"
-	"$KILN" script -F comm,pid,tid,time,ip,sym,dso "$1" > kiln-script.txt 2>kiln.err ||
-		{ cat kiln.err >&2; fail "kiln script $1"; }
-	python3 "$C" script perf-script.txt kiln-script.txt cpu-split >&2 || fail "kiln script differs from perf script on $1"
-}
-
-# kiln's profile of a perf.data, written out for go tool pprof.
-to_pprof() {
-	"$KILN" report -proto "$1" > "$2" 2>kiln.err || { cat kiln.err >&2; fail "kiln report -proto $1"; }
-	check_valid_profile "$2"
-	[ -s "$TMP/raw.err" ] && { cat "$TMP/raw.err" >&2; fail "go tool pprof warns on $1"; }
-	true
-}
+. "$KILN_SRC/tests/perfdata/common.sh"
 
 # 1. -F with frame-pointer call graphs.
 perf_record -F 999 -g -o fg.data -- "$APP" 1
