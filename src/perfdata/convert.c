@@ -130,6 +130,12 @@ static int on_record(const struct perf_event_header *h, void *arg)
 	}
 }
 
+static struct symbolizer *no_symbolizer(void *ctx)
+{
+	(void)ctx;
+	return NULL;
+}
+
 static bool wants_unwind(const struct perfdata *pd)
 {
 	for (size_t i = 0; i < pd->events.n; i++) {
@@ -211,7 +217,8 @@ int perfdata_to_profile(const void *data, size_t size, const struct perfdata_opt
 		return ret;
 	c.pd = pd;
 	c.value_of = xcalloc(pd->events.n, sizeof(*c.value_of));
-	builder_new(&b, &(struct build_opts){ .kallsyms_cache = o.kallsyms_cache });
+	builder_new(&b, &(struct build_opts){ .kallsyms_cache = o.kallsyms_cache,
+					     .symbolizer = o.no_symbols ? no_symbolizer : NULL });
 	per_sample = o.per_sample || pd_has_tracepoints(pd);
 	header(pd, &c, &h, per_sample, &n_values);
 	c.tasks = tasks_new();
@@ -219,7 +226,7 @@ int perfdata_to_profile(const void *data, size_t size, const struct perfdata_opt
 	c.rec.split_events = true;
 	if ((ret = pd_trace_new(pd, builder_profile(b), &c.trace, err)) < 0)
 		goto out;
-	if (!o.no_unwind && wants_unwind(pd) && (u = unwinder_new(builder_symbolizer(b)))) {
+	if (!o.no_unwind && !o.no_symbols && wants_unwind(pd) && (u = unwinder_new(builder_symbolizer(b)))) {
 		c.rec.unwind = unwind_sample;
 		c.rec.unwind_ctx = u;
 	}

@@ -27,8 +27,50 @@ static bool section_ok(const struct perfdata *pd, const struct file_section *s)
 	return s->offset <= pd->size && s->size <= pd->size - s->offset;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	const struct perfdata_id *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The sorted index of ids, once every event is known: records are many,
+ * events may be too in a hostile file. */
+static void build_index(struct perfdata *pd)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pd->events.n; i++)
+		n += pd->events.v[i].n_ids;
+	pd->index = n ? xmalloc(n * sizeof(*pd->index)) : NULL;
+	for (size_t i = 0; i < pd->events.n; i++)
+		for (size_t k = 0; k < pd->events.v[i].n_ids; k++)
+			pd->index[pd->n_index++] = (struct perfdata_id){ pd->events.v[i].ids[k],
+									 (int)i };
+	/* Equal ids: the first event's, as a linear search finds it. */
+	qsort(pd->index, pd->n_index, sizeof(*pd->index), cmp_id);
+}
+
 int pd_event_by_id(const struct perfdata *pd, uint64_t id)
 {
+	if (pd->index) {
+		size_t lo = 0, hi = pd->n_index;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pd->index[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < pd->n_index && pd->index[lo].id == id) {
+			int ev = pd->index[lo].ev;
+			for (; lo < pd->n_index && pd->index[lo].id == id; lo++)
+				if (pd->index[lo].ev < ev)
+					ev = pd->index[lo].ev;
+			return ev;
+		}
+		return -1;
+	}
 	for (size_t i = 0; i < pd->events.n; i++)
 		for (size_t k = 0; k < pd->events.v[i].n_ids; k++)
 			if (pd->events.v[i].ids[k] == id)
@@ -72,6 +114,7 @@ void perfdata_free(struct perfdata *pd)
 	free(pd->cpudesc);
 	free(pd->cpuid);
 	free(pd->cmdline);
+	free(pd->index);
 	free(pd);
 }
 
@@ -317,6 +360,7 @@ int perfdata_open(const void *data, size_t size, struct perfdata **out, struct k
 		return ret;
 	}
 	default_names(pd);
+	build_index(pd);
 	*out = pd;
 	return 0;
 }

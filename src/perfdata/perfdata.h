@@ -63,6 +63,13 @@ struct perfdata {
 	const unsigned char *tracing;  /* TRACING_DATA, into data */
 	size_t tracing_size;
 	bool auxtrace;               /* AUXTRACE data present (not decoded) */
+	struct perfdata_id *index;   /* every event's ids, sorted, for lookups */
+	size_t n_index;
+};
+
+struct perfdata_id {
+	uint64_t id;
+	int ev;
 };
 
 /* Parses the header, attributes and features of the `size` bytes at
@@ -107,6 +114,7 @@ struct perfdata_opts {
 	const char *kallsyms_cache; /* build_opts.kallsyms_cache */
 	bool per_sample;            /* one sample per event, with time and cpu */
 	bool no_unwind;             /* keep DWARF-mode samples to their callchain */
+	bool no_symbols;            /* addresses only: open no file the input names */
 };
 
 /* What the conversion met, for messages. */

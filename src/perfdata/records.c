@@ -190,9 +190,9 @@ int perfdata_records(const struct perfdata *pd, perfdata_record_fn fn, void *arg
 		h = aligned(pd, off, &scratch, &cap);
 		if (h->type == PD_REC_COMPRESSED) {
 			ret = kerr_set(err, -EPROTONOSUPPORT, "perf.data: compressed records (perf "
-				       "record -z), which this kiln does not read (built without "
-				       "zstd): record again without -z, or run `perf inject -i FILE "
-				       "-o plain.data` and read plain.data");
+				       "record -z), which kiln does not read (no zstd): record "
+				       "again without -z, or run `perf script -i FILE > FILE.txt` "
+				       "and give kiln the text");
 			goto out;
 		}
 		t = record_time(pd, h, &has);
