@@ -140,7 +140,8 @@ static void on_mmap2(struct recorder *r, const struct perf_event_header *h)
 			   m->filename, build_id);
 	} else {
 		tasks_mmap(r->tasks, (pid_t)m->pid, m->addr, m->len, m->pgoff, m->maj, m->min,
-			   m->ino, m->filename, NULL);
+			   m->ino, m->filename,
+			   r->build_id_of ? r->build_id_of(r->build_id_ctx, m->filename) : NULL);
 	}
 	return;
 bad:

@@ -41,6 +41,10 @@ struct recorder {
 	recorder_unwind_fn unwind;
 	void *unwind_ctx;
 	bool split_events;           /* keep each event's samples apart */
+	/* The build id (hex) of a file an MMAP2 record names without one,
+	 * or NULL: a perf.data's HEADER_BUILD_ID. Optional. */
+	const char *(*build_id_of)(void *ctx, const char *filename);
+	void *build_id_ctx;
 	uint64_t first_time, last_time;
 	struct stack_frame *scratch; /* max_frames + 1 */
 	int64_t *vals;               /* 1 + n_events */

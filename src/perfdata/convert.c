@@ -50,6 +50,21 @@ static const struct pf_label *entry_labels(void *ctx, size_t entry, size_t *n)
 	return c->labels.v;
 }
 
+/* HEADER_BUILD_ID's id of a mapped file, so its mapping keeps it. */
+static const char *header_id(const struct perfdata *pd, const char *filename)
+{
+	for (size_t i = 0; i < pd->buildids.n; i++)
+		if (!strcmp(pd->buildids.v[i].filename, filename))
+			return pd->buildids.v[i].build_id;
+	return NULL;
+}
+
+/* The same as a recorder callback (ctx = the perfdata). */
+static const char *header_build_id(void *ctx, const char *filename)
+{
+	return header_id(ctx, filename);
+}
+
 static bool is_dummy(const struct perf_event_attr *a)
 {
 	return a->type == PERF_TYPE_SOFTWARE && a->config == PERF_COUNT_SW_DUMMY;
@@ -78,7 +93,8 @@ static void on_mmap(struct conv *c, const struct perf_event_header *h)
 	/* The kernel's and its modules' (pid -1) come from kallsyms. */
 	if (pid != UINT32_MAX)
 		tasks_mmap(c->tasks, (pid_t)pid, v[0], v[1], v[2], 0, 0, 0,
-			   (const char *)p + fixed, NULL);
+			   (const char *)p + fixed,
+			   header_id(c->pd, (const char *)p + fixed));
 }
 
 static int on_record(const struct perf_event_header *h, void *arg)
@@ -224,6 +240,8 @@ int perfdata_to_profile(const void *data, size_t size, const struct perfdata_opt
 	c.tasks = tasks_new();
 	recorder_init(&c.rec, c.tasks, n_values, 0, 0, per_sample);
 	c.rec.split_events = true;
+	c.rec.build_id_of = header_build_id;
+	c.rec.build_id_ctx = pd;
 	if ((ret = pd_trace_new(pd, builder_profile(b), &c.trace, err)) < 0)
 		goto out;
 	if (!o.no_unwind && !o.no_symbols && wants_unwind(pd) && (u = unwinder_new(builder_symbolizer(b)))) {
