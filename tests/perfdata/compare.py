@@ -21,6 +21,16 @@ import re
 import sys
 
 
+def norm(sym):
+    """A symbol modulo the naming perf and kiln differ on."""
+    if re.fullmatch(r"0x[0-9a-f]+", sym):
+        return "[unknown]"  # perf: file offset, kiln: address
+    sym = re.sub(r"\(.*\)( const)?$", "", sym)  # perf drops C++ parameters
+    # GCC clones and symbol versions: perf keeps the suffix, kiln not
+    sym = re.sub(r"(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$", "", sym)
+    return re.sub(r"@+GLIBC_[\d.]+$", "", sym)
+
+
 def perf_rows(path):
     rows, samples, section = {}, None, 0
     for line in open(path, encoding="utf-8", errors="replace"):
@@ -34,13 +44,7 @@ def perf_rows(path):
             continue
         m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+(\S+)\s+\[(.)\]\s+(.*?)\s*$", line)
         if m:
-            sym = m.group(5)
-            if re.fullmatch(r"0x[0-9a-f]+", sym):
-                sym = "[unknown]"  # perf: file offset, kiln: address
-            sym = re.sub(r"\(.*\)( const)?$", "", sym)  # perf drops C++ parameters
-            # GCC clones and symbol versions: perf keeps the suffix, kiln not
-            sym = re.sub(r"(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$", "", sym)
-            sym = re.sub(r"@+GLIBC_[\d.]+$", "", sym)
+            sym = norm(m.group(5))
             key = (m.group(2), m.group(3), sym)
             rows[key] = rows.get(key, 0.0) + float(m.group(1))
     return samples, rows
@@ -85,7 +89,7 @@ def events(path):
             continue
         m = FRAME.match(line)
         if m and out and out[-1][4] is None:
-            sym = re.sub(r"\+0x[0-9a-f]+$", "", m.group(2))
+            sym = norm(re.sub(r"\+0x[0-9a-f]+$", "", m.group(2)))
             out[-1][4] = (sym, m.group(3))
     return out
 

@@ -42,6 +42,24 @@ perf evlist -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist
 "$KILN" evlist -v two.data > evlist.txt || fail "kiln evlist -v two.data"
 perf evlist -v -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist -v differs from perf evlist -v"
 
+# 2b. Every sample field perf can ask of a software event (ADDR, CPU,
+# IDENTIFIER, DATA_SRC, PHYS_ADDR, CGROUP, page sizes, WEIGHT_STRUCT, READ
+# with -s), and the side records -s, --switch-events, --namespaces and
+# --all-cgroups add (SWITCH, NAMESPACES, CGROUP, READ), on a forking
+# workload (FORK, EXIT, COMM).
+perf_record -e cpu-clock -d --phys-data --data-page-size --code-page-size --sample-cpu -s -W \
+	--all-cgroups --switch-events --namespaces --sample-identifier -F 999 -g -o many.data -- \
+	"$(workload forker)"
+compare_report many.data
+perf script -F comm,pid,tid,time,ip,sym,dso -i many.data > perf-script.txt 2>/dev/null || fail "perf script -i many.data"
+"$KILN" script -F comm,pid,tid,time,ip,sym,dso many.data > kiln-script.txt 2>kiln.err ||
+	{ cat kiln.err >&2; fail "kiln script many.data"; }
+python3 "$C" script perf-script.txt kiln-script.txt forker >&2 || fail "kiln script differs from perf script on many.data"
+for o in -v -F; do
+	"$KILN" evlist $o many.data > evlist.txt || fail "kiln evlist $o many.data"
+	perf evlist $o -i many.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist $o differs from perf evlist $o"
+done
+
 # 3. System-wide (-a) while the workload runs.
 "$APP" 3 & at_exit "kill $! 2>/dev/null"
 perf_record -a -F 499 -g -o a.data -- sleep 1
