@@ -23,7 +23,10 @@ static int mmap2_ids(const struct perf_event_header *h, void *arg)
 		id[2 * i + 1] = hx[m->build_id[i] & 15];
 	}
 	id[2 * m->build_id_size] = '\0';
-	pd_add_buildid(pd, id, m->filename, (int)m->pid, m->pid == UINT32_MAX);
+	/* The kernel's text is "[kernel.kallsyms]_text" here, as perf names
+	 * the mapping, and "[kernel.kallsyms]" in the feature: one name. */
+	pd_add_buildid(pd, id, strncmp(m->filename, "[kernel.kallsyms]", 17) ? m->filename :
+		       "[kernel.kallsyms]", (int)m->pid, m->pid == UINT32_MAX);
 	return 0;
 }
 

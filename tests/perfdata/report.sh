@@ -27,6 +27,19 @@ perf buildid-list -i fg.data 2>/dev/null | sort > perf-ids.txt
 [ -s perf-ids.txt ] || fail "perf buildid-list shows nothing for fg.data"
 diff perf-ids.txt kiln-ids.txt >&2 || fail "perfdata's build ids differ from perf buildid-list"
 
+# With --buildid-mmap the ids come in MMAP2 records: every file perf
+# buildid-list names (those samples hit) is among them, with its id.
+perf_record --buildid-mmap -F 499 -g -o bm.data -- "$APP" 0.3
+compare_report bm.data
+"$BUILDIDS" bm.data | sort > kiln-ids.txt || fail "perfdata_buildids on bm.data"
+perf buildid-list -i bm.data 2>/dev/null | sort > perf-ids.txt
+grep -q cpu-split perf-ids.txt || fail "perf buildid-list -i bm.data does not name cpu-split"
+comm -23 perf-ids.txt kiln-ids.txt | grep . >&2 && fail "perfdata misses build ids of MMAP2 records"
+# Lost samples are counted in the comments, as kiln record does.
+lost=$(perf report --stdio -i fg.data 2>/dev/null | sed -n 's/^# Total Lost Samples: //p')
+pprof -raw fg.pb.gz 2>/dev/null | grep -q "^Comment: samples: $n, lost: ${lost:-x}," ||
+	fail "fg.data: the comments do not count $n samples and ${lost:-?} lost"
+
 # 2. Two events: each its own sample type, with perf's sample counts.
 perf_record -e cpu-clock,task-clock -F 999 -o two.data -- "$APP" 1
 compare_report two.data
@@ -66,7 +79,7 @@ perf_record -a -F 499 -g -o a.data -- sleep 1
 # Whatever else runs here shows up too, with libc's aliases named each
 # its own way (malloc / __GI___libc_malloc).
 compare_report a.data 25
-to_pprof a.data a.pb.gz
+to_pprof a.data a.pb.gz any-binaries
 
 # 4. Pipe mode: perf record -o - | kiln report -.
 perf record -q -F 999 -g -o - -- "$APP" 1 2>/dev/null > pipe.data || fail "perf record -o -"
