@@ -247,5 +247,5 @@ const struct pf_label *pd_trace_labels(void *ctx, size_t entry, size_t *n)
 	a = t->start.v[entry];
 	b = entry + 1 < t->start.n ? t->start.v[entry + 1] : t->labels.n;
 	*n = b - a;
-	return t->labels.v + a;
+	return *n ? t->labels.v + a : NULL;
 }
