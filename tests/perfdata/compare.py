@@ -97,6 +97,9 @@ def events(path):
 def script(perf, kiln, binary):
     pe, ke = events(perf), events(kiln)
     bad = []
+    # Samples of the same microsecond (other CPUs) may come in either order.
+    pe.sort(key=lambda e: (e[3], [str(x) for x in e]))
+    ke.sort(key=lambda e: (e[3], [str(x) for x in e]))
     if len(pe) != len(ke):
         bad.append(f"events: perf {len(pe)}, kiln {len(ke)}")
     for i, (p, k) in enumerate(zip(pe, ke)):
@@ -163,6 +166,12 @@ def trace(perf_script, raw, fields):
     kr = [[k.get("tid", "0"), k.get("cpu"), str(int(k.get("time", "0")) // 1000)] +
           [k.get(f) for f in fields] for k in ke]
     bad = []
+    times = [int(k[2]) for k in kr]
+    if times != sorted(times):
+        bad.append("kiln's events are not in time order")
+    # Events of the same microsecond (other CPUs) may come in either order.
+    pe.sort(key=lambda e: (int(e[2]), [str(x) for x in e]))
+    kr.sort(key=lambda e: (int(e[2]), [str(x) for x in e]))
     if len(pe) != len(kr):
         bad.append(f"events: perf script {len(pe)}, kiln {len(kr)}")
     for i, (p, k) in enumerate(zip(pe, kr)):
