@@ -48,7 +48,8 @@ static void build_index(struct perfdata *pd)
 			pd->index[pd->n_index++] = (struct perfdata_id){ pd->events.v[i].ids[k],
 									 (int)i };
 	/* Equal ids: the first event's, as a linear search finds it. */
-	qsort(pd->index, pd->n_index, sizeof(*pd->index), cmp_id);
+	if (n)
+		qsort(pd->index, pd->n_index, sizeof(*pd->index), cmp_id);
 }
 
 int pd_event_by_id(const struct perfdata *pd, uint64_t id)

@@ -203,7 +203,8 @@ int perfdata_records(const struct perfdata *pd, perfdata_record_fn fn, void *arg
 		o->off = off;
 		off += (uint64_t)ext;
 	}
-	qsort(ord.v, ord.n, sizeof(*ord.v), cmp_order);
+	if (ord.n)
+		qsort(ord.v, ord.n, sizeof(*ord.v), cmp_order);
 	for (size_t i = 0; i < ord.n && !ret; i++)
 		ret = fn(aligned(pd, ord.v[i].off, &scratch, &cap), arg);
 out:
