@@ -50,19 +50,11 @@ static const struct pf_label *entry_labels(void *ctx, size_t entry, size_t *n)
 	return c->labels.v;
 }
 
-/* HEADER_BUILD_ID's id of a mapped file, so its mapping keeps it. */
-static const char *header_id(const struct perfdata *pd, const char *filename)
-{
-	for (size_t i = 0; i < pd->buildids.n; i++)
-		if (!strcmp(pd->buildids.v[i].filename, filename))
-			return pd->buildids.v[i].build_id;
-	return NULL;
-}
-
-/* The same as a recorder callback (ctx = the perfdata). */
+/* HEADER_BUILD_ID's id of a mapped file, so its mapping keeps it (a
+ * recorder callback, ctx = the perfdata). */
 static const char *header_build_id(void *ctx, const char *filename)
 {
-	return header_id(ctx, filename);
+	return pd_buildid_of(ctx, filename);
 }
 
 static bool is_dummy(const struct perf_event_attr *a)
@@ -94,7 +86,7 @@ static void on_mmap(struct conv *c, const struct perf_event_header *h)
 	if (pid != UINT32_MAX)
 		tasks_mmap(c->tasks, (pid_t)pid, v[0], v[1], v[2], 0, 0, 0,
 			   (const char *)p + fixed,
-			   header_id(c->pd, (const char *)p + fixed));
+			   pd_buildid_of(c->pd, (const char *)p + fixed));
 }
 
 static int on_record(const struct perf_event_header *h, void *arg)

@@ -95,12 +95,19 @@ void pd_add_buildid(struct perfdata *pd, const char *hexid, const char *filename
 {
 	struct perfdata_buildid *b;
 
+	uint64_t hn = hash_bytes(filename, strlen(filename), 1) & ~(uint64_t)1;
+	uint64_t h = hash_bytes(hexid, strlen(hexid), hn) & ~(uint64_t)1, ix;
+
 	if (!*hexid)
 		return;
-	for (size_t i = 0; i < pd->buildids.n; i++)
-		if (!strcmp(pd->buildids.v[i].build_id, hexid) &&
-		    !strcmp(pd->buildids.v[i].filename, filename))
-			return;
+	/* Hashed, since a hostile file may hold millions; a collision of
+	 * two different pairs only costs the second its place in the map. */
+	if (u64map_get(&pd->buildid_of, h, &ix) && !strcmp(pd->buildids.v[ix].build_id, hexid) &&
+	    !strcmp(pd->buildids.v[ix].filename, filename))
+		return;
+	u64map_put(&pd->buildid_of, h, pd->buildids.n);
+	if (!u64map_get(&pd->buildid_name, hn, &ix))
+		u64map_put(&pd->buildid_name, hn, pd->buildids.n);
 	b = vec_add(&pd->buildids);
 	snprintf(b->build_id, sizeof(b->build_id), "%s", hexid);
 	b->filename = xstrdup(filename);
@@ -143,6 +150,15 @@ int pd_build_id_record(struct perfdata *pd, const unsigned char *p, size_t n)
 		free(name);
 	}
 	return (int)h.size;
+}
+
+const char *pd_buildid_of(const struct perfdata *pd, const char *filename)
+{
+	uint64_t hn = hash_bytes(filename, strlen(filename), 1) & ~(uint64_t)1, ix;
+
+	if (u64map_get(&pd->buildid_name, hn, &ix) && !strcmp(pd->buildids.v[ix].filename, filename))
+		return pd->buildids.v[ix].build_id;
+	return NULL;
 }
 
 static int build_ids(struct perfdata *pd, struct sec *s)

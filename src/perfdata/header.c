@@ -108,6 +108,8 @@ void perfdata_free(struct perfdata *pd)
 	for (size_t i = 0; i < pd->buildids.n; i++)
 		free(pd->buildids.v[i].filename);
 	vec_free(&pd->buildids);
+	u64map_release(&pd->buildid_of);
+	u64map_release(&pd->buildid_name);
 	free(pd->hostname);
 	free(pd->osrelease);
 	free(pd->version);

@@ -63,6 +63,8 @@ int pd_build_id_record(struct perfdata *pd, const unsigned char *p, size_t n);
 /* Adds (filename, hex id) once; "" ids are ignored. */
 void pd_add_buildid(struct perfdata *pd, const char *hexid, const char *filename, int pid,
 		    bool kernel);
+/* The build id the file gives for filename (HEADER_BUILD_ID), or NULL. */
+const char *pd_buildid_of(const struct perfdata *pd, const char *filename);
 /* The event whose ids include id, or -1. */
 int pd_event_by_id(const struct perfdata *pd, uint64_t id);
 /* Adds an event from an attr of `size` bytes and its ids. */

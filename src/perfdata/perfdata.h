@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../base/err.h"
+#include "../base/hashmap.h"
 #include "../base/vec.h"
 #include "../profile/profile.h"
 
@@ -63,6 +64,8 @@ struct perfdata {
 	const unsigned char *tracing;  /* TRACING_DATA, into data */
 	size_t tracing_size;
 	bool auxtrace;               /* AUXTRACE data present (not decoded) */
+	struct u64map buildid_of;    /* hash of (filename, id) → buildids index + 1 */
+	struct u64map buildid_name;  /* hash of filename → buildids index */
 	struct perfdata_id *index;   /* every event's ids, sorted, for lookups */
 	size_t n_index;
 };
