@@ -51,8 +51,12 @@ void build_header_update(struct build_header *h, const struct recorder *r,
 	else if (run->clock)
 		h->meta.period = run->freq ? 1000000000LL / run->freq : 0;
 	else {
+		/* Saturated: a file's periods can be anything. */
 		for (size_t i = 0; i < r->stacks.n_entries; i++)
-			total_period += stack_values(&r->stacks, &r->stacks.entries[i])[1];
+			if (__builtin_add_overflow(total_period,
+						   stack_values(&r->stacks, &r->stacks.entries[i])[1],
+						   &total_period))
+				total_period = INT64_MAX;
 		h->meta.period = r->stats.samples ? total_period / (int64_t)r->stats.samples : 0;
 	}
 	h->meta.time_nanos = run->start_wall;
