@@ -34,7 +34,8 @@
 static const char usage_text[] =
 	"kiln report [REPORT] [OPTIONS] PROFILE...\n"
 	"\n"
-	"Reports on profile.proto files (gzip or raw; '-' reads standard input).\n"
+	"Reports on profile.proto files (gzip or raw; '-' reads standard input),\n"
+	"and on perf.data files perf record wrote (file or pipe mode).\n"
 	"Several profiles are merged as pprof merges them (same sample types).\n"
 	"\n"
 	"Two styles, chosen by the options used:\n"
