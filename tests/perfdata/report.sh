@@ -73,6 +73,10 @@ for o in -v -F; do
 	perf evlist $o -i many.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist $o differs from perf evlist $o"
 done
 
+# For a profile, evlist lists its sample types.
+printf 'samples/count\ncpu/nanoseconds\n' > want.txt
+"$KILN" evlist fg.pb.gz | diff want.txt - >&2 || fail "kiln evlist of a profile does not list its sample types"
+
 # 3. System-wide (-a) while the workload runs.
 "$APP" 3 & at_exit "kill $! 2>/dev/null"
 perf_record -a -F 499 -g -o a.data -- sleep 1
