@@ -36,6 +36,8 @@ const struct kiln_command kiln_commands[] = {
 	  KILN_ARGS_FILES },
 	{ "inject", cmd_inject, "Add JIT code names from jitdump files to a profile (perf inject)",
 	  "perf-inject(1)", KILN_ARGS_NONE },
+	{ "evlist", cmd_evlist, "List the events of a perf.data (perf evlist)", "perf-evlist(1)",
+	  KILN_ARGS_FILES },
 	{ "help", cmd_help, "Show help for a command", NULL, KILN_ARGS_COMMAND },
 	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
 };

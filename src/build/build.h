@@ -94,6 +94,11 @@ struct profile_meta {
 	const char *const *comments;
 	size_t n_comments;
 	bool per_sample;          /* add time/cpu labels */
+	/* More labels for stack entry i (an event profile's event and
+	 * tracepoint fields), their strings already in the builder's
+	 * profile; NULL for none. */
+	const struct pf_label *(*labels)(void *ctx, size_t entry, size_t *n);
+	void *labels_ctx;
 };
 
 /* The header of a recording's profiles, with the storage it points to. */
@@ -117,6 +122,7 @@ struct build_header_run {
 	int64_t start_wall;   /* ns since the epoch */
 	int64_t duration;     /* ns so far */
 	const char *cmdline;  /* for the comment "kiln-record: ..." */
+	const char *tool;     /* that comment's prefix; NULL: "kiln-record" */
 };
 
 /* Sets the period (given; from -F for a clock event; else the samples'

@@ -51,13 +51,17 @@ void build_header_update(struct build_header *h, const struct recorder *r,
 	else if (run->clock)
 		h->meta.period = run->freq ? 1000000000LL / run->freq : 0;
 	else {
+		/* Saturated: a file's periods can be anything. */
 		for (size_t i = 0; i < r->stacks.n_entries; i++)
-			total_period += stack_values(&r->stacks, &r->stacks.entries[i])[1];
+			if (__builtin_add_overflow(total_period,
+						   stack_values(&r->stacks, &r->stacks.entries[i])[1],
+						   &total_period))
+				total_period = INT64_MAX;
 		h->meta.period = r->stats.samples ? total_period / (int64_t)r->stats.samples : 0;
 	}
 	h->meta.time_nanos = run->start_wall;
 	h->meta.duration_nanos = run->duration;
-	kbuf_addf(&b, "kiln-record: %s", run->cmdline);
+	kbuf_addf(&b, "%s: %s", run->tool ? run->tool : "kiln-record", run->cmdline);
 	vec_push(&h->comments, kbuf_detach(&b, NULL));
 	kbuf_addf(&b, "samples: %" PRIu64 ", lost: %" PRIu64 ", throttled: %" PRIu64,
 		  r->stats.samples, r->stats.lost, r->stats.throttled);

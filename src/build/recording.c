@@ -161,6 +161,12 @@ struct profile *build_profile(struct builder *b, struct recorder *r, struct task
 			/* with a unit, cpu 0 survives pprof's decoder */
 			l->num_unit = k_cpu;
 		}
+		if (m->labels) {
+			size_t n = 0;
+			const struct pf_label *x = m->labels(m->labels_ctx, i, &n);
+			for (size_t k = 0; k < n; k++)
+				vec_push(&b->lab_scratch, x[k]);
+		}
 		profile_add_sample(p, b->loc_scratch.v, b->loc_scratch.n, stack_values(st, e),
 				   st->n_values, b->lab_scratch.v, b->lab_scratch.n);
 	}

@@ -31,10 +31,11 @@ void source_open(struct builder *b, struct source *s, struct pf_mapping *pm,
 		return;
 	}
 	if (is_anon(m->filename)) {
-		if (perfmap_load(m->pid, &s->perfmap, NULL) == 0) {
+		if (perfmap_load(m->pid, &s->perfmap, NULL) == 0)
 			s->kind = SRC_PERFMAP;
-			pm->has_functions = true;
-		}
+		/* Without a perf map there is no file to read later either:
+		 * saying so keeps pprof from trying to open "//anon". */
+		pm->has_functions = true;
 		return;
 	}
 	int jit_pid;

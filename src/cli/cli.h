@@ -37,6 +37,7 @@ int cmd_annotate(int argc, const char **argv);
 int cmd_script(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
 int cmd_inject(int argc, const char **argv);
+int cmd_evlist(int argc, const char **argv);
 
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/textsafe.h"
@@ -295,7 +296,7 @@ int cmd_annotate(int argc, const char **argv)
 	if (!o.input)
 		o.input = "kiln.pb.gz";
 	in_opts = cli_decode_opts();
-	if (profile_read_file(o.input, &in_opts, &p, &err) < 0) {
+	if (cli_read_profile(o.input, &in_opts, false, &p, &err) < 0) {
 		cli_error("annotate: %s", err.msg);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../profile/decode.h"
@@ -69,7 +70,7 @@ int cmd_diff(int argc, const char **argv)
 	ps = xcalloc((size_t)n, sizeof(*ps));
 	in_opts = cli_decode_opts();
 	for (int i = 0; i < n; i++) {
-		if (profile_read_file(argv[i], &in_opts, &ps[i], &err) < 0) {
+		if (cli_read_profile(argv[i], &in_opts, false, &ps[i], &err) < 0) {
 			cli_error("diff: %s", err.msg);
 			goto out;
 		}

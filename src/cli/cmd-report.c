@@ -20,6 +20,7 @@
 #include "../profile/fetch.h"
 #include "../profile/names.h"
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../symbols/symbols.h"
 #include "../profile/encode.h"
 #include "../profile/filter.h"
@@ -33,7 +34,8 @@
 static const char usage_text[] =
 	"kiln report [REPORT] [OPTIONS] PROFILE...\n"
 	"\n"
-	"Reports on profile.proto files (gzip or raw; '-' reads standard input).\n"
+	"Reports on profile.proto files (gzip or raw; '-' reads standard input),\n"
+	"and on perf.data files perf record wrote (file or pipe mode).\n"
 	"Several profiles are merged as pprof merges them (same sample types).\n"
 	"\n"
 	"Two styles, chosen by the options used:\n"
@@ -155,7 +157,7 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 		if (is_url(srcs->v[i]))
 			ret = fetch_profile(srcs->v[i], url_seconds, &dopts, &ps[n], err);
 		else
-			ret = profile_read_file(srcs->v[i], &dopts, &ps[n], err);
+			ret = cli_read_profile(srcs->v[i], &dopts, false, &ps[n], err);
 		if (ret < 0)
 			goto out;
 		profile_add_fake_mapping(ps[n]);

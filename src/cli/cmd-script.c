@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input-limits.h"
+#include "profile-input.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../disasm/disasm.h"
@@ -24,8 +25,9 @@ static const char script_usage[] =
 	"\n"
 	"Prints every sample as perf script does: comm, pid/tid, cpu, time,\n"
 	"period and event, then the stack (ip, symbol+offset, binary), leaf\n"
-	"first. Profiles recorded with --timestamps give one line per event;\n"
-	"others one line per distinct stack, with its sample count.\n"
+	"first. Profiles recorded with --timestamps and perf.data files give\n"
+	"one line per event; others one line per distinct stack, with its\n"
+	"sample count.\n"
 	"FIELDS: comm,pid,tid,cpu,time,period,event,ip,sym,symoff,dso\n"
 	"(default all of them; +f or -f adds or removes from the default).\n"
 	"\n"
@@ -37,7 +39,9 @@ static const char script_usage[] =
 	"  kiln script -G kiln.pb.gz\n"
 	"      one line per sample: its leaf function only\n"
 	"  kiln script --folded kiln.pb.gz > app.folded\n"
-	"      folded stacks, for flamegraph.pl and friends\n";
+	"      folded stacks, for flamegraph.pl and friends\n"
+	"  kiln script perf.data\n"
+	"      every sample perf record wrote, as perf script prints them\n";
 
 static int print_folded(struct profile *p, struct kbuf *out, struct kerr *err)
 {
@@ -111,7 +115,7 @@ int cmd_script(int argc, const char **argv)
 	}
 	so.hide_chain = hide_chain;
 	in_opts = cli_decode_opts();
-	if (profile_read_file(input ? input : "kiln.pb.gz", &in_opts, &p, &err) < 0) {
+	if (cli_read_profile(input ? input : "kiln.pb.gz", &in_opts, true, &p, &err) < 0) {
 		cli_error("script: %s", err.msg);
 		return 1;
 	}

@@ -47,18 +47,14 @@ static uint32_t user_map(struct recorder *r, pid_t pid, uint64_t addr)
 	return m ? m->id : STACK_NO_MAP;
 }
 
-static void on_sample(struct recorder *r, const struct perf_event_header *h)
+void recorder_sample(struct recorder *r, const struct perf_event_header *h,
+		     const struct rec_sample *sp, int ev)
 {
-	struct rec_sample s;
+	const struct rec_sample s = *sp;
 	struct stack_frame *f = r->scratch;
 	size_t n = 0, max = r->max_frames;
 	bool kernel, truncated = false;
-	int ev = 0;
 
-	if (rec_parse_sample(h, r->sample_type, r->regs_mask, &s)) {
-		r->stats.bad++;
-		return;
-	}
 	kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 	/* With an unwinder the kernel's callchain holds only kernel frames
 	 * (exclude_callchain_user); it may be empty for a user-mode sample. */
@@ -98,21 +94,33 @@ static void on_sample(struct recorder *r, const struct perf_event_header *h)
 		f[n].map = kernel ? kernel_map(r) : user_map(r, (pid_t)s.pid, s.ip);
 		n++;
 	}
-	if (r->event_of && r->session && r->n_events > 1) {
-		ev = r->event_of(r->session, s.id);
-		if (ev < 0)
-			ev = 0;
-	}
+	if (ev < 0 || (size_t)ev >= r->n_events)
+		ev = 0;
 	memset(r->vals, 0, (1 + r->n_events) * sizeof(*r->vals));
 	r->vals[0] = 1;
 	r->vals[1 + ev] = s.period > INT64_MAX ? INT64_MAX : (int64_t)s.period;
-	stacks_add(&r->stacks, (pid_t)s.pid, (pid_t)s.tid, tasks_comm_of(r->tasks, (pid_t)s.tid),
-		   f, n, r->vals, s.time, s.cpu);
+	stacks_add_event(&r->stacks, (pid_t)s.pid, (pid_t)s.tid,
+			 tasks_comm_of(r->tasks, (pid_t)s.tid), r->split_events ? (uint32_t)ev : 0,
+			 f, n, r->vals, s.time, s.cpu);
 	r->stats.samples++;
 	if (!r->first_time || s.time < r->first_time)
 		r->first_time = s.time;
 	if (s.time > r->last_time)
 		r->last_time = s.time;
+}
+
+static void on_sample(struct recorder *r, const struct perf_event_header *h)
+{
+	struct rec_sample s;
+	int ev = 0;
+
+	if (rec_parse_sample(h, r->sample_type, r->regs_mask, &s)) {
+		r->stats.bad++;
+		return;
+	}
+	if (r->event_of && r->session && r->n_events > 1)
+		ev = r->event_of(r->session, s.id);
+	recorder_sample(r, h, &s, ev);
 }
 
 static void on_mmap2(struct recorder *r, const struct perf_event_header *h)
@@ -132,7 +140,8 @@ static void on_mmap2(struct recorder *r, const struct perf_event_header *h)
 			   m->filename, build_id);
 	} else {
 		tasks_mmap(r->tasks, (pid_t)m->pid, m->addr, m->len, m->pgoff, m->maj, m->min,
-			   m->ino, m->filename, NULL);
+			   m->ino, m->filename,
+			   r->build_id_of ? r->build_id_of(r->build_id_ctx, m->filename) : NULL);
 	}
 	return;
 bad:

@@ -40,6 +40,11 @@ struct recorder {
 	size_t max_frames;
 	recorder_unwind_fn unwind;
 	void *unwind_ctx;
+	bool split_events;           /* keep each event's samples apart */
+	/* The build id (hex) of a file an MMAP2 record names without one,
+	 * or NULL: a perf.data's HEADER_BUILD_ID. Optional. */
+	const char *(*build_id_of)(void *ctx, const char *filename);
+	void *build_id_ctx;
 	uint64_t first_time, last_time;
 	struct stack_frame *scratch; /* max_frames + 1 */
 	int64_t *vals;               /* 1 + n_events */
@@ -50,6 +55,12 @@ struct recorder {
 void recorder_init(struct recorder *r, struct tasks *t, size_t n_events,
 		   uint64_t sample_type, uint64_t regs_mask, bool per_sample);
 void recorder_release(struct recorder *r);
+
+/* Adds one decoded sample of event `ev` (out of range: event 0), for a
+ * source that decodes samples itself (perf.data, whose events each have
+ * their own layout). h is the record s was decoded from. */
+void recorder_sample(struct recorder *r, const struct perf_event_header *h,
+		     const struct rec_sample *s, int ev);
 
 /* A session_record_fn: pass the recorder as `arg`. */
 void recorder_record(const struct perf_event_header *h, void *arg);

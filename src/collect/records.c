@@ -4,6 +4,7 @@
 #include "records.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 struct cur {
@@ -37,13 +38,55 @@ static int take_pair(struct cur *c, uint32_t *a, uint32_t *b)
 	return 0;
 }
 
-int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t regs_mask,
-		     struct rec_sample *s)
+/* How many u64 a PERF_SAMPLE_READ body holds (perf_event_open(2)'s
+ * read_format); 0 when the record cannot hold the group's count. */
+static int skip_read(struct cur *c, uint64_t read_format)
+{
+	uint64_t per = 1 + !!(read_format & PERF_FORMAT_ID) + !!(read_format & PERF_FORMAT_LOST);
+	uint64_t fixed = !!(read_format & PERF_FORMAT_TOTAL_TIME_ENABLED) +
+			 !!(read_format & PERF_FORMAT_TOTAL_TIME_RUNNING);
+	uint64_t nr = 1;
+
+	if ((read_format & PERF_FORMAT_GROUP) && take_u64(c, &nr))
+		return -EINVAL;
+	if (!(read_format & PERF_FORMAT_GROUP))
+		fixed += per, per = 0, nr = 0;
+	if (nr > (uint64_t)(c->end - c->p) / 8 / (per ? per : 1))
+		return -EINVAL;
+	return take(c, NULL, (size_t)((fixed + nr * per) * 8));
+}
+
+static int take_regs(struct cur *c, uint64_t mask, uint64_t *abi, const uint64_t **regs)
+{
+	size_t n = (size_t)__builtin_popcountll(mask);
+
+	if (take_u64(c, abi))
+		return -EINVAL;
+	if (!*abi)
+		return 0;
+	if ((size_t)(c->end - c->p) < n * 8)
+		return -EINVAL;
+	if (regs)
+		*regs = (const uint64_t *)c->p;
+	c->p += n * 8;
+	return 0;
+}
+
+/* The layout of the sample's fields beyond sample_type. */
+struct sample_layout {
+	uint64_t st, regs_user, regs_intr, read_format, branch_type;
+	bool full; /* decode the fields kiln's own rings never carry */
+};
+
+static int parse_sample(const struct perf_event_header *h, const struct sample_layout *l,
+			struct rec_sample *s)
 {
 	struct cur c = { (const unsigned char *)(h + 1), (const unsigned char *)h + h->size };
-	uint64_t dummy;
+	uint64_t st = l->st, abi;
 
 	memset(s, 0, sizeof(*s));
+	if (h->size < sizeof(*h))
+		return -EINVAL;
 	if ((st & PERF_SAMPLE_IDENTIFIER) && take_u64(&c, &s->id))
 		return -EINVAL;
 	if ((st & PERF_SAMPLE_IP) && take_u64(&c, &s->ip))
@@ -52,18 +95,20 @@ int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t re
 		return -EINVAL;
 	if ((st & PERF_SAMPLE_TIME) && take_u64(&c, &s->time))
 		return -EINVAL;
-	if ((st & PERF_SAMPLE_ADDR) && take_u64(&c, &dummy))
+	if ((st & PERF_SAMPLE_ADDR) && take_u64(&c, &s->addr))
 		return -EINVAL;
 	if ((st & PERF_SAMPLE_ID) && take_u64(&c, &s->id))
 		return -EINVAL;
-	if ((st & PERF_SAMPLE_STREAM_ID) && take_u64(&c, &dummy))
+	if ((st & PERF_SAMPLE_STREAM_ID) && take_u64(&c, &s->stream_id))
 		return -EINVAL;
 	if ((st & PERF_SAMPLE_CPU) && take_pair(&c, &s->cpu, NULL))
 		return -EINVAL;
 	if ((st & PERF_SAMPLE_PERIOD) && take_u64(&c, &s->period))
 		return -EINVAL;
-	if (st & PERF_SAMPLE_READ)
-		return -EINVAL; /* never requested */
+	if (st & PERF_SAMPLE_READ) {
+		if (!l->full || skip_read(&c, l->read_format))
+			return -EINVAL; /* kiln's rings never ask for it */
+	}
 	if (st & PERF_SAMPLE_CALLCHAIN) {
 		if (take_u64(&c, &s->nr) || s->nr > (uint64_t)(c.end - c.p) / 8)
 			return -EINVAL;
@@ -71,26 +116,27 @@ int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t re
 		c.p += s->nr * 8;
 	}
 	if (st & PERF_SAMPLE_RAW) {
-		uint32_t size;
 		/* The kernel pads raw data so that the fields after it stay
 		 * 8-byte aligned (regs are read in place); a size that does not
 		 * comes from a corrupt file. */
-		if (take(&c, &size, 4) || ((uint64_t)size + 4) % 8 || take(&c, NULL, size))
+		if (take(&c, &s->raw_size, 4) || ((uint64_t)s->raw_size + 4) % 8)
+			return -EINVAL;
+		s->raw = c.p;
+		if (take(&c, NULL, s->raw_size))
 			return -EINVAL;
 	}
-	if (st & PERF_SAMPLE_BRANCH_STACK)
-		return -EINVAL; /* never requested */
-	if (st & PERF_SAMPLE_REGS_USER) {
-		if (take_u64(&c, &s->abi))
+	if (st & PERF_SAMPLE_BRANCH_STACK) {
+		uint64_t per = 3; /* from, to, flags */
+		if (!l->full || take_u64(&c, &s->n_branches))
 			return -EINVAL;
-		if (s->abi) {
-			size_t n = (size_t)__builtin_popcountll(regs_mask);
-			if ((size_t)(c.end - c.p) < n * 8)
-				return -EINVAL;
-			s->regs = (const uint64_t *)c.p;
-			c.p += n * 8;
-		}
+		if ((l->branch_type & PERF_SAMPLE_BRANCH_HW_INDEX) && take(&c, NULL, 8))
+			return -EINVAL;
+		if (s->n_branches > (uint64_t)(c.end - c.p) / 8 / per)
+			return -EINVAL;
+		c.p += s->n_branches * per * 8;
 	}
+	if ((st & PERF_SAMPLE_REGS_USER) && take_regs(&c, l->regs_user, &s->abi, &s->regs))
+		return -EINVAL;
 	if (st & PERF_SAMPLE_STACK_USER) {
 		if (take_u64(&c, &s->stack_size) || s->stack_size > (uint64_t)(c.end - c.p))
 			return -EINVAL;
@@ -101,7 +147,48 @@ int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t re
 		if (s->stack_dyn_size > s->stack_size)
 			s->stack_dyn_size = s->stack_size;
 	}
+	if (!l->full)
+		return 0;
+	if ((st & (PERF_SAMPLE_WEIGHT | PERF_SAMPLE_WEIGHT_STRUCT)) && take_u64(&c, &s->weight))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_DATA_SRC) && take_u64(&c, &s->data_src))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_TRANSACTION) && take_u64(&c, &s->transaction))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_REGS_INTR) && take_regs(&c, l->regs_intr, &abi, NULL))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_PHYS_ADDR) && take_u64(&c, &s->phys_addr))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_CGROUP) && take_u64(&c, &s->cgroup))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_DATA_PAGE_SIZE) && take(&c, NULL, 8))
+		return -EINVAL;
+	if ((st & PERF_SAMPLE_CODE_PAGE_SIZE) && take(&c, NULL, 8))
+		return -EINVAL;
+	if (st & PERF_SAMPLE_AUX) {
+		uint64_t n;
+		if (take_u64(&c, &n) || n > (uint64_t)(c.end - c.p))
+			return -EINVAL;
+		c.p += n;
+	}
 	return 0;
+}
+
+int rec_parse_sample(const struct perf_event_header *h, uint64_t st, uint64_t regs_mask,
+		     struct rec_sample *s)
+{
+	struct sample_layout l = { .st = st, .regs_user = regs_mask };
+
+	return parse_sample(h, &l, s);
+}
+
+int rec_parse_sample_attr(const struct perf_event_header *h, const struct perf_event_attr *a,
+			  struct rec_sample *s)
+{
+	struct sample_layout l = { a->sample_type, a->sample_regs_user, a->sample_regs_intr,
+				   a->read_format, a->branch_sample_type, true };
+
+	return parse_sample(h, &l, s);
 }
 
 int rec_parse_id(const struct perf_event_header *h, uint64_t st, struct rec_id *id)

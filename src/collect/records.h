@@ -22,6 +22,11 @@ struct rec_sample {
 	uint64_t stack_size;    /* STACK_USER: bytes copied */
 	const unsigned char *stack;
 	uint64_t stack_dyn_size;/* bytes actually valid in stack */
+	/* Decoded by rec_parse_sample_attr() only (perf.data's events). */
+	uint64_t addr, stream_id, weight, data_src, transaction, phys_addr, cgroup;
+	uint32_t raw_size;      /* RAW: tracepoint payload */
+	const unsigned char *raw;
+	uint64_t n_branches;    /* BRANCH_STACK entries (skipped) */
 };
 
 /* The sample_id_all trailer of non-sample records. */
@@ -33,6 +38,11 @@ struct rec_id {
 /* Both return 0, or -EINVAL when the record is shorter than its fields. */
 int rec_parse_sample(const struct perf_event_header *h, uint64_t sample_type,
 		     uint64_t regs_mask, struct rec_sample *s);
+/* Every sample_type bit, with what the attr says of their layout
+ * (read_format, branch_sample_type, sample_regs_user/intr): for samples
+ * written by another tool (perf.data). Same returns. */
+int rec_parse_sample_attr(const struct perf_event_header *h, const struct perf_event_attr *attr,
+			  struct rec_sample *s);
 int rec_parse_id(const struct perf_event_header *h, uint64_t sample_type, struct rec_id *id);
 /* Timestamp of any record (sample or not); 0 when it carries none. */
 uint64_t rec_time(const struct perf_event_header *h, uint64_t sample_type);

@@ -26,11 +26,11 @@ void stacks_release(struct stacks *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static uint64_t entry_hash(pid_t pid, pid_t tid, uint32_t comm,
+static uint64_t entry_hash(pid_t pid, pid_t tid, uint32_t comm, uint32_t ev,
 			   const struct stack_frame *f, size_t n)
 {
 	uint64_t h = hash_u64(((uint64_t)(uint32_t)pid << 32) ^ (uint32_t)tid ^
-			      ((uint64_t)comm << 17));
+			      ((uint64_t)comm << 17) ^ ((uint64_t)ev << 52));
 
 	for (size_t i = 0; i < n; i++)
 		h = hash_u64(h ^ f[i].addr ^ ((uint64_t)f[i].map << 40));
@@ -38,11 +38,12 @@ static uint64_t entry_hash(pid_t pid, pid_t tid, uint32_t comm,
 }
 
 static bool entry_eq(const struct stacks *s, const struct stack_entry *e, pid_t pid,
-		     pid_t tid, uint32_t comm, const struct stack_frame *f, size_t n)
+		     pid_t tid, uint32_t comm, uint32_t ev, const struct stack_frame *f, size_t n)
 {
 	const struct stack_frame *ef = s->frames + e->frame_off;
 
-	if (e->pid != pid || e->tid != tid || e->comm != comm || e->n_frames != n)
+	if (e->pid != pid || e->tid != tid || e->comm != comm || e->event != ev ||
+	    e->n_frames != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (ef[i].addr != f[i].addr || ef[i].map != f[i].map)
@@ -59,7 +60,7 @@ static void rehash(struct stacks *s)
 	s->n_slots = n;
 	for (size_t i = 0; i < s->n_entries; i++) {
 		const struct stack_entry *e = &s->entries[i];
-		size_t j = entry_hash(e->pid, e->tid, e->comm, s->frames + e->frame_off,
+		size_t j = entry_hash(e->pid, e->tid, e->comm, e->event, s->frames + e->frame_off,
 				      e->n_frames) & (n - 1);
 		while (s->slots[j])
 			j = (j + 1) & (n - 1);
@@ -71,6 +72,14 @@ struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const cha
 			       const struct stack_frame *frames, size_t n_frames,
 			       const int64_t *vals, uint64_t time, uint32_t cpu)
 {
+	return stacks_add_event(s, pid, tid, comm, 0, frames, n_frames, vals, time, cpu);
+}
+
+struct stack_entry *stacks_add_event(struct stacks *s, pid_t pid, pid_t tid, const char *comm,
+				     uint32_t ev, const struct stack_frame *frames,
+				     size_t n_frames, const int64_t *vals, uint64_t time,
+				     uint32_t cpu)
+{
 	uint32_t c = strtab_intern_cstr(&s->strings, comm ? comm : "");
 	struct stack_entry *e;
 	size_t j = 0;
@@ -78,10 +87,10 @@ struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const cha
 	if (!s->per_sample) {
 		if ((s->n_entries + 1) * 2 > s->n_slots)
 			rehash(s);
-		j = entry_hash(pid, tid, c, frames, n_frames) & (s->n_slots - 1);
+		j = entry_hash(pid, tid, c, ev, frames, n_frames) & (s->n_slots - 1);
 		while (s->slots[j]) {
 			e = &s->entries[s->slots[j] - 1];
-			if (entry_eq(s, e, pid, tid, c, frames, n_frames)) {
+			if (entry_eq(s, e, pid, tid, c, ev, frames, n_frames)) {
 				int64_t *v = s->values + e->value_off;
 				/* Saturated: periods from a file can be anything. */
 				for (size_t k = 0; k < s->n_values; k++)
@@ -104,6 +113,7 @@ struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const cha
 	e->value_off = s->n_vals;
 	e->time = time;
 	e->cpu = cpu;
+	e->event = ev;
 	if (n_frames)
 		memcpy(s->frames + s->n_frames, frames, n_frames * sizeof(*frames));
 	memcpy(s->values + s->n_vals, vals, s->n_values * sizeof(*vals));

@@ -31,6 +31,7 @@ struct stack_entry {
 	size_t value_off;   /* into stacks.values, n_values of them */
 	uint64_t time;      /* with per-sample entries only: sample time */
 	uint32_t cpu;
+	uint32_t event;     /* stacks_add_event()'s, else 0 */
 };
 
 struct stacks {
@@ -55,6 +56,13 @@ void stacks_release(struct stacks *s);
 struct stack_entry *stacks_add(struct stacks *s, pid_t pid, pid_t tid, const char *comm,
 			       const struct stack_frame *frames, size_t n_frames,
 			       const int64_t *vals, uint64_t time, uint32_t cpu);
+
+/* The same, with samples of event `ev` kept apart from other events'
+ * (a perf.data's events, so each event's sample count stays known). */
+struct stack_entry *stacks_add_event(struct stacks *s, pid_t pid, pid_t tid, const char *comm,
+				     uint32_t ev, const struct stack_frame *frames,
+				     size_t n_frames, const int64_t *vals, uint64_t time,
+				     uint32_t cpu);
 
 static inline const struct stack_frame *stack_frames(const struct stacks *s,
 						     const struct stack_entry *e)

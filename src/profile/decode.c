@@ -952,9 +952,10 @@ static int refuse(enum profile_kind k, bool gz, const unsigned char *d, size_t n
 						  : "empty profile: the file is 0 bytes");
 	case PROFILE_KIND_PERF_DATA:
 		return kerr_set(err, -EPROTONOSUPPORT,
-				"a perf.data file%s: kiln reads profile.proto, pprof's legacy profiles, folded "
-				"stacks and perf script text; perf.data import is not implemented yet: "
-				"run `perf script -i FILE | kiln report -`", gz ? " (gzip-compressed)" : "");
+				"a perf.data file%s: kiln's commands read perf.data from a file or "
+				"standard input, not from here%s; or run `perf script -i FILE | "
+				"kiln report -`", gz ? " (gzip-compressed)" : "",
+				gz ? " and not compressed: gunzip it first" : "");
 	case PROFILE_KIND_ELF:
 		return kerr_set(err, -EPROTONOSUPPORT,
 				"an ELF binary%s, not a profile: give the profile after it "

@@ -70,8 +70,12 @@ static void print_header(const struct profile *p, int vi, struct kbuf *out)
 		const char *t = profile_get_str(p, p->sample_type[i].type);
 		size_t l = strlen(t);
 		if (!strcmp(t, "samples") || (l > 7 && !strcmp(t + l - 7, "_sample"))) {
+			/* With several events (kiln record -e a,b, a perf.data),
+			 * only the samples of this one, as perf counts them. */
 			for (size_t s = 0; s < p->n_samples; s++)
-				nsamples += (uint64_t)pf_sample_values(p, &p->samples[s])[i];
+				if (p->n_sample_type <= 2 ||
+				    pf_sample_values(p, &p->samples[s])[vi])
+					nsamples += (uint64_t)pf_sample_values(p, &p->samples[s])[i];
 			have_count = true;
 		}
 	}

@@ -2,19 +2,22 @@
 # Every command's --help ends in Examples: three to six `kiln CMD ...`
 # lines, each with its explanation. Each one runs here as written, in a
 # folder holding what they name: ./app (the cpu-split workload), kiln.pb.gz,
-# cpu.pb.gz, old.pb.gz and new.pb.gz recorded from it, and a running `app`
+# cpu.pb.gz, old.pb.gz and new.pb.gz recorded from it, perf.data by perf, and a running `app`
 # for $(pidof app). Commands that run until stopped (top, web, report
 # -http) must still be running when stopped; everything else must exit 0.
 . "$KILN_SRC/tests/lib.sh"
 need_root
 need_cmd script
 need_cmd timeout
+need_cmd perf
 
 cd "$TMP" || fail "cd $TMP"
 cp "$(workload cpu-split)" app || fail "no cpu-split workload"
 for f in kiln cpu old new; do
 	kiln_record -g -o "$f.pb.gz" -- ./app 1 || fail "cannot record the fixture $f.pb.gz"
 done
+# kiln evlist's examples read perf's own file.
+perf record -q -F 499 -o perf.data -- ./app 1 2>/dev/null || fail "perf record cannot record perf.data"
 ./app 600 & at_exit "kill $! 2>/dev/null"
 # $(pidof app) is this test's app, whatever else on the machine is called
 # app (another run of this test, say).

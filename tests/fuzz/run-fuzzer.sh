@@ -17,6 +17,8 @@ set -eu
 
 # Per-input limits: a timeout or a memory blow-up is a finding too.
 limits="-timeout=10 -rss_limit_mb=2048"
+# Leaks inside libraries kiln uses, not kiln's (see the file).
+export LSAN_OPTIONS="suppressions=$(dirname "$0")/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 mode=$1
 fuzzer=$2
