@@ -29,12 +29,21 @@
 #include "cli.h"
 #include "options.h"
 #include "report-render.h"
+#include "symbolize.h"
 
 static const char usage_text[] =
-	"kiln report [REPORT] [OPTIONS] PROFILE...\n"
+	"kiln report [REPORT] [OPTIONS] [BINARY] PROFILE...\n"
 	"\n"
 	"Reports on profile.proto files (gzip or raw; '-' reads standard input).\n"
 	"Several profiles are merged as pprof merges them (same sample types).\n"
+	"\n"
+	"Address-only profiles (gperftools' CPUPROFILE files, a profile from\n"
+	"another machine) are symbolized as pprof does (-symbolize): an ELF\n"
+	"BINARY first stands for the main mapping; other files are looked for\n"
+	"under --symfs, in PPROF_BINARY_PATH's folders (default\n"
+	"$HOME/pprof/binaries: DIR/BUILDID/NAME, DIR/BUILDID/*, DIR/PATH/BUILDID,\n"
+	"DIR/NAME, DIR/PATH), perf's build-id cache $HOME/.debug and at their\n"
+	"recorded path, a build id that differs skipping the file.\n"
 	"\n"
 	"Two styles, chosen by the options used:\n"
 	"  pprof style (default): pprof's single-dash report names, e.g.\n"
@@ -62,8 +71,8 @@ static const char usage_text[] =
 	"      perf report's table, with call graphs\n"
 	"  kiln report -diff_base=old.pb.gz -top new.pb.gz\n"
 	"      what changed from old.pb.gz to new.pb.gz\n"
-	"  kiln report -flame -o flame.svg kiln.pb.gz\n"
-	"      an interactive flame graph\n";
+	"  kiln report -top ./app cpu.pb.gz\n"
+	"      pprof's BINARY PROFILE: ./app names what cpu.pb.gz left unnamed\n";
 
 struct strlist {
 	const char **v;
@@ -134,6 +143,8 @@ static int pick_one(const char *what, const bool *flags, const char *const *name
 
 /* -seconds for URL sources (fetch.h), 0 = as the URL says. */
 static int url_seconds;
+/* pprof's BINARY PROFILE form: the binary of the main mapping, or NULL. */
+static const char *binary;
 
 static bool is_url(const char *s)
 {
@@ -156,8 +167,11 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 			ret = fetch_profile(srcs->v[i], url_seconds, &dopts, &ps[n], err);
 		else
 			ret = profile_read_file(srcs->v[i], &dopts, &ps[n], err);
-		if (ret < 0)
+		if (ret < 0 || (ret = cli_symbolize(&ps[n], binary, srcs->v[i], err)) < 0) {
+			profile_free(ps[n]);
+			ps[n] = NULL;
 			goto out;
+		}
 		profile_add_fake_mapping(ps[n]);
 		profile_simplify_names(ps[n], sym_demangle);
 		n++;
@@ -301,6 +315,7 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", add_to_list, false },
 		{ OPT_INT, 0, "seconds", &url_seconds, "N", "duration asked of URL sources (CPU profiles)", NULL, false },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		{ OPT_BOOL, 0, "normalize", &c.normalize, NULL, "scale to the base's total before subtracting", NULL, false },
 		{ OPT_STRING, 0, "source_path", &r->source_path, "DIRS", "where -list looks for sources (':'-separated)", NULL, false },
 		{ OPT_STRING, 0, "trim_path", &r->trim_path, "PREFIXES", "prefixes removed from source paths", NULL, false },
@@ -403,6 +418,10 @@ int cmd_report(int argc, const char **argv)
 		}
 		if (c.mean_delay)
 			r->mean = true;
+	}
+	if (n >= 2 && cli_is_elf(argv[0])) {
+		binary = argv[0];
+		argv++, n--;
 	}
 	for (int i = 0; i < n; i++)
 		add_to_list(&(struct option_def){ .value = &srcs }, argv[i], NULL);

@@ -1,0 +1,34 @@
+/* -symbolize=MODE and --symfs DIR on every command that reads profiles
+ * (report, web, script, annotate, diff), and the environment they read:
+ * PPROF_BINARY_PATH (default $HOME/pprof/binaries) and perf's build-id
+ * cache, $HOME/.debug. The work is build/resym.h's. */
+#ifndef KILN_CLI_SYMBOLIZE_H
+#define KILN_CLI_SYMBOLIZE_H
+
+#include <stdbool.h>
+
+#include "../profile/profile.h"
+#include "options.h"
+
+int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err);
+int cli_opt_symfs(const struct option_def *opt, const char *arg, struct kerr *err);
+
+#define CLI_SYMBOLIZE_OPTIONS                                                            \
+	{ OPT_CALLBACK, 0, "symbolize", NULL, "MODE",                                    \
+	  "local (default: mappings without symbols), force (all), none, remote (ask URL sources)", \
+	  cli_opt_symbolize, false },                                                    \
+	{ OPT_CALLBACK, 0, "symfs", NULL, "DIR", "look for binaries under DIR first (perf's --symfs)", \
+	  cli_opt_symfs, false }
+
+/* perf's build-id cache: $HOME/.debug, NULL without a $HOME. */
+const char *cli_buildid_dir(void);
+
+/* True when `path` names an ELF file (pprof's BINARY PROFILE form). */
+bool cli_is_elf(const char *path);
+
+/* Re-symbolizes *pp as the options say, BINARY (may be NULL) standing for
+ * its main mapping; `source` is where it came from (a URL gets -symbolize
+ * =remote). Warnings are printed. Returns 0, or -errno with err set. */
+int cli_symbolize(struct profile **pp, const char *binary, const char *source, struct kerr *err);
+
+#endif
