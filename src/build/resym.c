@@ -13,7 +13,7 @@
 #include "resym.h"
 
 /* pprof's Unsymbolizable, plus URL-named mappings it also skips. */
-static bool unsymbolizable(const char *file)
+bool resym_unsymbolizable(const char *file)
 {
 	const char *slash = strrchr(file, '/');
 	const char *base = slash ? slash + 1 : file;
@@ -150,13 +150,18 @@ static struct profile *rebuild(const struct profile *p, char **files, struct bui
 		const struct pf_mapping *m = &p->mappings[i];
 		/* the builder opens absolute paths only (others name no file) */
 		char *abs = files[i] && files[i][0] != '/' ? realpath(files[i], NULL) : NULL;
+		const char *recorded = profile_get_str(p, m->filename);
 		struct build_mapping bm = {
 			.start = m->memory_start, .end = m->memory_limit, .pgoff = m->file_offset,
-			.filename = abs ? abs : files[i] ? files[i] : profile_get_str(p, m->filename),
+			.filename = abs ? abs : files[i] ? files[i] : recorded,
 			.build_id = profile_get_str(p, m->build_id), .no_source = !files[i],
 		};
 		ix[i] = builder_mapping(b, &bm);
-		if (abs) /* named as the user named it, as pprof does */
+		/* named as the user named it, as pprof does; a cache's file
+		 * keeps the name it was recorded under */
+		if (files[i] && *recorded && sym_locate_in_cache(files[i]))
+			builder_pf_mapping(b, ix[i])->filename = profile_str(builder_profile(b), recorded);
+		else if (abs)
 			builder_pf_mapping(b, ix[i])->filename = profile_str(builder_profile(b), files[i]);
 		free(abs);
 		/* the build id stays the recorded one (pprof's too): "" says
@@ -228,7 +233,7 @@ int profile_resymbolize(struct profile **pp, const struct resym_opts *o, struct 
 			continue;
 		if (o->binary && i == main_ix)
 			files[i] = xstrdup(o->binary);
-		else if (unsymbolizable(file) ||
+		else if (resym_unsymbolizable(file) ||
 			 sym_locate(s, &o->locate, file, profile_get_str(p, m->build_id), &files[i],
 				    warnings) < 0)
 			continue;

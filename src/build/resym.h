@@ -52,4 +52,18 @@ struct resym_opts {
 int profile_resymbolize(struct profile **pp, const struct resym_opts *o, struct kbuf *warnings,
 			struct kerr *err);
 
+/* pprof's pseudo-mappings, never symbolized from a file: "", [vdso] and
+ * other [names], linux-vdso..., /dev/dri/..., //anon, /memfd:..., URLs. */
+bool resym_unsymbolizable(const char *file);
+
+/* kiln archive: writes to fd a tar of every file p's mappings name (found
+ * as resymbolization finds them, by build id: the recorded one, else the
+ * file's), laid out as perf's build-id cache (symbols/bidcache.h): the
+ * file as P/B/elf, its separate debug file as P/B/debug, the link
+ * .build-id/xx/yyyy → ../../P/B. Mappings without a file found or a build
+ * id are skipped with a line in warnings (may be NULL). *n_files gets the
+ * number of files archived. Returns 0 or -errno with err set. */
+int profile_archive(const struct profile *p, const struct sym_locate_opts *lo, int fd,
+		    size_t *n_files, struct kbuf *warnings, struct kerr *err);
+
 #endif

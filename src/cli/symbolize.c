@@ -16,7 +16,7 @@
 
 /* cli state: one command per run. */
 static enum resym_mode mode = RESYM_LOCAL;
-static bool remote = true, mode_set;
+
 static const char *symfs;
 
 int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err)
@@ -28,23 +28,20 @@ int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr
 
 	(void)opt;
 	mode = RESYM_NONE;
-	remote = false;
-	mode_set = true;
 	for (char *w = strtok_r(s, ":", &save); w; w = strtok_r(NULL, ":", &save)) {
 		if (!strcmp(w, "none") || !strcmp(w, "no"))
-			mode = RESYM_NONE, remote = false;
+			mode = RESYM_NONE;
 		else if (!strcmp(w, "local") || !strcmp(w, "fastlocal"))
 			mode = mode == RESYM_FORCE ? RESYM_FORCE : RESYM_LOCAL;
 		else if (!strcmp(w, "force"))
 			mode = RESYM_FORCE;
 		else if (!strcmp(w, "remote"))
-			remote = true;
+			; /* URL sources' symbol endpoints: not asked yet */
 		else if (strncmp(w, "demangle=", 9) != 0) {
 			ret = kerr_set(err, -EINVAL, "-symbolize: unknown mode '%s' (none, local, force, remote)", w);
 			break;
 		}
 	}
-	/* "force" alone redoes local files; "remote" alone asks only URLs */
 	free(s);
 	return ret;
 }
@@ -103,6 +100,22 @@ static size_t search_path(char ***out)
 	return n;
 }
 
+void cli_locate_opts(struct sym_locate_opts *o, char ***dirs)
+{
+	memset(o, 0, sizeof(*o));
+	o->n_search = search_path(dirs);
+	o->search = (const char *const *)*dirs;
+	o->buildid_dir = cli_buildid_dir();
+	o->symfs = symfs;
+}
+
+void cli_locate_release(struct sym_locate_opts *o, char **dirs)
+{
+	for (size_t i = 0; dirs && i < o->n_search; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
 int cli_symbolize(struct profile **pp, const char *binary, const char *source, struct kerr *err)
 {
 	struct resym_opts o = { .mode = mode, .binary = binary };
@@ -111,18 +124,11 @@ int cli_symbolize(struct profile **pp, const char *binary, const char *source, s
 	int ret;
 
 	(void)source;
-	(void)remote;
-	(void)mode_set;
-	o.locate.n_search = search_path(&dirs);
-	o.locate.search = (const char *const *)dirs;
-	o.locate.buildid_dir = cli_buildid_dir();
-	o.locate.symfs = symfs;
+	cli_locate_opts(&o.locate, &dirs);
 	ret = profile_resymbolize(pp, &o, &warn, err);
 	if (warn.len)
 		text_fputs(warn.buf, TEXT_KEEP_NL, stderr);
-	for (size_t i = 0; i < o.locate.n_search; i++)
-		free(dirs[i]);
-	free(dirs);
+	cli_locate_release(&o.locate, dirs);
 	kbuf_release(&warn);
 	return ret;
 }

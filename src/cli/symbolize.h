@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "../profile/profile.h"
+#include "../symbols/locate.h"
 #include "options.h"
 
 int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err);
@@ -22,6 +23,11 @@ int cli_opt_symfs(const struct option_def *opt, const char *arg, struct kerr *er
 
 /* perf's build-id cache: $HOME/.debug, NULL without a $HOME. */
 const char *cli_buildid_dir(void);
+
+/* Where files are searched for, as the options and environment say;
+ * *dirs holds the search folders, released with cli_locate_release(). */
+void cli_locate_opts(struct sym_locate_opts *o, char ***dirs);
+void cli_locate_release(struct sym_locate_opts *o, char **dirs);
 
 /* True when `path` names an ELF file (pprof's BINARY PROFILE form). */
 bool cli_is_elf(const char *path);

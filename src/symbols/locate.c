@@ -48,13 +48,41 @@ static void add_search_dir(strvec *c, const char *dir, const char *path, const c
 	}
 }
 
+/* A build-id cache's entries of the recorded path, DIR/P/<bid>/elf: for
+ * a mapping that recorded no build id (gperftools), any build will do. */
+static void add_cache_builds(strvec *c, const char *dir, const char *path)
+{
+	struct kbuf pat = KBUF_INIT;
+	glob_t g;
+
+	if (path[0] != '/')
+		return;
+	kbuf_addf(&pat, "%s%s/*/elf", dir, path);
+	if (glob(pat.buf, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			vec_push(c, xstrdup(g.gl_pathv[i]));
+		globfree(&g);
+	}
+	kbuf_release(&pat);
+}
+
+/* A build-id cache's candidates: by build id, else by path. */
+static void add_cache(strvec *c, const char *dir, const char *path, const char *bid)
+{
+	char *cached;
+
+	if (*bid && bidcache_lookup(dir, bid, &cached) == 0)
+		vec_push(c, cached);
+	else if (!*bid)
+		add_cache_builds(c, dir, path);
+}
+
 int sym_locate(struct symbolizer *s, const struct sym_locate_opts *o, const char *path,
 	       const char *bid, char **out, struct kbuf *warn)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	strvec c = { 0 };
-	char *cached = NULL;
 	int ret = -ENOENT;
 
 	*out = NULL;
@@ -62,10 +90,12 @@ int sym_locate(struct symbolizer *s, const struct sym_locate_opts *o, const char
 		bid = "";
 	if (o->symfs && *path)
 		add(&c, "%s/%s%s", o->symfs, path[0] == '/' ? path + 1 : path, "");
+	if (o->symfs) /* an unpacked kiln or perf archive */
+		add_cache(&c, o->symfs, path, bid);
 	for (size_t i = 0; i < o->n_search; i++)
 		add_search_dir(&c, o->search[i], path, base, bid);
-	if (*bid && o->buildid_dir && bidcache_lookup(o->buildid_dir, bid, &cached) == 0)
-		vec_push(&c, cached);
+	if (o->buildid_dir)
+		add_cache(&c, o->buildid_dir, path, bid);
 	if (*path && !o->no_own_path)
 		vec_push(&c, xstrdup(path));
 	for (size_t i = 0; i < c.n && ret < 0; i++) {
@@ -89,4 +119,17 @@ int sym_locate(struct symbolizer *s, const struct sym_locate_opts *o, const char
 		free(c.v[i]);
 	vec_free(&c);
 	return ret;
+}
+
+bool sym_locate_in_cache(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *dir;
+	size_t n;
+
+	if (!slash || (strcmp(slash + 1, "elf") != 0 && strcmp(slash + 1, "debug") != 0))
+		return false;
+	for (dir = slash; dir > path && dir[-1] != '/'; dir--)
+		;
+	n = (size_t)(slash - dir);
+	return n >= 16 && strspn(dir, "0123456789abcdef") == n;
 }
