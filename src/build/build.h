@@ -83,9 +83,11 @@ uint32_t builder_mapping(struct builder *b, const struct build_mapping *m);
 uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr);
 /* A location whose frames the caller already has (innermost first, n of
  * them, strings copied): the same (ix, addr) returns the same id, as in
- * builder_location(). */
+ * builder_location(). With lookup, the mapping's source is asked first
+ * and fr only stands in when it names nothing (pprof keeps a location's
+ * old lines then). */
 uint64_t builder_location_frames(struct builder *b, uint32_t ix, uint64_t addr,
-				 const struct sym_frame *fr, size_t n);
+				 const struct sym_frame *fr, size_t n, bool lookup);
 /* The profile mapping of index ix, valid until the next builder_mapping(). */
 struct pf_mapping *builder_pf_mapping(struct builder *b, uint32_t ix);
 /* The builder's profile. */

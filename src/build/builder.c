@@ -181,20 +181,24 @@ struct pf_mapping *builder_pf_mapping(struct builder *b, uint32_t ix)
 	return &b->p->mappings[b->mstates.v[ix].pf_id - 1];
 }
 
-/* Adds the location of addr with frames fr (given, or looked up when fr
- * is NULL) at *slot. */
+/* Adds the location of addr at *slot: its frames looked up (lookup) or
+ * given; given ones also stand in when the lookup names nothing. */
 static uint64_t add_location(struct builder *b, uint32_t ix, uint64_t addr, uint64_t *slot,
-			     const struct sym_frame *given, size_t n)
+			     bool lookup, const struct sym_frame *given, size_t n_given)
 {
 	struct sym_frame found[MAX_INLINE];
-	const struct sym_frame *fr = given ? given : found;
+	const struct sym_frame *fr = found;
 	struct pf_line lines[MAX_INLINE];
 	struct mstate *ms = ix == BUILD_NO_MAPPING ? NULL : &b->mstates.v[ix];
+	size_t n = 0;
 
-	if (n > MAX_INLINE) /* keep the outermost, as sym_file_lookup() does */
-		fr += n - MAX_INLINE, n = MAX_INLINE;
-	if (ms && !given)
+	if (ms && lookup)
 		n = source_lookup(b, &ms->src, addr, found);
+	if (!n && given) {
+		fr = given, n = n_given;
+		if (n > MAX_INLINE) /* keep the outermost, as sym_file_lookup() does */
+			fr += n - MAX_INLINE, n = MAX_INLINE;
+	}
 	if (ms && !n && b->mark_unnamed && ms->src.kind == SRC_ELF && !ms->unnamed) {
 		struct pf_mapping *pm = &b->p->mappings[ms->pf_id - 1];
 		ms->unnamed = true;
@@ -222,15 +226,15 @@ uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
 	bool added;
 	uint64_t *slot = location_slot(b, ix, addr, &added);
 
-	return added ? add_location(b, ix, addr, slot, NULL, 0) : *slot;
+	return added ? add_location(b, ix, addr, slot, true, NULL, 0) : *slot;
 }
 
 uint64_t builder_location_frames(struct builder *b, uint32_t ix, uint64_t addr,
-				 const struct sym_frame *fr, size_t n)
+				 const struct sym_frame *fr, size_t n, bool lookup)
 {
 	static const struct sym_frame none;
 	bool added;
 	uint64_t *slot = location_slot(b, ix, addr, &added);
 
-	return added ? add_location(b, ix, addr, slot, fr ? fr : &none, fr ? n : 0) : *slot;
+	return added ? add_location(b, ix, addr, slot, lookup, fr ? fr : &none, fr ? n : 0) : *slot;
 }

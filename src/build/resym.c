@@ -181,12 +181,9 @@ static struct profile *rebuild(const struct profile *p, char **files, struct bui
 		const struct pf_mapping *m = l->mapping_id ? profile_mapping(p, l->mapping_id) : NULL;
 		size_t mi = m ? (size_t)(m - p->mappings) : p->n_mappings;
 		uint32_t bix = m ? ix[mi] : BUILD_NO_MAPPING;
-		uint64_t id;
-
-		if (m && files[mi])
-			id = builder_location(b, bix, l->address);
-		else
-			id = builder_location_frames(b, bix, l->address, fr, old_frames(p, l, &fr, &cap));
+		size_t n = old_frames(p, l, &fr, &cap);
+		/* a redone address the file does not name keeps its old lines */
+		uint64_t id = builder_location_frames(b, bix, l->address, fr, n, m && files[mi]);
 		u64map_put(&locmap, l->id, id);
 	}
 	copy_samples(builder_profile(b), p, &locmap);
@@ -219,11 +216,11 @@ int profile_resymbolize(struct profile **pp, const struct resym_opts *o, struct 
 	}
 	if (o->binary && (ret = main_mapping(p, o->binary, s, &main_ix, err)) < 0)
 		goto out;
-	if (o->mode == RESYM_NONE) {
-		/* pprof still names the main mapping after BINARY */
+	/* pprof names the main mapping after BINARY in every mode */
+	if (o->binary)
 		p->mappings[main_ix].filename = profile_str(p, o->binary);
+	if (o->mode == RESYM_NONE)
 		goto out;
-	}
 	files = xcalloc(p->n_mappings + 1, sizeof(*files));
 	for (size_t i = 0; i < p->n_mappings; i++) {
 		const struct pf_mapping *m = &p->mappings[i];

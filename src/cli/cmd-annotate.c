@@ -24,6 +24,7 @@
 #include "../report/perfkeys.h"
 #include "cli.h"
 #include "options.h"
+#include "symbolize.h"
 
 static const char annotate_usage[] =
 	"kiln annotate [-i PROFILE] [options] SYMBOL\n"
@@ -240,10 +241,10 @@ int cmd_annotate(int argc, const char **argv)
 		{ OPT_BOOL, 'n', "show-nr-samples", &o.show_count, NULL, "show sample counts too" },
 		{ OPT_STRING, 0, "sample_index", &o.sample_index, "NAME|N", "value to count (default: samples)" },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
-	struct profile_decode_opts in_opts;
 	struct profile *p = NULL;
 	struct symbolizer *sym = NULL;
 	struct bins bins = { NULL, 0, 0 };
@@ -272,8 +273,7 @@ int cmd_annotate(int argc, const char **argv)
 	}
 	if (!o.input)
 		o.input = "kiln.pb.gz";
-	in_opts = cli_decode_opts();
-	if (profile_read_file(o.input, &in_opts, &p, &err) < 0) {
+	if (cli_read_profile(o.input, &p, &err) < 0) {
 		cli_error("annotate: %s", err.msg);
 		return 1;
 	}

@@ -41,7 +41,7 @@ int cmd_archive(int argc, const char **argv)
 	const char *output = NULL, *input = "kiln.pb.gz";
 	const struct option_def opts[] = {
 		{ OPT_STRING, 'o', "output", &output, "OUT.tar", "the archive (default PROFILE.tar)", NULL, false },
-		CLI_SYMBOLIZE_OPTIONS,
+		CLI_SYMFS_OPTION,
 		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};

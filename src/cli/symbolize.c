@@ -12,7 +12,9 @@
 #include "../base/buf.h"
 #include "../base/textsafe.h"
 #include "../build/resym.h"
+#include "../profile/decode.h"
 #include "cli.h"
+#include "input-limits.h"
 
 /* cli state: one command per run. */
 static enum resym_mode mode = RESYM_LOCAL;
@@ -130,5 +132,17 @@ int cli_symbolize(struct profile **pp, const char *binary, const char *source, s
 		text_fputs(warn.buf, TEXT_KEEP_NL, stderr);
 	cli_locate_release(&o.locate, dirs);
 	kbuf_release(&warn);
+	return ret;
+}
+
+int cli_read_profile(const char *path, struct profile **out, struct kerr *err)
+{
+	struct profile_decode_opts d = cli_decode_opts();
+	int ret = profile_read_file(path, &d, out, err);
+
+	if (ret == 0 && (ret = cli_symbolize(out, NULL, path, err)) < 0) {
+		profile_free(*out);
+		*out = NULL;
+	}
 	return ret;
 }

@@ -14,12 +14,14 @@
 int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err);
 int cli_opt_symfs(const struct option_def *opt, const char *arg, struct kerr *err);
 
-#define CLI_SYMBOLIZE_OPTIONS                                                            \
-	{ OPT_CALLBACK, 0, "symbolize", NULL, "MODE",                                    \
-	  "local (default: mappings without symbols), force (all), none, remote (ask URL sources)", \
-	  cli_opt_symbolize, false },                                                    \
+#define CLI_SYMFS_OPTION                                                                 \
 	{ OPT_CALLBACK, 0, "symfs", NULL, "DIR", "look for binaries under DIR first (perf's --symfs)", \
 	  cli_opt_symfs, false }
+#define CLI_SYMBOLIZE_OPTIONS                                                            \
+	{ OPT_CALLBACK, 0, "symbolize", NULL, "MODE",                                    \
+	  "local (default: mappings without symbols), force (all), or none", \
+	  cli_opt_symbolize, false },                                                    \
+	CLI_SYMFS_OPTION
 
 /* perf's build-id cache: $HOME/.debug, NULL without a $HOME. */
 const char *cli_buildid_dir(void);
@@ -36,5 +38,9 @@ bool cli_is_elf(const char *path);
  * its main mapping; `source` is where it came from (a URL gets -symbolize
  * =remote). Warnings are printed. Returns 0, or -errno with err set. */
 int cli_symbolize(struct profile **pp, const char *binary, const char *source, struct kerr *err);
+
+/* Reads a profile file (decode.h, with --max-memory's limit) and
+ * re-symbolizes it as the options say. Returns 0 or -errno. */
+int cli_read_profile(const char *path, struct profile **out, struct kerr *err);
 
 #endif

@@ -195,17 +195,24 @@ out:
 	return ret;
 }
 
-/* Removes DIR/ENTRY's files, the folder, and the link of bid. */
+/* Removes DIR/ENTRY's files (elf, debug, probes; perf's kallsyms, vdso
+ * and others), the folder, and the link of bid. */
 static int remove_entry(const char *dir, const char *entry, const char *bid)
 {
-	static const char *const files[] = { "elf", "debug", "probes", ".elf.tmp" };
 	char *ed = fmt("%s/%s", dir, entry), *lnk = link_path(dir, bid);
+	struct dirent *de;
+	DIR *d;
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *f = fmt("%s/%s", ed, files[i]);
-		unlink(f);
-		free(f);
+	if ((d = opendir(ed))) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..")))
+				continue;
+			char *f = fmt("%s/%s", ed, de->d_name);
+			unlink(f);
+			free(f);
+		}
+		closedir(d);
 	}
 	if (rmdir(ed) < 0 && errno != ENOENT)
 		ret = -errno;
