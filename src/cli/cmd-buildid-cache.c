@@ -32,22 +32,6 @@ static const char usage_text[] =
 	"  kiln buildid-cache -p ./app\n"
 	"      drop every cached build of ./app\n";
 
-struct files {
-	const char **v;
-	size_t n, cap;
-};
-
-static int add_file(const struct option_def *opt, const char *arg, struct kerr *err)
-{
-	struct files *f = opt->value;
-
-	(void)err;
-	/* perf takes comma-separated lists too; names with commas are rare */
-	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
-	f->v[f->n++] = arg;
-	return 0;
-}
-
 static int missing(const char *dir, const char *path, struct kbuf *out, struct kerr *err)
 {
 	struct profile_decode_opts d = cli_decode_opts();
@@ -73,14 +57,14 @@ static int missing(const char *dir, const char *path, struct kbuf *out, struct k
 
 int cmd_buildid_cache(int argc, const char **argv)
 {
-	struct files add = { 0 }, rm = { 0 }, purge = { 0 };
+	struct opt_list add = { 0 }, rm = { 0 }, purge = { 0 };
 	const char *miss = NULL;
 	bool list = false, purge_all = false;
 	int verbose = 0;
 	const struct option_def opts[] = {
-		{ OPT_CALLBACK, 'a', "add", &add, "FILE", "add FILE to the cache", add_file, false },
-		{ OPT_CALLBACK, 'r', "remove", &rm, "FILE", "remove FILE's current build from the cache", add_file, false },
-		{ OPT_CALLBACK, 'p', "purge", &purge, "FILE", "remove every cached build of FILE", add_file, false },
+		{ OPT_CALLBACK, 'a', "add", &add, "FILE", "add FILE to the cache", options_list_add, false },
+		{ OPT_CALLBACK, 'r', "remove", &rm, "FILE", "remove FILE's current build from the cache", options_list_add, false },
+		{ OPT_CALLBACK, 'p', "purge", &purge, "FILE", "remove every cached build of FILE", options_list_add, false },
 		{ OPT_BOOL, 'P', "purge-all", &purge_all, NULL, "empty the cache", NULL, false },
 		{ OPT_BOOL, 'l', "list", &list, NULL, "list the cached files", NULL, false },
 		{ OPT_STRING, 'M', "missing", &miss, "PROFILE", "build ids of PROFILE not in the cache", NULL, false },

@@ -74,23 +74,6 @@ static const char usage_text[] =
 	"  kiln report -top ./app cpu.pb.gz\n"
 	"      pprof's BINARY PROFILE: ./app names what cpu.pb.gz left unnamed\n";
 
-struct strlist {
-	const char **v;
-	size_t n, cap;
-};
-
-static int add_to_list(const struct option_def *opt, const char *arg, struct kerr *err)
-{
-	struct strlist *l = opt->value;
-
-	(void)err;
-	if (!arg || !arg[0])
-		return 0;
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = arg;
-	return 0;
-}
-
 struct cli_opts {
 	struct report_opts r;
 	/* output formats (at most one) */
@@ -99,7 +82,7 @@ struct cli_opts {
 	/* granularity (at most one) */
 	bool functions, filefunctions, files, lines, addresses;
 	bool flat, cum;
-	struct strlist base, diff_base;
+	struct opt_list base, diff_base;
 	bool normalize;
 	const char *output;
 	const char *add_comment;
@@ -152,7 +135,7 @@ static bool is_url(const char *s)
 	       !strncmp(s, "https+insecure://", 17);
 }
 
-static int load_all(const struct strlist *srcs, const char *what, struct profile **out,
+static int load_all(const struct opt_list *srcs, const char *what, struct profile **out,
 		    struct kerr *err)
 {
 	struct profile **ps;
@@ -202,11 +185,11 @@ static bool has_negative(const struct profile *p)
 }
 
 /* pprof's fetchProfiles tail: base handling, drop_frames, comment. */
-static int prepare(struct cli_opts *c, const struct strlist *srcs, struct profile **out,
+static int prepare(struct cli_opts *c, const struct opt_list *srcs, struct profile **out,
 		   bool compact, struct kerr *err)
 {
 	struct profile *p = NULL, *base = NULL, *both[2], *merged;
-	const struct strlist *bases = c->diff_base.n ? &c->diff_base : &c->base;
+	const struct opt_list *bases = c->diff_base.n ? &c->diff_base : &c->base;
 	int ret;
 
 	if ((ret = load_all(srcs, "source", &p, err)) < 0)
@@ -311,8 +294,8 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_STRING, 0, "tagshow", &r->tagshow, "REGEX", "show only labels whose key matches", NULL, false },
 		{ OPT_STRING, 0, "taghide", &r->taghide, "REGEX", "hide labels whose key matches", NULL, false },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Comparison and sources:", NULL, false },
-		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", add_to_list, false },
-		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", add_to_list, false },
+		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", options_list_add, false },
+		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", options_list_add, false },
 		{ OPT_INT, 0, "seconds", &url_seconds, "N", "duration asked of URL sources (CPU profiles)", NULL, false },
 		CLI_MAX_MEMORY_OPTION,
 		CLI_SYMBOLIZE_OPTIONS,
@@ -344,7 +327,7 @@ int cmd_report(int argc, const char **argv)
 						  "addresses" };
 	struct kerr err = KERR_INIT;
 	struct kbuf out = KBUF_INIT, notes = KBUF_INIT;
-	struct strlist srcs = { NULL, 0, 0 };
+	struct opt_list srcs = { NULL, 0, 0 };
 	struct profile *p = NULL;
 	bool fmt_flags[10], gran_flags[5], perf_style;
 	int n, which, status = 1;
@@ -424,11 +407,11 @@ int cmd_report(int argc, const char **argv)
 		argv++, n--;
 	}
 	for (int i = 0; i < n; i++)
-		add_to_list(&(struct option_def){ .value = &srcs }, argv[i], NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, argv[i], NULL);
 	if (c.input)
-		add_to_list(&(struct option_def){ .value = &srcs }, c.input, NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, c.input, NULL);
 	if (srcs.n == 0)
-		add_to_list(&(struct option_def){ .value = &srcs }, "kiln.pb.gz", NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, "kiln.pb.gz", NULL);
 
 	if (prepare(&c, &srcs, &p,
 		    !perf_style && (r->format == REPORT_RAW || r->format == REPORT_PROTO ||

@@ -22,23 +22,29 @@ static void add(strvec *c, const char *fmt, const char *a, const char *b, const 
 	vec_push(c, kbuf_detach(&p, NULL));
 }
 
+/* The names matching the pattern fmt(a, b), sorted (glob's order). */
+static void add_glob(strvec *c, const char *fmt, const char *a, const char *b)
+{
+	struct kbuf pat = KBUF_INIT;
+	glob_t g;
+
+	kbuf_addf(&pat, fmt, a, b);
+	if (glob(pat.buf, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			vec_push(c, xstrdup(g.gl_pathv[i]));
+		globfree(&g);
+	}
+	kbuf_release(&pat);
+}
+
 static void add_search_dir(strvec *c, const char *dir, const char *path, const char *base,
 			   const char *bid)
 {
 	const char *rel = path + (path[0] == '/'); /* joined as filepath.Join does */
 
 	if (bid && *bid) {
-		struct kbuf pat = KBUF_INIT;
-		glob_t g;
-
 		add(c, "%s/%s/%s", dir, bid, base);
-		kbuf_addf(&pat, "%s/%s/*", dir, bid);
-		if (glob(pat.buf, 0, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				vec_push(c, xstrdup(g.gl_pathv[i]));
-			globfree(&g);
-		}
-		kbuf_release(&pat);
+		add_glob(c, "%s/%s/*", dir, bid);
 		add(c, "%s/%s/%s", dir, rel, bid);
 	}
 	if (*path) {
@@ -52,18 +58,8 @@ static void add_search_dir(strvec *c, const char *dir, const char *path, const c
  * a mapping that recorded no build id (gperftools), any build will do. */
 static void add_cache_builds(strvec *c, const char *dir, const char *path)
 {
-	struct kbuf pat = KBUF_INIT;
-	glob_t g;
-
-	if (path[0] != '/')
-		return;
-	kbuf_addf(&pat, "%s%s/*/elf", dir, path);
-	if (glob(pat.buf, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			vec_push(c, xstrdup(g.gl_pathv[i]));
-		globfree(&g);
-	}
-	kbuf_release(&pat);
+	if (path[0] == '/')
+		add_glob(c, "%s%s/*/elf", dir, path);
 }
 
 /* A build-id cache's candidates: by build id, else by path. */
