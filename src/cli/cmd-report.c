@@ -156,7 +156,8 @@ static int load_all(const struct opt_list *srcs, const char *what, struct profil
 			goto out;
 		}
 		profile_add_fake_mapping(ps[n]);
-		profile_simplify_names(ps[n], sym_demangle);
+		if (cli_symbolize_demangles())
+			profile_simplify_names(ps[n], sym_demangle);
 		n++;
 	}
 	if (n == 1) {

@@ -18,21 +18,27 @@
 
 /* cli state: one command per run. */
 static enum resym_mode mode = RESYM_LOCAL;
+static bool demangle = true;
 
 static const char *symfs;
 
 int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err)
 {
-	/* pprof's modes, ':'-separated; demangle= is pprof's, kiln always
-	 * simplifies names as pprof's default does. */
+	/* pprof's modes, ':'-separated. none also leaves names as they are
+	 * (pprof returns before demangling), as does demangle=none; kiln's
+	 * other demangle= modes are its default simplification. */
 	char *s = xstrdup(arg), *save = NULL;
 	int ret = 0;
 
 	(void)opt;
 	mode = RESYM_NONE;
 	for (char *w = strtok_r(s, ":", &save); w; w = strtok_r(NULL, ":", &save)) {
-		if (!strcmp(w, "none") || !strcmp(w, "no"))
+		if (!strcmp(w, "none") || !strcmp(w, "no")) {
 			mode = RESYM_NONE;
+			demangle = false;
+			break;
+		} else if (!strcmp(w, "demangle=none"))
+			demangle = false;
 		else if (!strcmp(w, "local") || !strcmp(w, "fastlocal"))
 			mode = mode == RESYM_FORCE ? RESYM_FORCE : RESYM_LOCAL;
 		else if (!strcmp(w, "force"))
@@ -68,6 +74,11 @@ const char *cli_buildid_dir(void)
 		dir = kbuf_detach(&b, NULL);
 	}
 	return dir;
+}
+
+bool cli_symbolize_demangles(void)
+{
+	return demangle;
 }
 
 bool cli_is_elf(const char *path)

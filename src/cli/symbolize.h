@@ -31,6 +31,10 @@ const char *cli_buildid_dir(void);
 void cli_locate_opts(struct sym_locate_opts *o, char ***dirs);
 void cli_locate_release(struct sym_locate_opts *o, char **dirs);
 
+/* False after -symbolize=none or demangle=none: names stay as the
+ * profile has them (no demangling, no simplification), as in pprof. */
+bool cli_symbolize_demangles(void);
+
 /* True when `path` names an ELF file (pprof's BINARY PROFILE form). */
 bool cli_is_elf(const char *path);
 
