@@ -38,6 +38,12 @@ const struct kiln_command kiln_commands[] = {
 	  "perf-inject(1)", KILN_ARGS_NONE },
 	{ "evlist", cmd_evlist, "List the events of a perf.data (perf evlist)", "perf-evlist(1)",
 	  KILN_ARGS_FILES },
+	{ "buildid-list", cmd_buildid_list, "Build ids of a profile's binaries, or of a binary",
+	  "perf-buildid-list(1)", KILN_ARGS_FILES },
+	{ "buildid-cache", cmd_buildid_cache, "Manage the build-id cache shared with perf (~/.debug)",
+	  "perf-buildid-cache(1)", KILN_ARGS_FILES },
+	{ "archive", cmd_archive, "One tar of the binaries a profile needs, by build id",
+	  "perf-archive(1), kiln-buildid-cache(1)", KILN_ARGS_FILES },
 	{ "help", cmd_help, "Show help for a command", NULL, KILN_ARGS_COMMAND },
 	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
 };

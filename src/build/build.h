@@ -71,6 +71,10 @@ struct build_mapping {
 	const char *build_id; /* hex, "" or NULL when unknown */
 	int pid;              /* the process (for a JIT's /tmp/perf-PID.map) */
 	bool kernel;          /* the kernel's own text */
+	/* No symbol source is opened: its locations come with their frames
+	 * (builder_location_frames), as a re-symbolized profile keeps the
+	 * mappings it does not redo. */
+	bool no_source;
 };
 
 #define BUILD_NO_MAPPING UINT32_MAX
@@ -81,6 +85,15 @@ uint32_t builder_mapping(struct builder *b, const struct build_mapping *m);
 /* The location id of `addr` in mapping `ix` (BUILD_NO_MAPPING: an address
  * outside every mapping), symbolized the first time it is met. */
 uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr);
+/* A location whose frames the caller already has (innermost first, n of
+ * them, strings copied): the same (ix, addr) returns the same id, as in
+ * builder_location(). With lookup, the mapping's source is asked first
+ * and fr only stands in when it names nothing (pprof keeps a location's
+ * old lines then). */
+uint64_t builder_location_frames(struct builder *b, uint32_t ix, uint64_t addr,
+				 const struct sym_frame *fr, size_t n, bool lookup);
+/* The profile mapping of index ix, valid until the next builder_mapping(). */
+struct pf_mapping *builder_pf_mapping(struct builder *b, uint32_t ix);
 /* The builder's profile. */
 struct profile *builder_profile(struct builder *b);
 

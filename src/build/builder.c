@@ -178,21 +178,29 @@ static uint64_t function_id(struct builder *b, const struct sym_frame *f)
 	return fn->id;
 }
 
-uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
+struct pf_mapping *builder_pf_mapping(struct builder *b, uint32_t ix)
 {
-	struct sym_frame fr[MAX_INLINE];
+	return &b->p->mappings[b->mstates.v[ix].pf_id - 1];
+}
+
+/* Adds the location of addr at *slot: its frames looked up (lookup) or
+ * given; given ones also stand in when the lookup names nothing. */
+static uint64_t add_location(struct builder *b, uint32_t ix, uint64_t addr, uint64_t *slot,
+			     bool lookup, const struct sym_frame *given, size_t n_given)
+{
+	struct sym_frame found[MAX_INLINE];
+	const struct sym_frame *fr = found;
 	struct pf_line lines[MAX_INLINE];
-	struct u64map *locs = ix == BUILD_NO_MAPPING ? &b->noloc : &b->locs.v[ix];
 	struct mstate *ms = ix == BUILD_NO_MAPPING ? NULL : &b->mstates.v[ix];
-	uint64_t *slot;
-	bool added;
 	size_t n = 0;
 
-	slot = u64map_slot(locs, addr, 0, &added);
-	if (!added)
-		return *slot;
-	if (ms)
-		n = source_lookup(b, &ms->src, addr, fr);
+	if (ms && lookup)
+		n = source_lookup(b, &ms->src, addr, found);
+	if (!n && given) {
+		fr = given, n = n_given;
+		if (n > MAX_INLINE) /* keep the outermost, as sym_file_lookup() does */
+			fr += n - MAX_INLINE, n = MAX_INLINE;
+	}
 	if (ms && !n && b->mark_unnamed && ms->src.kind == SRC_ELF && !ms->unnamed) {
 		struct pf_mapping *pm = &b->p->mappings[ms->pf_id - 1];
 		ms->unnamed = true;
@@ -208,4 +216,27 @@ uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
 	 * valid since nothing was inserted into `locs` meanwhile. */
 	*slot = profile_add_location(b->p, ms ? ms->pf_id : 0, addr, lines, n)->id;
 	return *slot;
+}
+
+static uint64_t *location_slot(struct builder *b, uint32_t ix, uint64_t addr, bool *added)
+{
+	return u64map_slot(ix == BUILD_NO_MAPPING ? &b->noloc : &b->locs.v[ix], addr, 0, added);
+}
+
+uint64_t builder_location(struct builder *b, uint32_t ix, uint64_t addr)
+{
+	bool added;
+	uint64_t *slot = location_slot(b, ix, addr, &added);
+
+	return added ? add_location(b, ix, addr, slot, true, NULL, 0) : *slot;
+}
+
+uint64_t builder_location_frames(struct builder *b, uint32_t ix, uint64_t addr,
+				 const struct sym_frame *fr, size_t n, bool lookup)
+{
+	static const struct sym_frame none;
+	bool added;
+	uint64_t *slot = location_slot(b, ix, addr, &added);
+
+	return added ? add_location(b, ix, addr, slot, lookup, fr ? fr : &none, fr ? n : 0) : *slot;
 }

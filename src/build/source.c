@@ -23,6 +23,8 @@ void source_open(struct builder *b, struct source *s, struct pf_mapping *pm,
 	s->kind = SRC_NONE;
 	s->start = m->start;
 	s->pgoff = m->pgoff;
+	if (m->no_source)
+		return;
 	if (m->kernel) {
 		if (builder_ksyms(b)) {
 			s->kind = SRC_KERNEL;

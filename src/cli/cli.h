@@ -38,6 +38,9 @@ int cmd_script(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
 int cmd_inject(int argc, const char **argv);
 int cmd_evlist(int argc, const char **argv);
+int cmd_buildid_list(int argc, const char **argv);
+int cmd_buildid_cache(int argc, const char **argv);
+int cmd_archive(int argc, const char **argv);
 
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -25,6 +25,7 @@
 #include "../report/perfkeys.h"
 #include "cli.h"
 #include "options.h"
+#include "symbolize.h"
 
 static const char annotate_usage[] =
 	"kiln annotate [-i PROFILE] [options] SYMBOL\n"
@@ -263,10 +264,10 @@ int cmd_annotate(int argc, const char **argv)
 		{ OPT_BOOL, 'n', "show-nr-samples", &o.show_count, NULL, "show sample counts too" },
 		{ OPT_STRING, 0, "sample_index", &o.sample_index, "NAME|N", "value to count (default: samples)" },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
-	struct profile_decode_opts in_opts;
 	struct profile *p = NULL;
 	struct symbolizer *sym = NULL;
 	struct bins bins = { NULL, 0, 0 };
@@ -295,8 +296,7 @@ int cmd_annotate(int argc, const char **argv)
 	}
 	if (!o.input)
 		o.input = "kiln.pb.gz";
-	in_opts = cli_decode_opts();
-	if (cli_read_profile(o.input, &in_opts, false, &p, &err) < 0) {
+	if (cli_read_profile(o.input, false, &p, &err) < 0) {
 		cli_error("annotate: %s", err.msg);
 		return 1;
 	}

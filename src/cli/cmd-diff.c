@@ -13,6 +13,7 @@
 #include "../report/perfdiff.h"
 #include "cli.h"
 #include "options.h"
+#include "symbolize.h"
 
 static const char diff_usage[] =
 	"kiln diff [options] BASE NEW [NEW2...]\n"
@@ -47,10 +48,10 @@ int cmd_diff(int argc, const char **argv)
 		{ OPT_STRING, 0, "sample_index", &o.sample_index, "NAME|N", "value compared (default: the profile's default type)" },
 		{ OPT_CALLBACK, 0, "percent-limit", &o.percent_limit, "PCT", "hide symbols under PCT percent in every profile", set_limit },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
-	struct profile_decode_opts in_opts;
 	struct kbuf out = KBUF_INIT;
 	struct profile **ps = NULL;
 	int n, status = 1;
@@ -68,9 +69,8 @@ int cmd_diff(int argc, const char **argv)
 		return 1;
 	}
 	ps = xcalloc((size_t)n, sizeof(*ps));
-	in_opts = cli_decode_opts();
 	for (int i = 0; i < n; i++) {
-		if (cli_read_profile(argv[i], &in_opts, false, &ps[i], &err) < 0) {
+		if (cli_read_profile(argv[i], false, &ps[i], &err) < 0) {
 			cli_error("diff: %s", err.msg);
 			goto out;
 		}

@@ -44,7 +44,7 @@ static int evlist_profile(const char *path, struct kbuf *out, struct kerr *err)
 {
 	struct profile_decode_opts o = cli_decode_opts();
 	struct profile *p;
-	int ret = cli_read_profile(path, &o, false, &p, err);
+	int ret = cli_load_profile(path, &o, false, &p, err);
 
 	if (ret < 0)
 		return ret;

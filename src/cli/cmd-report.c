@@ -30,13 +30,22 @@
 #include "cli.h"
 #include "options.h"
 #include "report-render.h"
+#include "symbolize.h"
 
 static const char usage_text[] =
-	"kiln report [REPORT] [OPTIONS] PROFILE...\n"
+	"kiln report [REPORT] [OPTIONS] [BINARY] PROFILE...\n"
 	"\n"
 	"Reports on profile.proto files (gzip or raw; '-' reads standard input),\n"
 	"and on perf.data files perf record wrote (file or pipe mode).\n"
 	"Several profiles are merged as pprof merges them (same sample types).\n"
+	"\n"
+	"Address-only profiles (gperftools' CPUPROFILE files, a profile from\n"
+	"another machine) are symbolized as pprof does (-symbolize): an ELF\n"
+	"BINARY first stands for the main mapping; other files are looked for\n"
+	"under --symfs, in PPROF_BINARY_PATH's folders (default\n"
+	"$HOME/pprof/binaries: DIR/BUILDID/NAME, DIR/BUILDID/*, DIR/PATH/BUILDID,\n"
+	"DIR/NAME, DIR/PATH), perf's build-id cache $HOME/.debug and at their\n"
+	"recorded path, a build id that differs skipping the file.\n"
 	"\n"
 	"Two styles, chosen by the options used:\n"
 	"  pprof style (default): pprof's single-dash report names, e.g.\n"
@@ -64,25 +73,8 @@ static const char usage_text[] =
 	"      perf report's table, with call graphs\n"
 	"  kiln report -diff_base=old.pb.gz -top new.pb.gz\n"
 	"      what changed from old.pb.gz to new.pb.gz\n"
-	"  kiln report -flame -o flame.svg kiln.pb.gz\n"
-	"      an interactive flame graph\n";
-
-struct strlist {
-	const char **v;
-	size_t n, cap;
-};
-
-static int add_to_list(const struct option_def *opt, const char *arg, struct kerr *err)
-{
-	struct strlist *l = opt->value;
-
-	(void)err;
-	if (!arg || !arg[0])
-		return 0;
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = arg;
-	return 0;
-}
+	"  kiln report -top ./app cpu.pb.gz\n"
+	"      pprof's BINARY PROFILE: ./app names what cpu.pb.gz left unnamed\n";
 
 struct cli_opts {
 	struct report_opts r;
@@ -92,7 +84,7 @@ struct cli_opts {
 	/* granularity (at most one) */
 	bool functions, filefunctions, files, lines, addresses;
 	bool flat, cum;
-	struct strlist base, diff_base;
+	struct opt_list base, diff_base;
 	bool normalize;
 	const char *output;
 	const char *add_comment;
@@ -136,6 +128,8 @@ static int pick_one(const char *what, const bool *flags, const char *const *name
 
 /* -seconds for URL sources (fetch.h), 0 = as the URL says. */
 static int url_seconds;
+/* pprof's BINARY PROFILE form: the binary of the main mapping, or NULL. */
+static const char *binary;
 
 static bool is_url(const char *s)
 {
@@ -143,7 +137,7 @@ static bool is_url(const char *s)
 	       !strncmp(s, "https+insecure://", 17);
 }
 
-static int load_all(const struct strlist *srcs, const char *what, struct profile **out,
+static int load_all(const struct opt_list *srcs, const char *what, struct profile **out,
 		    struct kerr *err)
 {
 	struct profile **ps;
@@ -157,11 +151,15 @@ static int load_all(const struct strlist *srcs, const char *what, struct profile
 		if (is_url(srcs->v[i]))
 			ret = fetch_profile(srcs->v[i], url_seconds, &dopts, &ps[n], err);
 		else
-			ret = cli_read_profile(srcs->v[i], &dopts, false, &ps[n], err);
-		if (ret < 0)
+			ret = cli_load_profile(srcs->v[i], &dopts, false, &ps[n], err);
+		if (ret < 0 || (ret = cli_symbolize(&ps[n], binary, srcs->v[i], err)) < 0) {
+			profile_free(ps[n]);
+			ps[n] = NULL;
 			goto out;
+		}
 		profile_add_fake_mapping(ps[n]);
-		profile_simplify_names(ps[n], sym_demangle);
+		if (cli_symbolize_demangles())
+			profile_simplify_names(ps[n], sym_demangle);
 		n++;
 	}
 	if (n == 1) {
@@ -190,11 +188,11 @@ static bool has_negative(const struct profile *p)
 }
 
 /* pprof's fetchProfiles tail: base handling, drop_frames, comment. */
-static int prepare(struct cli_opts *c, const struct strlist *srcs, struct profile **out,
+static int prepare(struct cli_opts *c, const struct opt_list *srcs, struct profile **out,
 		   bool compact, struct kerr *err)
 {
 	struct profile *p = NULL, *base = NULL, *both[2], *merged;
-	const struct strlist *bases = c->diff_base.n ? &c->diff_base : &c->base;
+	const struct opt_list *bases = c->diff_base.n ? &c->diff_base : &c->base;
 	int ret;
 
 	if ((ret = load_all(srcs, "source", &p, err)) < 0)
@@ -299,10 +297,11 @@ int cmd_report(int argc, const char **argv)
 		{ OPT_STRING, 0, "tagshow", &r->tagshow, "REGEX", "show only labels whose key matches", NULL, false },
 		{ OPT_STRING, 0, "taghide", &r->taghide, "REGEX", "hide labels whose key matches", NULL, false },
 		{ OPT_GROUP, 0, NULL, NULL, NULL, "Comparison and sources:", NULL, false },
-		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", add_to_list, false },
-		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", add_to_list, false },
+		{ OPT_CALLBACK, 0, "diff_base", &c.diff_base, "FILE", "show differences from FILE (percent of its total)", options_list_add, false },
+		{ OPT_CALLBACK, 0, "base", &c.base, "FILE", "subtract FILE", options_list_add, false },
 		{ OPT_INT, 0, "seconds", &url_seconds, "N", "duration asked of URL sources (CPU profiles)", NULL, false },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		{ OPT_BOOL, 0, "normalize", &c.normalize, NULL, "scale to the base's total before subtracting", NULL, false },
 		{ OPT_STRING, 0, "source_path", &r->source_path, "DIRS", "where -list looks for sources (':'-separated)", NULL, false },
 		{ OPT_STRING, 0, "trim_path", &r->trim_path, "PREFIXES", "prefixes removed from source paths", NULL, false },
@@ -331,7 +330,7 @@ int cmd_report(int argc, const char **argv)
 						  "addresses" };
 	struct kerr err = KERR_INIT;
 	struct kbuf out = KBUF_INIT, notes = KBUF_INIT;
-	struct strlist srcs = { NULL, 0, 0 };
+	struct opt_list srcs = { NULL, 0, 0 };
 	struct profile *p = NULL;
 	bool fmt_flags[10], gran_flags[5], perf_style;
 	int n, which, status = 1;
@@ -406,12 +405,16 @@ int cmd_report(int argc, const char **argv)
 		if (c.mean_delay)
 			r->mean = true;
 	}
+	if (n >= 2 && cli_is_elf(argv[0])) {
+		binary = argv[0];
+		argv++, n--;
+	}
 	for (int i = 0; i < n; i++)
-		add_to_list(&(struct option_def){ .value = &srcs }, argv[i], NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, argv[i], NULL);
 	if (c.input)
-		add_to_list(&(struct option_def){ .value = &srcs }, c.input, NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, c.input, NULL);
 	if (srcs.n == 0)
-		add_to_list(&(struct option_def){ .value = &srcs }, "kiln.pb.gz", NULL);
+		options_list_add(&(struct option_def){ .value = &srcs }, "kiln.pb.gz", NULL);
 
 	if (prepare(&c, &srcs, &p,
 		    !perf_style && (r->format == REPORT_RAW || r->format == REPORT_PROTO ||

@@ -19,6 +19,7 @@
 #include "../report/script.h"
 #include "cli.h"
 #include "options.h"
+#include "symbolize.h"
 
 static const char script_usage[] =
 	"kiln script [-i PROFILE] [-F FIELDS] [-G] [--folded]\n"
@@ -87,10 +88,10 @@ int cmd_script(int argc, const char **argv)
 		{ OPT_BOOL, 'G', "hide-call-graph", &hide_chain, NULL, "only the leaf frame, on the sample's line" },
 		{ OPT_BOOL, 0, "folded", &folded, NULL, "folded stacks: root;...;leaf count" },
 		CLI_MAX_MEMORY_OPTION,
+		CLI_SYMBOLIZE_OPTIONS,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
-	struct profile_decode_opts in_opts;
 	struct script_opts so = { SCRIPT_FIELDS_ALL, false, locate, NULL };
 	struct kbuf out = KBUF_INIT;
 	struct profile *p = NULL;
@@ -114,8 +115,7 @@ int cmd_script(int argc, const char **argv)
 		return 1;
 	}
 	so.hide_chain = hide_chain;
-	in_opts = cli_decode_opts();
-	if (cli_read_profile(input ? input : "kiln.pb.gz", &in_opts, true, &p, &err) < 0) {
+	if (cli_read_profile(input ? input : "kiln.pb.gz", true, &p, &err) < 0) {
 		cli_error("script: %s", err.msg);
 		return 1;
 	}

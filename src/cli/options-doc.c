@@ -619,7 +619,7 @@ static const char completion_helper[] =
 	"\tCOMPREPLY=()\n"
 	"\tif ((COMP_CWORD == 1)); then\n"
 	"\t\tCOMPREPLY=($(compgen -W \"$_kiln_commands --version --help\" -- \"$cur\"))\n"
-	"\telif [[ ${COMP_WORDS[1]} =~ ^[a-z]+$ ]] &&\n"
+	"\telif [[ ${COMP_WORDS[1]} =~ ^[a-z][a-z-]*$ ]] &&\n"
 	"\t     declare -F \"_kiln_cmd_${COMP_WORDS[1]}\" >/dev/null; then\n"
 	"\t\t\"_kiln_cmd_${COMP_WORDS[1]}\"\n"
 	"\tfi\n"

@@ -1,6 +1,8 @@
 /* Table-driven option parsing shared by all subcommands (see options.h). */
 #include "options.h"
 
+#include "../base/alloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,4 +249,16 @@ void options_usage(FILE *f, const char *usage, const struct option_def *opts)
 	if (examples)
 		fprintf(f, "%s%s%s", opts->type != OPT_END ? "\n" : "", examples,
 			examples[strlen(examples) - 1] == '\n' ? "" : "\n");
+}
+
+int options_list_add(const struct option_def *opt, const char *arg, struct kerr *err)
+{
+	struct opt_list *l = opt->value;
+
+	(void)err;
+	if (!arg || !arg[0])
+		return 0;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = arg;
+	return 0;
 }

@@ -75,4 +75,13 @@ void options_usage(FILE *f, const char *usage, const struct option_def *opts);
  * command that passes its other arguments on unparsed (kiln web). */
 bool options_is_help(const char *arg, int flags);
 
+/* A repeatable option's values, in order: an OPT_CALLBACK with
+ * options_list_add and a struct opt_list as its value. Values point into
+ * argv (empty ones are skipped); free(list.v) releases the list. */
+struct opt_list {
+	const char **v;
+	size_t n, cap;
+};
+int options_list_add(const struct option_def *opt, const char *arg, struct kerr *err);
+
 #endif

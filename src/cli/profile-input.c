@@ -1,4 +1,4 @@
-/* cli_read_profile(): sniff the first bytes, route perf.data to perfdata. */
+/* cli_load_profile(): sniff the first bytes, route perf.data to perfdata. */
 #include "profile-input.h"
 
 #include <errno.h>
@@ -30,7 +30,7 @@ static int from_perfdata(const struct kbuf *b, bool per_sample, struct profile *
 	return perfdata_to_profile(b->buf, b->len, &po, out, NULL, err);
 }
 
-int cli_read_profile(const char *path, const struct profile_decode_opts *o, bool per_sample,
+int cli_load_profile(const char *path, const struct profile_decode_opts *o, bool per_sample,
 		     struct profile **out, struct kerr *err)
 {
 	size_t max = o && o->max_size ? (size_t)o->max_size : (size_t)PROFILE_DECODE_MAX_DEFAULT;

@@ -12,7 +12,7 @@
 /* Opens path ("-": standard input) into *out (caller frees). per_sample:
  * a perf.data keeps every sample apart with its time and cpu (script).
  * Returns 0, or -errno with a message prefixed by the path. */
-int cli_read_profile(const char *path, const struct profile_decode_opts *o, bool per_sample,
+int cli_load_profile(const char *path, const struct profile_decode_opts *o, bool per_sample,
 		     struct profile **out, struct kerr *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* Finding a binary's separate debug file, the way gdb and perf do: by build
  * id under the global debug directory, then by the .gnu_debuglink name next
- * to the binary, in its .debug/ subdirectory and under the global directory.
+ * to the binary, in its .debug/ subdirectory and under the global directory
+ * (and, for perf's build-id cache entries P/B/elf, P/B/debug).
  * A candidate must match the binary (same build id; the debuglink CRC only
  * when there is no build id to compare, since it reads the whole file). A
  * search costs a few failed open() calls, once per binary. */
@@ -98,9 +99,17 @@ int debug_file_find(const struct elf_image *main, const char *path,
 		if (ret == 0)
 			goto found;
 	}
+	slash = path ? strrchr(path, '/') : NULL;
+	if (slash && !strcmp(slash + 1, "elf")) {
+		/* an entry of perf's build-id cache: P/B/elf beside P/B/debug */
+		kbuf_reset(&c);
+		kbuf_add(&c, path, (size_t)(slash - path));
+		kbuf_addstr(&c, "/debug");
+		if ((ret = try_candidate(main, c.buf, false, dbg)) == 0)
+			goto found;
+	}
 	if (!path || !main->debuglink)
 		goto out;
-	slash = strrchr(path, '/');
 	kbuf_reset(&c);
 	if (slash)
 		kbuf_add(&c, path, (size_t)(slash - path));

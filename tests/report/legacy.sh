@@ -8,9 +8,8 @@
 #  2. Hand-made legacy files (tests/fuzz/seeds/legacy, the fuzz seeds) and
 #     profiles gperftools writes here (libprofiler CPUPROFILE, libtcmalloc
 #     HEAPPROFILE, the CPU one also rewritten in the other three word
-#     layouts), the same way. pprof symbolizes those from the local binary
-#     and kiln report does not re-symbolize yet: they are compared with
-#     -symbolize=none (the known difference, printed below).
+#     layouts), the same way, with -symbolize=none on both sides (their
+#     symbolization from the local binary is tests/resym's).
 #  3. Folded stacks and perf script text (of a real perf record of a test
 #     workload) against go tool pprof on a profile.proto of the same stacks
 #     written here independently (pbwire.py), which pprof can read.
@@ -25,12 +24,12 @@ SEEDS="$KILN_SRC/tests/fuzz/seeds/legacy"
 CORPUS="$KILN_SRC/../shared/corpus/pprof-legacy"
 failed=0
 
-# compare NAME FILE PPROF-OPTS... -- REPORT-OPTS: both tools, same exit
-# status, byte-identical output.
-compare() { # label file report [pprof-only options]
+# compare LABEL FILE REPORT [OPTIONS]: both tools, same exit status,
+# byte-identical output.
+compare() { # label file report [options for both]
 	local label=$1 file=$2 rep=$3
 	shift 3
-	"$KILN" report "$rep" "$file" > k.out 2> k.err
+	"$KILN" report "$@" "$rep" "$file" > k.out 2> k.err
 	krc=$?
 	pprof "$@" "$rep" "$file" > p.out 2> p.err
 	prc=$?
@@ -362,9 +361,6 @@ done
 # is a real one).
 pprof -top cpu.prof 2>/dev/null | grep -q 'work_b' ||
 	fail "go tool pprof does not see work_b in gperftools' cpu.prof"
-echo "# known difference: go tool pprof symbolizes gperftools profiles from the binaries their" \
-     "mappings name (here ./w); kiln report does not re-symbolize address-only profiles yet, so" \
-     "these are compared with pprof -symbolize=none"
 
 need_cmd perf
 wl=$(workload cpu-split)
