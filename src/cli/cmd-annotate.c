@@ -22,7 +22,7 @@
 #include "../disasm/disasm.h"
 #include "../profile/decode.h"
 #include "../profile/filter.h"
-#include "../report/perfkeys.h"
+#include "../report/symhits.h"
 #include "cli.h"
 #include "options.h"
 #include "symbolize.h"
@@ -56,115 +56,19 @@ struct annotate_opts {
 	bool color_set, color;
 };
 
-/* One binary's hits for the symbol. */
-struct target_bin {
-	uint64_t mapping_id;
-	VEC(struct dis_hit) hits;
-	int64_t total;
-};
-
-struct bins {
-	struct target_bin *v;
-	size_t n, cap;
-};
-
-/* The value type reported: samples when the profile counts them. */
-static int value_index(const struct profile *p, const char *want, struct kerr *err)
-{
-	if (want)
-		return profile_sample_index(p, want, err);
-	for (size_t i = 0; i < p->n_sample_type; i++)
-		if (!strcmp(profile_get_str(p, p->sample_type[i].type), "samples"))
-			return (int)i;
-	return profile_sample_index(p, NULL, err);
-}
-
-static bool location_is(const struct profile *p, const struct pf_location *l, const char *name,
-			struct kbuf *b)
-{
-	kbuf_reset(b);
-	perf_frame_names(p, l, 0, NULL, b);
-	if (!strcmp(b->buf, name))
-		return true;
-	/* The mangled spelling names the same function. */
-	if (l->n_line) {
-		const struct pf_line *ln = pf_location_lines(p, l) + l->n_line - 1;
-		const struct pf_function *f = profile_function(p, ln->function_id);
-		return f && !strcmp(profile_get_str(p, f->system_name), name);
-	}
-	return false;
-}
-
-/* Leaf hits on the symbol, by mapping; *in_stacks counts samples where it
- * appears anywhere (to tell "no self samples" from "not in the profile"). */
-static void collect_hits(const struct profile *p, int vi, const char *name,
-			 struct bins *bins, int64_t *in_stacks)
-{
-	struct kbuf b = KBUF_INIT;
-	size_t nl = p->n_locations;
-	int8_t *is = xcalloc(nl + 1, 1); /* per location index: 0 unknown, 1 yes, -1 no */
-
-	*in_stacks = 0;
-	for (size_t si = 0; si < p->n_samples; si++) {
-		const struct pf_sample *s = &p->samples[si];
-		const uint64_t *locs = pf_sample_locs(p, s);
-		int64_t w = pf_sample_values(p, s)[vi];
-
-		for (uint32_t k = 0; k < s->n_loc; k++) {
-			size_t li = profile_location_index(p, locs[k]);
-			const struct pf_location *l;
-			struct target_bin *t = NULL;
-
-			if (li == SIZE_MAX)
-				continue;
-			l = &p->locations[li];
-			if (!is[li])
-				is[li] = location_is(p, l, name, &b) ? 1 : -1;
-			if (is[li] < 0)
-				continue;
-			*in_stacks += w;
-			if (k != 0)
-				break;
-			for (size_t i = 0; i < bins->n; i++)
-				if (bins->v[i].mapping_id == l->mapping_id)
-					t = &bins->v[i];
-			if (!t) {
-				t = vec_add(bins);
-				t->mapping_id = l->mapping_id;
-			}
-			{
-				const struct pf_mapping *m = profile_mapping(p, l->mapping_id);
-				struct dis_hit h = { m ? l->address - m->memory_start + m->file_offset
-						       : l->address, w };
-				vec_push(&t->hits, h);
-			}
-			t->total += w;
-			break;
-		}
-	}
-	free(is);
-	kbuf_release(&b);
-}
-
 /* Names of symbols containing `name`, to suggest when nothing matched. */
 static void suggest(const struct profile *p, const char *name)
 {
-	struct kbuf b = KBUF_INIT, seen = KBUF_INIT;
-	int shown = 0;
+	struct kbuf names = KBUF_INIT;
 
-	for (size_t i = 0; i < p->n_locations && shown < 5; i++) {
-		kbuf_reset(&b);
-		perf_frame_names(p, &p->locations[i], 0, NULL, &b);
-		if (!strstr(b.buf, name) || strstr(seen.buf ? seen.buf : "", b.buf))
-			continue;
-		kbuf_addf(&seen, "\n%s\n", b.buf);
+	symhits_suggest(p, name, 5, &names);
+	for (char *l = names.buf, *nl; l && (nl = strchr(l, '\n')); l = nl + 1) {
+		*nl = 0;
 		fputs("  did you mean: ", stderr);
-		text_fputs(b.buf, 0, stderr);
+		text_fputs(l, 0, stderr);
 		fputc('\n', stderr);
-		shown++;
 	}
-	kbuf_release(&b);
-	kbuf_release(&seen);
+	kbuf_release(&names);
 }
 
 static const char *event_name(const struct profile *p, int vi)
@@ -270,7 +174,7 @@ int cmd_annotate(int argc, const char **argv)
 	struct kerr err = KERR_INIT;
 	struct profile *p = NULL;
 	struct symbolizer *sym = NULL;
-	struct bins bins = { NULL, 0, 0 };
+	struct sym_bins bins = { NULL, 0, 0 };
 	int64_t in_stacks = 0;
 	int n, vi, status = 1;
 	bool any = false;
@@ -300,11 +204,11 @@ int cmd_annotate(int argc, const char **argv)
 		cli_error("annotate: %s", err.msg);
 		return 1;
 	}
-	if ((vi = value_index(p, o.sample_index, &err)) < 0) {
+	if ((vi = symhits_value_index(p, o.sample_index, &err)) < 0) {
 		cli_error("annotate: %s", err.msg);
 		goto out;
 	}
-	collect_hits(p, vi, o.symbol, &bins, &in_stacks);
+	symhits_collect(p, vi, o.symbol, &bins, &in_stacks);
 	if (!bins.n) {
 		if (in_stacks)
 			cli_error("annotate: %s is in the profile only as a caller (no samples in "
@@ -323,22 +227,26 @@ int cmd_annotate(int argc, const char **argv)
 		struct dis_opts dopts = { o.disassembler_style && !strcmp(o.disassembler_style, "intel"),
 					  !o.no_source };
 		struct dis_func f;
+		VEC(struct dis_hit) hits = VEC_INIT;
+
+		for (size_t k = 0; k < bins.v[i].hits.n; k++)
+			vec_push(&hits, ((struct dis_hit){ bins.v[i].hits.v[k].file_offset,
+							   bins.v[i].hits.v[k].value }));
+		int r = 0;
 
 		if (m && (!strcmp(path, "//anon") || !strncmp(path, "[anon", 5))) {
-			if (annotate_jit(p, m, bins.v[i].hits.v, bins.v[i].hits.n, &dopts, &f, &path,
-					 &err) < 0) {
+			if ((r = annotate_jit(p, m, hits.v, hits.n, &dopts, &f, &path, &err)) < 0)
 				cli_error("annotate: %s is in anonymous memory: %s", o.symbol, err.msg);
-				status = 1;
-				continue;
-			}
 		} else if (!m || !path[0] || path[0] == '[') {
 			cli_error("annotate: %s is in %s, whose code kiln cannot read (kernel or "
 				  "anonymous memory)", o.symbol, path[0] ? path : "no known binary");
-			status = 1;
-			continue;
-		} else if (dis_annotate(sym, path, profile_get_str(p, m->build_id), o.symbol, bins.v[i].hits.v,
-				 bins.v[i].hits.n, &dopts, &f, &err) < 0) {
+			r = -1;
+		} else if ((r = dis_annotate(sym, path, profile_get_str(p, m->build_id), o.symbol,
+					     hits.v, hits.n, &dopts, &f, &err)) < 0) {
 			cli_error("annotate: %s", err.msg);
+		}
+		vec_free(&hits);
+		if (r < 0) {
 			status = 1;
 			continue;
 		}
@@ -349,9 +257,7 @@ int cmd_annotate(int argc, const char **argv)
 		dis_func_release(&f);
 	}
 out:
-	for (size_t i = 0; i < bins.n; i++)
-		vec_free(&bins.v[i].hits);
-	vec_free(&bins);
+	symhits_release(&bins);
 	symbolizer_free(sym);
 	profile_free(p);
 	return status;

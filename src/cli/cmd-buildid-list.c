@@ -14,6 +14,7 @@
 #include "../perfdata/perfdata.h"
 #include "../profile/decode.h"
 #include "../profile/sniff.h"
+#include "../report/buildids.h"
 #include "../symbols/symbols.h"
 #include "cli.h"
 #include "input-limits.h"
@@ -64,44 +65,15 @@ static int elf_build_id(const char *path, struct kbuf *out, struct kerr *err)
 	return ret;
 }
 
-/* Marks the mappings some sample's location lies in. */
-static void mark_hits(const struct profile *p, bool *hit)
-{
-	for (size_t i = 0; i < p->n_samples; i++) {
-		const uint64_t *l = pf_sample_locs(p, &p->samples[i]);
-		for (uint32_t k = 0; k < p->samples[i].n_loc; k++) {
-			const struct pf_location *loc = profile_location(p, l[k]);
-			const struct pf_mapping *m = loc ? profile_mapping(p, loc->mapping_id) : NULL;
-			if (m)
-				hit[m - p->mappings] = true;
-		}
-	}
-}
-
 static int profile_build_ids(const char *path, bool with_hits, struct kbuf *out, struct kerr *err)
 {
 	struct profile_decode_opts d = cli_decode_opts();
 	struct profile *p;
-	bool *hit;
 	int ret;
 
 	if ((ret = profile_read_file(path, &d, &p, err)) < 0)
 		return ret;
-	hit = xcalloc(p->n_mappings + 1, sizeof(*hit));
-	if (with_hits)
-		mark_hits(p, hit);
-	for (size_t i = 0; i < p->n_mappings; i++) {
-		const struct pf_mapping *m = &p->mappings[i];
-		const char *bid = profile_get_str(p, m->build_id);
-		/* one line per build id, as perf lists each DSO once */
-		bool dup = false;
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = p->mappings[j].build_id == m->build_id &&
-			      (!with_hits || hit[j]);
-		if (*bid && !dup && (!with_hits || hit[i]))
-			kbuf_addf(out, "%s %s\n", bid, profile_get_str(p, m->filename));
-	}
-	free(hit);
+	perf_buildid_list(p, with_hits, out);
 	profile_free(p);
 	return 0;
 }
