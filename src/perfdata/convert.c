@@ -111,6 +111,10 @@ static int on_record(const struct perf_event_header *h, void *arg)
 		}
 		if (c->value_of[ev] < 0)
 			return 0;
+		/* The kernel writes pid -1 for a task past its death (exit, or
+		 * an exec's old leader); perf report and script skip them. */
+		if ((e->attr.sample_type & PERF_SAMPLE_TID) && s.pid == UINT32_MAX)
+			return 0;
 		c->rec.regs_mask = e->attr.sample_regs_user;
 		if (c->trace)
 			pd_trace_sample(c->trace, ev, &s);

@@ -157,14 +157,17 @@ def trace(perf_script, raw, fields):
             break
         if not on:
             continue
-        if re.match(r"^\s+-?\d+(\s+-?\d+)*:", line):
-            ke.append({})
+        m = re.match(r"^\s+(-?\d+)(\s+-?\d+)*:", line)
+        if m:
+            # pprof merges samples alike in every label: two events of the
+            # same nanosecond print as one sample of count 2.
+            ke.append({"_n": int(m.group(1))})
         elif ke:
             for k, v in re.findall(r"(\w+):\[([^\]]*)\]", line):
                 ke[-1][k] = v.split(" ")[0]
     # pprof drops numeric labels of 0 without a unit: build writes pid and tid so.
     kr = [[k.get("tid", "0"), k.get("cpu"), str(int(k.get("time", "0")) // 1000)] +
-          [k.get(f) for f in fields] for k in ke]
+          [k.get(f) for f in fields] for k in ke for _ in range(max(k["_n"], 1))]
     bad = []
     times = [int(k[2]) for k in kr]
     if times != sorted(times):

@@ -10,8 +10,10 @@ need_cmd go
 . "$KILN_SRC/tests/perfdata/common.sh"
 cd "$TMP" || fail "cd"
 
-# sched_switch: numbers and char arrays; -a so other CPUs' switches count.
-perf_record -e sched:sched_switch -a -o sw.data -- "$APP" 0.3
+# sched_switch: numbers and char arrays, of the workload's own tasks (with
+# -a, the threads other programs start and end during the recording make
+# perf script's own bookkeeping skip some of their events, run to run).
+perf_record -e sched:sched_switch -o sw.data -- "$APP" 0.3
 to_pprof sw.data sw.pb.gz
 perf script -i sw.data > perf-script.txt 2>/dev/null || fail "perf script -i sw.data"
 python3 "$C" trace perf-script.txt "$TMP/raw.txt" prev_pid,next_pid,next_comm,prev_prio >&2 ||
