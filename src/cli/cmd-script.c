@@ -17,7 +17,7 @@
 #include "../render/view.h"
 #include "../report/script.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char script_usage[] =
 	"kiln script [-i PROFILE] [-F FIELDS] [-G] [--folded]\n"
@@ -92,7 +92,7 @@ int cmd_script(int argc, const char **argv)
 	struct profile *p = NULL;
 	int n, status = 1;
 
-	n = options_parse(argc, argv, opts, script_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, script_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {
