@@ -5,8 +5,8 @@
 
 #include "base/buf.h"
 #include "cli/cli.h"
-#include "cli/options-doc.h"
-#include "cli/options.h"
+#include "opts/options-doc.h"
+#include "opts/options.h"
 
 #ifndef KILN_VERSION
 #define KILN_VERSION "unknown"
@@ -18,34 +18,34 @@ static int cmd_help(int argc, const char **argv);
 #define PPROF_DOC "pprof's documentation: https://github.com/google/pprof/blob/main/doc/README.md"
 
 const struct kiln_command kiln_commands[] = {
-	{ "record", cmd_record, "Sample a command, processes or the whole system into a pprof profile",
-	  "perf-record(1)", KILN_ARGS_PROGRAM },
-	{ "report", cmd_report, "Text reports on profiles (pprof and perf style)",
-	  "perf-report(1), " PPROF_DOC, KILN_ARGS_FILES },
-	{ "list", cmd_list, "List the events this machine offers", "perf-list(1)", KILN_ARGS_NONE },
-	{ "stat", cmd_stat, "Count events while a command runs", "perf-stat(1)", KILN_ARGS_PROGRAM },
-	{ "web", cmd_web, "Browse a profile in a web UI (flame graph, call graph, top, source)",
-	  "kiln-report(1), " PPROF_DOC, KILN_ARGS_FILES },
-	{ "top", cmd_top, "Live view of the hottest functions (perf top)", "perf-top(1)",
-	  KILN_ARGS_PROGRAM },
-	{ "annotate", cmd_annotate, "Per-instruction samples of a function (perf annotate)",
-	  "perf-annotate(1)", KILN_ARGS_NONE },
-	{ "script", cmd_script, "One line per sample, or folded stacks (perf script)",
-	  "perf-script(1)", KILN_ARGS_FILES },
-	{ "diff", cmd_diff, "Compare profiles symbol by symbol (perf diff)", "perf-diff(1)",
-	  KILN_ARGS_FILES },
-	{ "inject", cmd_inject, "Add JIT code names from jitdump files to a profile (perf inject)",
-	  "perf-inject(1)", KILN_ARGS_NONE },
-	{ "evlist", cmd_evlist, "List the events of a perf.data (perf evlist)", "perf-evlist(1)",
-	  KILN_ARGS_FILES },
-	{ "buildid-list", cmd_buildid_list, "Build ids of a profile's binaries, or of a binary",
-	  "perf-buildid-list(1)", KILN_ARGS_FILES },
-	{ "buildid-cache", cmd_buildid_cache, "Manage the build-id cache shared with perf (~/.debug)",
-	  "perf-buildid-cache(1)", KILN_ARGS_FILES },
-	{ "archive", cmd_archive, "One tar of the binaries a profile needs, by build id",
-	  "perf-archive(1), kiln-buildid-cache(1)", KILN_ARGS_FILES },
-	{ "help", cmd_help, "Show help for a command", NULL, KILN_ARGS_COMMAND },
-	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
+	{ { "record", "Sample a command, processes or the whole system into a pprof profile",
+	    "perf-record(1)", KILN_ARGS_PROGRAM }, cmd_record },
+	{ { "report", "Text reports on profiles (pprof and perf style)",
+	    "perf-report(1), " PPROF_DOC, KILN_ARGS_FILES }, cmd_report },
+	{ { "list", "List the events this machine offers", "perf-list(1)", KILN_ARGS_NONE }, cmd_list },
+	{ { "stat", "Count events while a command runs", "perf-stat(1)", KILN_ARGS_PROGRAM }, cmd_stat },
+	{ { "web", "Browse a profile in a web UI (flame graph, call graph, top, source)",
+	    "kiln-report(1), " PPROF_DOC, KILN_ARGS_FILES }, cmd_web },
+	{ { "top", "Live view of the hottest functions (perf top)", "perf-top(1)",
+	    KILN_ARGS_PROGRAM }, cmd_top },
+	{ { "annotate", "Per-instruction samples of a function (perf annotate)",
+	    "perf-annotate(1)", KILN_ARGS_NONE }, cmd_annotate },
+	{ { "script", "One line per sample, or folded stacks (perf script)",
+	    "perf-script(1)", KILN_ARGS_FILES }, cmd_script },
+	{ { "diff", "Compare profiles symbol by symbol (perf diff)", "perf-diff(1)",
+	    KILN_ARGS_FILES }, cmd_diff },
+	{ { "inject", "Add JIT code names from jitdump files to a profile (perf inject)",
+	    "perf-inject(1)", KILN_ARGS_NONE }, cmd_inject },
+	{ { "evlist", "List the events of a perf.data (perf evlist)", "perf-evlist(1)",
+	    KILN_ARGS_FILES }, cmd_evlist },
+	{ { "buildid-list", "Build ids of a profile's binaries, or of a binary",
+	    "perf-buildid-list(1)", KILN_ARGS_FILES }, cmd_buildid_list },
+	{ { "buildid-cache", "Manage the build-id cache shared with perf (~/.debug)",
+	    "perf-buildid-cache(1)", KILN_ARGS_FILES }, cmd_buildid_cache },
+	{ { "archive", "One tar of the binaries a profile needs, by build id",
+	    "perf-archive(1), kiln-buildid-cache(1)", KILN_ARGS_FILES }, cmd_archive },
+	{ { "help", "Show help for a command", NULL, KILN_ARGS_COMMAND }, cmd_help },
+	{ { NULL, NULL, NULL, KILN_ARGS_FILES }, NULL },
 };
 
 /* kiln(1)'s DESCRIPTION. */
@@ -74,8 +74,8 @@ static const char help_usage[] =
 
 static const struct kiln_command *find_command(const char *name)
 {
-	for (const struct kiln_command *c = kiln_commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
+	for (const struct kiln_command *c = kiln_commands; c->doc.name; c++)
+		if (strcmp(c->doc.name, name) == 0)
 			return c;
 	return NULL;
 }
@@ -84,8 +84,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: kiln [--version] [--help] <command> [<args>]\n\n"
 		   "Commands:\n");
-	for (const struct kiln_command *c = kiln_commands; c->name; c++)
-		fprintf(f, "   %-10s %s\n", c->name, c->summary);
+	for (const struct kiln_command *c = kiln_commands; c->doc.name; c++)
+		fprintf(f, "   %-10s %s\n", c->doc.name, c->doc.summary);
 	fprintf(f, "\nSee 'kiln help <command>' or 'kiln <command> -h' for a command's options.\n");
 }
 
@@ -97,7 +97,7 @@ static int cmd_help(int argc, const char **argv)
 	struct kerr err = KERR_INIT;
 	int n;
 
-	n = options_parse(argc, argv, opts, help_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, help_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {
@@ -113,8 +113,7 @@ static int cmd_help(int argc, const char **argv)
 		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[0]);
 		return 1;
 	}
-	hargv[0] = c->name;
-	options_doc_command(c);
+	hargv[0] = c->doc.name;
 	return c->fn(2, hargv);
 }
 
@@ -134,22 +133,24 @@ static int finish_stdout(int status)
  * script, each command adding its function (--help-completion). */
 static int print_docs(const char *what)
 {
+	struct opts_command docs[sizeof(kiln_commands) / sizeof(kiln_commands[0])];
 	struct kbuf b = KBUF_INIT;
 
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		docs[i] = kiln_commands[i].doc;
 	if (strcmp(what, "--help-man") == 0) {
-		options_man_index(&b, kiln_commands, kiln_description);
+		options_man_index(&b, docs, kiln_description);
 		fwrite(b.buf, 1, b.len, stdout);
 		kbuf_release(&b);
 		return 0;
 	}
-	options_completion_head(&b, kiln_commands);
+	options_completion_head(&b, docs);
 	fwrite(b.buf, 1, b.len, stdout);
 	kbuf_release(&b);
-	for (const struct kiln_command *c = kiln_commands; c->name; c++) {
-		const char *cargv[] = { c->name, "--help-completion", NULL };
+	for (const struct kiln_command *c = kiln_commands; c->doc.name; c++) {
+		const char *cargv[] = { c->doc.name, "--help-completion", NULL };
 
-		options_doc_command(c);
-		fflush(stdout);
+			fflush(stdout);
 		if (c->fn(2, cargv) != 0)
 			return 1;
 	}
@@ -179,6 +180,5 @@ int main(int argc, const char **argv)
 		cli_error("'%s' is not a kiln command; see 'kiln help'", argv[1]);
 		return 1;
 	}
-	options_doc_command(c);
 	return finish_stdout(c->fn(argc - 1, argv + 1));
 }

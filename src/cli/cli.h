@@ -7,21 +7,13 @@
 #include <stdbool.h>
 
 #include "../base/buf.h"
+#include "../opts/options-doc.h"
 
-/* What a command's non-option arguments are, for its bash completion. */
-enum kiln_args {
-	KILN_ARGS_FILES = 0, /* profiles and other files */
-	KILN_ARGS_PROGRAM,   /* a program to run, then its own arguments */
-	KILN_ARGS_COMMAND,   /* a kiln command name (kiln help) */
-	KILN_ARGS_NONE,      /* words the shell cannot guess */
-};
-
+/* One subcommand: its documentation view (name, summary, SEE ALSO, what
+ * its arguments are) and the function that runs it. */
 struct kiln_command {
-	const char *name;
+	struct opts_command doc;
 	int (*fn)(int argc, const char **argv);
-	const char *summary;
-	const char *see_also;  /* its peers' man pages, "perf-stat(1)", or NULL */
-	enum kiln_args args;
 };
 
 /* The table in kiln.c, terminated by a NULL name. */
@@ -41,6 +33,12 @@ int cmd_evlist(int argc, const char **argv);
 int cmd_buildid_list(int argc, const char **argv);
 int cmd_buildid_cache(int argc, const char **argv);
 int cmd_archive(int argc, const char **argv);
+
+/* options_parse() with the documentation view of the kiln_commands entry
+ * argv[0] names (if any), printing to stdout what -h/--help, --help-man
+ * and --help-completion ask for (it then returns OPTIONS_HELP). */
+int cli_options_parse(int argc, const char **argv, const struct option_def *opts,
+		      const char *usage, int flags, struct kerr *err);
 
 /* Prints "kiln: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

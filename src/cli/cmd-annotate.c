@@ -24,7 +24,7 @@
 #include "../profile/filter.h"
 #include "../report/symhits.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "symbolize.h"
 
 static const char annotate_usage[] =
@@ -180,7 +180,7 @@ int cmd_annotate(int argc, const char **argv)
 	bool any = false;
 
 	memset(&o, 0, sizeof(o));
-	n = options_parse(argc, argv, opts, annotate_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, annotate_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

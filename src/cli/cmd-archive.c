@@ -14,7 +14,7 @@
 #include "../profile/decode.h"
 #include "cli.h"
 #include "input-limits.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "symbolize.h"
 
 static const char usage_text[] =
@@ -54,7 +54,7 @@ int cmd_archive(int argc, const char **argv)
 	char **dirs = NULL;
 	int n, fd = -1, status = 1;
 
-	n = options_parse(argc, argv, opts, usage_text, 0, &err);
+	n = cli_options_parse(argc, argv, opts, usage_text, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0 || n > 1) {

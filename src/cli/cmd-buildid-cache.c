@@ -11,7 +11,7 @@
 #include "../symbols/bidcache.h"
 #include "cli.h"
 #include "input-limits.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "symbolize.h"
 
 static const char usage_text[] =
@@ -77,7 +77,7 @@ int cmd_buildid_cache(int argc, const char **argv)
 	const char *dir = cli_buildid_dir();
 	int n, status = 1;
 
-	n = options_parse(argc, argv, opts, usage_text, 0, &err);
+	n = cli_options_parse(argc, argv, opts, usage_text, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n != 0) {

@@ -18,7 +18,7 @@
 #include "../symbols/symbols.h"
 #include "cli.h"
 #include "input-limits.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char usage_text[] =
 	"kiln buildid-list [-i FILE] [-H]\n"
@@ -115,7 +115,7 @@ int cmd_buildid_list(int argc, const char **argv)
 	enum profile_kind kind = PROFILE_KIND_PROTO;
 	int n, ret;
 
-	n = options_parse(argc, argv, opts, usage_text, 0, &err);
+	n = cli_options_parse(argc, argv, opts, usage_text, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0 || n > 1) {

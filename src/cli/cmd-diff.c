@@ -12,7 +12,7 @@
 #include "../profile/decode.h"
 #include "../report/perfdiff.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "symbolize.h"
 
 static const char diff_usage[] =
@@ -57,7 +57,7 @@ int cmd_diff(int argc, const char **argv)
 	int n, status = 1;
 
 	memset(&o, 0, sizeof(o));
-	n = options_parse(argc, argv, opts, diff_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, diff_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0 || perf_diff_check(&o, &err) < 0) {

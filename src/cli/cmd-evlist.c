@@ -8,7 +8,7 @@
 #include "../base/buf.h"
 #include "../perfdata/perfdata.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char evlist_usage[] =
 	"kiln evlist [-i FILE] [-v] [-F]\n"
@@ -70,7 +70,7 @@ int cmd_evlist(int argc, const char **argv)
 	struct kbuf in = KBUF_INIT, out = KBUF_INIT;
 	int n, ret, status = 1;
 
-	n = options_parse(argc, argv, opts, evlist_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, evlist_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

@@ -10,7 +10,7 @@
 #include "../profile/decode.h"
 #include "../profile/encode.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char inject_usage[] =
 	"kiln inject --jit [-i PROFILE] [-o OUTPUT]\n"
@@ -57,7 +57,7 @@ int cmd_inject(int argc, const char **argv)
 	struct profile *p = NULL;
 	int n, status = 1;
 
-	n = options_parse(argc, argv, opts, inject_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, inject_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

@@ -15,7 +15,7 @@
 #include "../base/buf.h"
 #include "../events/events.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char list_usage[] =
 	"kiln list [--json] [--probe] [hw|sw|cache|pmu|tracepoint|GLOB]...\n"
@@ -236,7 +236,7 @@ int cmd_list(int argc, const char **argv)
 	size_t shown = 0;
 	int n, ret = 1;
 
-	n = options_parse(argc, argv, opts, list_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, list_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

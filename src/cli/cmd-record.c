@@ -31,7 +31,7 @@
 #include "../profile/encode.h"
 #include "../unwind/unwind.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "target-options.h"
 #include "recording.h"
 
@@ -154,7 +154,7 @@ static int parse_options(int argc, const char **argv, struct record_opts *o)
 	struct stat st;
 	int n;
 
-	n = options_parse(argc, argv, opts, record_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
+	n = cli_options_parse(argc, argv, opts, record_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
 	if (n == OPTIONS_HELP)
 		return 1;
 	if (n < 0) {

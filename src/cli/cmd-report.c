@@ -28,7 +28,7 @@
 #include "../report/perfview.h"
 #include "../report/report.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "report-render.h"
 #include "symbolize.h"
 
@@ -337,7 +337,7 @@ int cmd_report(int argc, const char **argv)
 
 	memset(&c, 0, sizeof(c));
 	report_opts_init(r);
-	n = options_parse(argc, argv, opts, usage_text, OPTIONS_SINGLE_DASH_LONG, &err);
+	n = cli_options_parse(argc, argv, opts, usage_text, OPTIONS_SINGLE_DASH_LONG, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

@@ -18,7 +18,7 @@
 #include "../render/view.h"
 #include "../report/script.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "symbolize.h"
 
 static const char script_usage[] =
@@ -97,7 +97,7 @@ int cmd_script(int argc, const char **argv)
 	struct profile *p = NULL;
 	int n, status = 1;
 
-	n = options_parse(argc, argv, opts, script_usage, 0, &err);
+	n = cli_options_parse(argc, argv, opts, script_usage, 0, &err);
 	if (n == OPTIONS_HELP)
 		return 0;
 	if (n < 0) {

@@ -24,7 +24,7 @@
 #include "../events/events.h"
 #include "../report/stat.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "target-options.h"
 
 static const char stat_usage[] =
@@ -431,7 +431,7 @@ int cmd_stat(int argc, const char **argv)
 	int n, ret, exit_code = 1;
 	size_t nev;
 
-	n = options_parse(argc, argv, opts, stat_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
+	n = cli_options_parse(argc, argv, opts, stat_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
 	if (n == OPTIONS_HELP) {
 		exit_code = 0;
 		goto out_events;

@@ -26,7 +26,7 @@
 #include "../collect/recorder.h"
 #include "../unwind/unwind.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 #include "recording.h"
 #include "target-options.h"
 #include "top.h"
@@ -141,7 +141,7 @@ static int parse_options(int argc, const char **argv, struct top_opts *o)
 	struct kerr err = KERR_INIT;
 	int n;
 
-	n = options_parse(argc, argv, opts, top_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
+	n = cli_options_parse(argc, argv, opts, top_usage, OPTIONS_STOP_AT_NON_OPTION, &err);
 	if (n == OPTIONS_HELP)
 		return 1;
 	if (n < 0 || target_finish(&o->target, n, argv,

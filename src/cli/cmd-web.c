@@ -8,7 +8,7 @@
 
 #include "../base/alloc.h"
 #include "cli.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static const char usage[] =
 	"kiln web [--http HOST:PORT] [REPORT OPTIONS] PROFILE...\n"
@@ -70,7 +70,7 @@ int cmd_web(int argc, const char **argv)
 			const char *hargv[] = { "web", a, NULL };
 			struct kerr err = KERR_INIT;
 
-			options_parse(2, hargv, web_opts, usage, 0, &err);
+			cli_options_parse(2, hargv, web_opts, usage, 0, &err);
 			free(args);
 			return 0;
 		}

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "../profile/decode.h"
-#include "options.h"
+#include "../opts/options.h"
 
 /* The option's callback: parses SIZE (bytes, or with K, M, G, T: powers of
  * 1024, an optional trailing "B"/"iB") into the command's limit. */

@@ -18,7 +18,7 @@
 #include "../collect/target.h"
 #include "../collect/tasks.h"
 #include "../events/events.h"
-#include "options.h"
+#include "../opts/options.h"
 
 /* cpu-clock or task-clock: values are nanoseconds. */
 bool recording_is_clock_event(const struct kevent *e);

@@ -10,7 +10,7 @@
 
 #include "../profile/profile.h"
 #include "../report/report.h"
-#include "options.h"
+#include "../opts/options.h"
 
 struct report_render_opts {
 	bool flame, icicle, folded, speedscope, dot, svg, png, pdf;

@@ -9,7 +9,7 @@
 
 #include "../profile/profile.h"
 #include "../symbols/locate.h"
-#include "options.h"
+#include "../opts/options.h"
 
 int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr *err);
 int cli_opt_symfs(const struct option_def *opt, const char *arg, struct kerr *err);

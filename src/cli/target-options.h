@@ -3,7 +3,7 @@
  *
  *	struct target t = TARGET_INIT;
  *	struct option_def opts[] = { ..., TARGET_OPTIONS(&t), ..., OPT_END_() };
- *	n = options_parse(argc, argv, opts, usage, OPTIONS_STOP_AT_NON_OPTION, &err);
+ *	n = cli_options_parse(argc, argv, opts, usage, OPTIONS_STOP_AT_NON_OPTION, &err);
  *	target_finish(&t, n, argv, TARGET_DEFAULT_ALL_CPUS, &err);
  *
  * The lists are parsed (and errors reported) as the options are read. */
@@ -11,7 +11,7 @@
 #define KILN_CLI_TARGET_OPTIONS_H
 
 #include "../collect/target.h"
-#include "options.h"
+#include "../opts/options.h"
 
 static inline int target_opt_pid(const struct option_def *o, const char *arg,
 				 struct kerr *err)

@@ -138,12 +138,12 @@ static void test_options(void)
 	const char *bad[] = { "stat", "-C", "0-z", NULL };
 	int n;
 
-	n = options_parse(6, argv, opts, "u", OPTIONS_STOP_AT_NON_OPTION, &err);
+	n = options_parse(6, argv, opts, "u", OPTIONS_STOP_AT_NON_OPTION, NULL, &err);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(t.pids.n, 2);
 	CHECK_EQ(t.tids.v[0], 9);
 	target_release(&t);
-	CHECK(options_parse(3, bad, opts, "u", 0, &err) < 0);
+	CHECK(options_parse(3, bad, opts, "u", 0, NULL, &err) < 0);
 	CHECK(strstr(err.msg, "0-z") != NULL);
 	target_release(&t);
 }

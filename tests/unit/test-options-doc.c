@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "cli/options-doc.h"
+#include "opts/options-doc.h"
 
 static const char usage[] =
 	"kiln demo [options] FILE\n"
@@ -26,10 +26,10 @@ static int cb(const struct option_def *o, const char *arg, struct kerr *err)
 	return 0;
 }
 
-static const struct kiln_command demo_cmds[] = {
-	{ "demo", NULL, "Show a demo", "perf-demo(1), a web page", KILN_ARGS_PROGRAM },
-	{ "other", NULL, "Another", NULL, KILN_ARGS_FILES },
-	{ NULL, NULL, NULL, NULL, KILN_ARGS_FILES },
+static const struct opts_command demo_cmds[] = {
+	{ "demo", "Show a demo", "perf-demo(1), a web page", KILN_ARGS_PROGRAM },
+	{ "other", "Another", NULL, KILN_ARGS_FILES },
+	{ NULL, NULL, NULL, KILN_ARGS_FILES },
 };
 
 #define HAS(buf, s) CHECK(strstr((buf), (s)) != NULL)
@@ -47,29 +47,36 @@ int main(void)
 		{ OPT_CALLBACK, 0, "level", NULL, "N", "optional", cb, true },
 		OPT_END_(),
 	};
+	struct options_help help = OPTIONS_HELP_INIT(&demo_cmds[0]);
+	const char *hargv[] = { "demo", "--help", NULL };
+	struct kerr err = KERR_INIT;
 	struct kbuf b = KBUF_INIT;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	const char *text;
+	size_t len;
 
 	/* --help: the description, then the table, then the examples. */
 	CHECK(options_examples(usage) == strstr(usage, "Examples:"));
 	CHECK(options_examples("kiln x\n\nno examples") == NULL);
-	f = open_memstream(&text, &len);
-	options_usage(f, usage, opts);
-	fclose(f);
+	CHECK(options_parse(2, hargv, opts, usage, 0, &help, &err) == OPTIONS_HELP);
+	text = help.text.buf;
+	len = help.text.len;
 	HAS(text, "usage: kiln demo [options] FILE\n");
 	CHECK(strstr(text, "--output FILE") < strstr(text, "Examples:\n  kiln demo -o"));
 	CHECK(strstr(text, "words") < strstr(text, "--output FILE"));
 	CHECK(text[len - 1] == '\n' && text[len - 2] != '\n');
-	free(text);
+	options_usage(&b, usage, opts);
+	CHECK(b.len == len && memcmp(b.buf, text, len) == 0);
+	kbuf_release(&help.text);
+	kbuf_reset(&b);
 
 	/* The man page, without and with the command's table entry. */
-	options_man(&b, usage, opts, 0);
+	options_man(&b, NULL, usage, opts, 0);
 	HAS(b.buf, ".SH NAME\nkiln\\-demo\n");
-	options_doc_command(&demo_cmds[0]);
 	kbuf_reset(&b);
-	options_man(&b, usage, opts, 0);
+	options_man(&b, &demo_cmds[1], usage, opts, 0);
+	HAS(b.buf, ".SH NAME\nkiln\\-demo\n");
+	kbuf_reset(&b);
+	options_man(&b, &demo_cmds[0], usage, opts, 0);
 	HAS(b.buf, ".TH \"KILN\\-DEMO\" 1 ");
 	HAS(b.buf, ".SH NAME\nkiln\\-demo \\- Show a demo\n");
 	HAS(b.buf, ".nf\n\\fBkiln demo\\fR [options] FILE\n\\fBkiln demo\\fR \\-x\n.fi\n");
@@ -89,7 +96,7 @@ int main(void)
 	/* Completion: every spelling; -o takes a file, --source_path folders;
 	 * an argument only after '=' is not taken from the next word. */
 	kbuf_reset(&b);
-	options_completion(&b, usage, opts, OPTIONS_SINGLE_DASH_LONG);
+	options_completion(&b, &demo_cmds[0], usage, opts, OPTIONS_SINGLE_DASH_LONG);
 	HAS(b.buf, "\n_kiln_cmd_demo()\n{\n");
 	HAS(b.buf, "\tlocal short=\" -o -x -h\"\n");
 	HAS(b.buf, "\tlocal long=\" --output --source_path --level --help\"\n");

@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "cli/options.h"
+#include "opts/options.h"
 
 int main(void)
 {
@@ -30,7 +30,7 @@ int main(void)
 	const char *a6[] = { "record", "-F", "abc", NULL };
 	int n;
 
-	n = options_parse(10, a1, opts, "x", 0, &err);
+	n = options_parse(10, a1, opts, "x", 0, NULL, &err);
 	CHECK_EQ(n, 3);
 	CHECK_EQ(freq, 99);
 	CHECK(all);
@@ -41,22 +41,22 @@ int main(void)
 	CHECK_STR(a1[1], "-F");
 
 	all = false;
-	n = options_parse(4, a2, opts, "x", OPTIONS_STOP_AT_NON_OPTION, &err);
+	n = options_parse(4, a2, opts, "x", OPTIONS_STOP_AT_NON_OPTION, NULL, &err);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(freq, 7);
 	CHECK(!all);
 	CHECK_STR(a2[1], "-a");
 
-	n = options_parse(4, a3, opts, "x", OPTIONS_SINGLE_DASH_LONG, &err);
+	n = options_parse(4, a3, opts, "x", OPTIONS_SINGLE_DASH_LONG, NULL, &err);
 	CHECK_EQ(n, 1);
 	CHECK(frac == 0.5);
 	CHECK_EQ(verbose, 2);
 
-	CHECK(options_parse(2, a4, opts, "x", 0, &err) < 0);
+	CHECK(options_parse(2, a4, opts, "x", 0, NULL, &err) < 0);
 	CHECK(strstr(err.msg, "--bogus") != NULL);
-	CHECK(options_parse(2, a5, opts, "x", 0, &err) < 0);
+	CHECK(options_parse(2, a5, opts, "x", 0, NULL, &err) < 0);
 	CHECK(strstr(err.msg, "needs a value") != NULL);
-	CHECK(options_parse(3, a6, opts, "x", 0, &err) < 0);
+	CHECK(options_parse(3, a6, opts, "x", 0, NULL, &err) < 0);
 	CHECK(strstr(err.msg, "abc") != NULL);
 	return CHECK_DONE();
 }

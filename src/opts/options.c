@@ -1,13 +1,14 @@
-/* Table-driven option parsing shared by all subcommands (see options.h). */
+/* Table-driven option parsing shared by all subcommands (see options.h);
+ * help text goes to the caller's buffer, never to a stream. */
 #include "options.h"
 
 #include "../base/alloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 #include "options-doc.h"
 
 static int set_value(const struct option_def *o, const char *name, const char *arg,
@@ -161,22 +162,8 @@ bool options_is_help(const char *arg, int flags)
 	       ((flags & OPTIONS_SINGLE_DASH_LONG) && strcmp(arg, "-help") == 0);
 }
 
-/* --help-man and --help-completion: the documents made from the table. */
-static void print_doc(const char *arg, const char *usage, const struct option_def *opts,
-		      int flags)
-{
-	struct kbuf b = KBUF_INIT;
-
-	if (strcmp(arg, "--help-man") == 0)
-		options_man(&b, usage, opts, flags);
-	else
-		options_completion(&b, usage, opts, flags);
-	fwrite(b.buf, 1, b.len, stdout);
-	kbuf_release(&b);
-}
-
 int options_parse(int argc, const char **argv, const struct option_def *opts,
-		  const char *usage, int flags, struct kerr *err)
+		  const char *usage, int flags, struct options_help *help, struct kerr *err)
 {
 	int out = 0, i;
 
@@ -195,10 +182,14 @@ int options_parse(int argc, const char **argv, const struct option_def *opts,
 			break;
 		}
 		if (options_is_help(a, flags)) {
-			if (strncmp(a, "--help-", 7) == 0)
-				print_doc(a, usage, opts, flags);
+			if (!help)
+				return OPTIONS_HELP;
+			if (strcmp(a, "--help-man") == 0)
+				options_man(&help->text, help->cmd, usage, opts, flags);
+			else if (strcmp(a, "--help-completion") == 0)
+				options_completion(&help->text, help->cmd, usage, opts, flags);
 			else
-				options_usage(stdout, usage, opts);
+				options_usage(&help->text, usage, opts);
 			return OPTIONS_HELP;
 		}
 		if (a[1] == '-')
@@ -216,20 +207,20 @@ int options_parse(int argc, const char **argv, const struct option_def *opts,
 	return out;
 }
 
-void options_usage(FILE *f, const char *usage, const struct option_def *opts)
+void options_usage(struct kbuf *b, const char *usage, const struct option_def *opts)
 {
 	const char *examples = options_examples(usage);
 	int head = examples ? (int)(examples - usage) : (int)strlen(usage);
 
 	while (head > 0 && usage[head - 1] == '\n')
 		head--;
-	fprintf(f, "usage: %.*s\n\n", head, usage);
+	kbuf_addf(b, "usage: %.*s\n\n", head, usage);
 	for (const struct option_def *o = opts; o->type != OPT_END; o++) {
 		char left[64];
 		int n = 0;
 
 		if (o->type == OPT_GROUP) {
-			fprintf(f, "\n%s\n", o->help);
+			kbuf_addf(b, "\n%s\n", o->help);
 			continue;
 		}
 		n += snprintf(left + n, sizeof(left) - (size_t)n, "    ");
@@ -242,13 +233,13 @@ void options_usage(FILE *f, const char *usage, const struct option_def *opts)
 			snprintf(left + n, sizeof(left) - (size_t)n, o->optional_arg ? "[=%s]" : " %s",
 				 o->argh);
 		if (strlen(left) > 28)
-			fprintf(f, "%s\n%30s%s\n", left, "", o->help);
+			kbuf_addf(b, "%s\n%30s%s\n", left, "", o->help);
 		else
-			fprintf(f, "%-30s%s\n", left, o->help);
+			kbuf_addf(b, "%-30s%s\n", left, o->help);
 	}
 	if (examples)
-		fprintf(f, "%s%s%s", opts->type != OPT_END ? "\n" : "", examples,
-			examples[strlen(examples) - 1] == '\n' ? "" : "\n");
+		kbuf_addf(b, "%s%s%s", opts->type != OPT_END ? "\n" : "", examples,
+			  examples[strlen(examples) - 1] == '\n' ? "" : "\n");
 }
 
 int options_list_add(const struct option_def *opt, const char *arg, struct kerr *err)

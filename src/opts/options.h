@@ -3,13 +3,13 @@
  * (`-ag`), `--` to end options, and, with OPTIONS_SINGLE_DASH_LONG, pprof's
  * `-nodecount=5` / `-top` spelling. Non-option arguments are kept, in order,
  * at the front of argv. */
-#ifndef KILN_CLI_OPTIONS_H
-#define KILN_CLI_OPTIONS_H
+#ifndef KILN_OPTS_OPTIONS_H
+#define KILN_OPTS_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
+#include "../base/buf.h"
 #include "../base/err.h"
 
 enum opt_type {
@@ -59,18 +59,31 @@ enum {
  *	"  kiln CMD ARGS\n"              an invocation that works as written
  *	"      what it does\n"           indented further: its explanation
  *
- * --help prints it with the option table; --help-man and --help-completion
+ * --help shows it with the option table; --help-man and --help-completion
  * (hidden, options-doc.h) turn the same string and table into a man page and
  * a bash completion function, so the three cannot drift apart. */
 
+struct opts_command;
+
+/* What -h/--help, --help-man and --help-completion answer with: cmd, set by
+ * the caller, is the command about to run (options-doc.h; NULL: none
+ * known); text gets the usage, man page or completion function. The
+ * caller prints text and releases it. */
+struct options_help {
+	const struct opts_command *cmd;
+	struct kbuf text;
+};
+
+#define OPTIONS_HELP_INIT(cmd) { (cmd), KBUF_INIT }
+
 /* Parses argv[1..]; returns the number of arguments left at argv[0..], or
- * OPTIONS_HELP after printing usage for -h/--help (or the man page for
- * --help-man, the completion function for --help-completion) to stdout, or
- * a negative error with one line in err. */
+ * OPTIONS_HELP for -h/--help (usage appended to help->text; for --help-man
+ * the man page, for --help-completion the completion function; help may be
+ * NULL), or a negative error with one line in err. Prints nothing. */
 int options_parse(int argc, const char **argv, const struct option_def *opts,
-		  const char *usage, int flags, struct kerr *err);
-/* Prints "usage: ...", the option table and the examples to f. */
-void options_usage(FILE *f, const char *usage, const struct option_def *opts);
+		  const char *usage, int flags, struct options_help *help, struct kerr *err);
+/* Appends "usage: ...", the option table and the examples to b. */
+void options_usage(struct kbuf *b, const char *usage, const struct option_def *opts);
 /* True for the arguments options_parse answers with OPTIONS_HELP, for a
  * command that passes its other arguments on unparsed (kiln web). */
 bool options_is_help(const char *arg, int flags);
