@@ -15,6 +15,11 @@ need_cmd strip
 need_cmd curl
 need_cmd python3
 
+# A private home: perf record (other tests) caches the unstripped workload
+# in ~/.debug by build id, where kiln report would find its names.
+export HOME=$TMP/home
+mkdir -p "$HOME"
+unset PPROF_BINARY_PATH
 prog=$(workload cpu-split)
 [ -x "$prog" ] || fail "missing workload $prog"
 mkdir -p "$TMP/serve" "$TMP/bin"

@@ -12,6 +12,10 @@ need_cmd timeout
 need_cmd perf
 
 cd "$TMP" || fail "cd $TMP"
+# A private home: the buildid-cache examples add to and remove from ~/.debug,
+# which perf and other tests read.
+export HOME=$TMP/home
+mkdir -p "$HOME"
 cp "$(workload cpu-split)" app || fail "no cpu-split workload"
 for f in kiln cpu old new; do
 	kiln_record -g -o "$f.pb.gz" -- ./app 1 || fail "cannot record the fixture $f.pb.gz"
