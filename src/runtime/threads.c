@@ -445,7 +445,7 @@ static int dump_proto(const struct th_req *r, const struct groups *g, struct kbu
 	free(labs);
 	p = rt_builder_finish(&b);
 	rt_cleanup_push(&undo, rt_free_profile, p); /* the profile, if encoding fails */
-	rc = profile_encode_gzip(p, out, err);
+	rc = rt_encode_profile(p, out, err); /* no allocation while zlib's state lives */
 	rt_cleanup_pop(&undo);
 	profile_free(p);
 	return rc;
