@@ -91,6 +91,9 @@ static struct thread *get_thread(struct tasks *t, pid_t tid, pid_t pid)
 	}
 	th = vec_add(&t->threads);
 	th->pid = pid > 0 ? pid : tid;
+	/* The idle task has no COMM record nor /proc entry; perf names it so. */
+	if (tid == 0)
+		th->comm = strtab_intern_cstr(&t->strings, "swapper");
 	return th;
 }
 
@@ -286,7 +289,7 @@ const char *tasks_comm_of(struct tasks *t, pid_t tid)
 	uint64_t ix;
 
 	if (!u64map_get(&t->thread_ix, (uint64_t)tid, &ix))
-		return "";
+		return tid == 0 ? "swapper" : "";
 	return strtab_get(&t->strings, t->threads.v[ix].comm);
 }
 

@@ -66,7 +66,8 @@ const struct cmap *tasks_kernel_map(struct tasks *t, uint64_t start, uint64_t en
 /* Mapping by id; NULL when out of range. */
 const struct cmap *tasks_map(const struct tasks *t, uint32_t id);
 size_t tasks_n_maps(const struct tasks *t);
-/* The thread's current name; "" when unknown. Valid until tasks_free(). */
+/* The thread's current name: "swapper" for the idle task (tid 0), "" when
+ * unknown. Valid until tasks_free(). */
 const char *tasks_comm_of(struct tasks *t, pid_t tid);
 /* The process a thread belongs to, or tid itself when unknown. */
 pid_t tasks_pid_of(struct tasks *t, pid_t tid);

@@ -65,6 +65,9 @@ def report(perf, kiln, budget="5"):
             only += pr.get(k, 0) + kr.get(k, 0)
     if only > float(budget):
         bad.append(f"rows named by one side only hold {only:.2f}% (aliases?)")
+        for side, rows, other in (("perf", pr, kr), ("kiln", kr, pr)):
+            top = sorted((v, k) for k, v in rows.items() if k not in other)[::-1][:8]
+            bad.extend(f"  {side} only: {v:.2f}% {k}" for v, k in top)
     dso = lambda rows: {d: sum(v for (c, dd, s), v in rows.items() if dd == d)
                         for d in {k[1] for k in rows}}
     pd, kd = dso(pr), dso(kr)

@@ -58,6 +58,12 @@ int main(void)
 	tasks_exit(t, 200, 200);
 	CHECK_STR(file_at(t, 200, 0x400100), "/bin/other");
 
+	/* The idle task is perf's "swapper", asked of or forked from. */
+	CHECK_STR(tasks_comm_of(t, 0), "swapper");
+	tasks_fork(t, 0, 0, 1, 1);
+	CHECK_STR(tasks_comm_of(t, 0), "swapper");
+	CHECK_STR(tasks_comm_of(t, 1), "swapper");
+
 	/* Kernel map is one shared instance. */
 	CHECK(tasks_kernel_map(t, 0, UINT64_MAX) == tasks_kernel_map(t, 1, 2));
 	CHECK(tasks_kernel_map(t, 0, 0)->kernel);
