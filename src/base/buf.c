@@ -115,7 +115,11 @@ int kbuf_read_fd(struct kbuf *b, int fd, size_t max)
 	for (;;) {
 		ssize_t n;
 
-		kbuf_grow(b, 65536);
+		/* Small at first: /proc and /sys files say size 0 and hold a
+		 * line, and 128 KiB is past malloc's mmap threshold; one
+		 * allocation for such a file. */
+		if (!b->alloc || b->alloc - b->len - 1 < 1024)
+			kbuf_grow(b, b->alloc < 65536 ? 4095 : 65536);
 		n = read(fd, b->buf + b->len, b->alloc - b->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -33,7 +33,6 @@
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +54,7 @@
 #include "rt.h"
 #include "cpu.h"
 
-#define RING_PAGES 64 /* per CPU; a quarter when the mlock limit refuses */
+#define RING_PAGES 16 /* per CPU; a quarter when the mlock limit refuses */
 #define DWARF_RING_PAGES 256
 #define DWARF_STACK 8192 /* bytes of user stack per sample, as perf's default */
 #define SAMPLE_TYPE (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_CPU | \
@@ -78,7 +77,6 @@ static struct {
 	bool kernel_time;
 	pthread_t drain;
 	_Atomic pid_t drain_tid;
-	sem_t go;                /* rings are ready (or not: stop) */
 	int wake_fd;             /* eventfd: stop draining */
 	_Atomic bool stop;
 	struct u64map owner;     /* (tid, cpu) → event id + 1: duplicates */
@@ -89,6 +87,8 @@ static struct {
 	struct unwinder *unw;
 	struct tasks *tasks;
 	uint64_t maps_read_ns;   /* when /proc/self/maps was last read */
+	struct pollfd *pfd;      /* the drain thread's: rings, then wake_fd */
+	rt_lock drain_lock;      /* held while the rings are read */
 } ps = { .wake_fd = -1 };
 
 static long perf_open(struct perf_event_attr *a, pid_t tid, int cpu, int group)
@@ -198,6 +198,7 @@ static int open_thread(pid_t tid, struct kerr *err)
 
 struct walk {
 	int rc, added;
+	bool others;  /* a thread besides the caller */
 	struct kerr *err;
 };
 
@@ -206,6 +207,8 @@ static void open_one(pid_t tid, void *arg)
 	struct walk *w = arg;
 	int rc;
 
+	if (tid != rt_gettid())
+		w->others = true;
 	if (w->rc || tid == atomic_load(&ps.drain_tid) || opened_tid(tid))
 		return;
 	rc = open_thread(tid, w->err);
@@ -264,6 +267,8 @@ static void on_record(const struct perf_event_header *h, void *arg)
 	if (h->type != PERF_RECORD_SAMPLE ||
 	    rec_parse_sample(h, ps.attr.sample_type, ps.attr.sample_regs_user, &s) != 0)
 		return;
+	if (s.tid == (uint32_t)atomic_load(&ps.drain_tid))
+		return; /* libkiln's own thread, which inherited the events */
 	owner = u64map_slot(&ps.owner, (uint64_t)s.tid << 32 | s.cpu, s.id + 1, &added);
 	if (*owner != s.id + 1)
 		return; /* the same thread's second event (see the top) */
@@ -286,21 +291,15 @@ static void drain_all(void)
 
 static void *drain_main(void *unused)
 {
-	struct pollfd *pfd;
-	size_t n;
+	struct pollfd *pfd = ps.pfd;
+	size_t n = ps.n_cpus + 1;
 
 	(void)unused;
-	/* A libkiln thread for life, even where the pthread_create it went
-	 * through was not ours: its allocations are never sampled. */
+	/* A libkiln thread for life (started past the pthread_create
+	 * hook): its allocations are never sampled. */
 	rt_tls.guard = 1;
 	rt_tls.profiler_thread = true;
 	atomic_store(&ps.drain_tid, rt_gettid());
-	while (sem_wait(&ps.go) != 0 && errno == EINTR)
-		;
-	if (atomic_load(&ps.stop))
-		return NULL;
-	n = ps.n_cpus + 1;
-	pfd = xcalloc(n, sizeof(*pfd));
 	for (size_t i = 0; i < ps.n_cpus; i++) {
 		pfd[i].fd = ps.cpus[i].ring.fd;
 		pfd[i].events = POLLIN;
@@ -311,9 +310,12 @@ static void *drain_main(void *unused)
 		/* The timeout bounds the delay of samples that a ring below
 		 * its watermark holds, and survives a program closing fds. */
 		poll(pfd, n, 100);
+		/* Also after the stop: what it reads here costs the stopping
+		 * thread no allocation (nomem-cpu fails those). */
+		rt_lock_acquire(&ps.drain_lock);
 		drain_all();
+		rt_lock_release(&ps.drain_lock);
 	}
-	free(pfd);
 	return NULL;
 }
 
@@ -328,6 +330,8 @@ static void release_all(void)
 	free(ps.fds);
 	free(ps.cpus);
 	free(ps.tids);
+	free(ps.pfd);
+	ps.pfd = NULL;
 	u64map_release(&ps.owner);
 	/* the unwinder borrows the symbolizer: freed first */
 	unwinder_free(ps.unw);
@@ -360,13 +364,15 @@ static void stop_drain(void)
 
 static int open_all(int hz, bool kernel_time, struct kerr *err)
 {
-	struct walk w = { 0, 0, err };
+	struct walk w = { 0, 0, false, err };
 
 	attr_init(hz, kernel_time);
+	/* Again while threads appear: one the walk had not opened yet may
+	 * have started another. The caller alone starts none meanwhile. */
 	for (int pass = 0; pass < 8; pass++) {
 		w.added = 0;
 		rt_threads_foreach(open_one, &w);
-		if (w.rc || (pass > 0 && !w.added))
+		if (w.rc || (pass > 0 && !w.added) || !w.others)
 			break;
 	}
 	return w.rc;
@@ -408,24 +414,20 @@ int rt_cpu_perf_begin(int hz, const char **why, char *why_buf, size_t why_len)
 		snprintf(why_buf, why_len, "no list of online CPUs: %s", strerror(-rc));
 		goto fail;
 	}
-	/* Before the events exist: the drain thread must not inherit one. */
+	/* Here, not in the drain thread: its first malloc makes glibc set up
+	 * an arena (a 64 MiB reservation), a cost to a short-lived process. */
+	ps.pfd = calloc(ps.n_cpus + 1, sizeof(*ps.pfd));
+	if (!ps.pfd) {
+		rc = -ENOMEM;
+		snprintf(why_buf, why_len, "out of memory");
+		goto fail;
+	}
 	ps.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (ps.wake_fd < 0 || sem_init(&ps.go, 0, 0) != 0) {
+	if (ps.wake_fd < 0) {
 		rc = -errno;
 		snprintf(why_buf, why_len, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	atomic_store(&ps.stop, false);
-	atomic_store(&ps.drain_tid, 0);
-	rc = pthread_create(&ps.drain, NULL, drain_main, NULL);
-	if (rc) {
-		sem_destroy(&ps.go);
-		snprintf(why_buf, why_len, "cannot start its thread: %s", strerror(rc));
-		rc = -rc;
-		goto fail;
-	}
-	while (!atomic_load(&ps.drain_tid))
-		sched_yield();
 	/* Kernel time first; perf_event_paranoid >= 2 allows user time only. */
 	ps.kernel_time = true;
 	rc = open_all(hz, true, &err);
@@ -438,13 +440,20 @@ int rt_cpu_perf_begin(int hz, const char **why, char *why_buf, size_t why_len)
 	if (rc) {
 		snprintf(why_buf, why_len, "%s", err.msg[0] ? err.msg : strerror(-rc));
 		err = (struct kerr)KERR_INIT;
-		atomic_store(&ps.stop, true);
-		sem_post(&ps.go);
-		pthread_join(ps.drain, NULL);
-		sem_destroy(&ps.go);
 		goto fail;
 	}
-	sem_post(&ps.go);
+	/* After the events: the thread inherits them, and on_record drops
+	 * its samples (waiting for its tid to leave it out would cost a
+	 * short-lived process more). */
+	atomic_store(&ps.stop, false);
+	atomic_store(&ps.drain_tid, 0);
+	/* Frame-pointer chains need little stack; libdw's unwinding more. */
+	rc = rt_thread_start_own(&ps.drain, drain_main, NULL, ps.dwarf ? 0 : 256 << 10);
+	if (rc) {
+		snprintf(why_buf, why_len, "cannot start its thread: %s", strerror(rc));
+		rc = -rc;
+		goto fail;
+	}
 	return 0;
 fail:
 	release_all();
@@ -455,9 +464,18 @@ void rt_cpu_perf_end(void)
 {
 	for (size_t i = 0; i < ps.n_fds; i++)
 		ioctl(ps.fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	if (atomic_load(&rt_exiting)) {
+		/* The process ends: the thread is left to exit_group, the
+		 * rings and events to the kernel (joining and unmapping cost
+		 * each short-lived process of a profiled tree 80 us). Once
+		 * the lock is ours, the thread never reads a ring again. */
+		atomic_store(&ps.stop, true);
+		rt_lock_acquire(&ps.drain_lock);
+		drain_all();
+		return;
+	}
 	stop_drain();
 	drain_all(); /* what came after the thread's last look */
-	sem_destroy(&ps.go);
 	release_all();
 }
 

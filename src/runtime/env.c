@@ -359,6 +359,8 @@ static void write_block_at_exit(void)
 		wrote("blocking", block_path);
 }
 
+_Atomic bool rt_exiting;
+
 static void at_exit(void)
 {
 	int rc;
@@ -366,6 +368,7 @@ static void at_exit(void)
 	if (profiles_off)
 		return;
 	rt_enter();
+	atomic_store(&rt_exiting, true);
 	if (cpu_from_env && getpid() == init_pid) {
 		int64_t at;
 		const char *why = rt_cpu_stop_note(&at);

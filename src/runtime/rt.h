@@ -254,6 +254,16 @@ void rt_thread_fork_parent(void) RT_HIDDEN;
 void rt_thread_fork_child(void) RT_HIDDEN;
 pid_t rt_gettid(void) RT_HIDDEN;
 void rt_thread_init(void) RT_HIDDEN;
+/* Starts a libkiln thread past the hook (not registered, no creation
+ * stack, nothing allocated: a short-lived process pays no arena for it);
+ * fn must set rt_tls.guard and rt_tls.profiler_thread first thing.
+ * stack: its size in bytes, 0 for the default. Returns pthread_create's
+ * code. */
+int rt_thread_start_own(pthread_t *t, void *(*fn)(void *), void *arg, size_t stack) RT_HIDDEN;
+
+/* Set by the exit handler before it writes the profiles: what would only
+ * be torn down (threads, rings) is left to the kernel. */
+extern _Atomic bool rt_exiting RT_HIDDEN;
 
 /* ---- CPU profiler (cpu.c) ---- */
 int rt_cpu_begin(int hz, struct kerr *err) RT_HIDDEN;

@@ -21,6 +21,7 @@
 
 #include <pthread.h>
 #include <ucontext.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <execinfo.h>
 #include <sys/uio.h>
@@ -135,12 +136,28 @@ __attribute__((noinline)) int rt_stack_unwind(uintptr_t *pcs, int max, int skip)
 	return n > first ? n - first : 0;
 }
 
+/* The initial thread's stack top, from the loader (glibc's own source). */
+extern void *__libc_stack_end;
+
 void rt_stack_bounds_init(void)
 {
 	pthread_attr_t attr;
+	struct rlimit rl;
 	void *addr;
 	size_t size;
 
+	/* The initial thread: pthread_getattr_np would read /proc/self/maps
+	 * (75 us, paid by every process started under LD_PRELOAD). The
+	 * kernel keeps other mappings at least min(limit, 128 MiB) below the
+	 * stack (mmap_base's gap), and grows it on a read there. */
+	if (rt_gettid() == getpid() && __libc_stack_end && getrlimit(RLIMIT_STACK, &rl) == 0) {
+		uintptr_t hi = ((uintptr_t)__libc_stack_end | 4095) + 1;
+		uintptr_t span = rl.rlim_cur < (128u << 20) ? (uintptr_t)rl.rlim_cur : 128u << 20;
+
+		rt_tls.stack_lo = hi - span;
+		rt_tls.stack_hi = hi;
+		return;
+	}
 	rt_enter();
 	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
 		if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size) {

@@ -93,7 +93,9 @@ static void *trampoline(void *arg)
 	rt_tls.profiler_thread = st.profiler;
 	if (st.profiler)
 		rt_tls.guard = 1; /* for the thread's whole life */
-	rt_stack_bounds_init();
+	else
+		rt_stack_bounds_init(); /* a profiler thread is never sampled;
+					 * this mallocs, making its arena */
 	rt_enter();
 	reg_add(rt_gettid(), st.bucket);
 	if (have_key)
@@ -143,7 +145,6 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	if (!threads_hooked())
 		return rt_real.pthread_create(thread, attr, fn, arg);
 #endif
-	n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
 	st = rt_real.malloc(sizeof(*st));
 	if (!st)
 		return rt_real.pthread_create(thread, attr, fn, arg);
@@ -151,15 +152,20 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	st->arg = arg;
 	st->profiler = rt_tls.guard > 0 || rt_tls.profiler_thread;
 	st->bucket = 0;
-	rt_enter();
-	rt_lock_acquire(&rt_thread_buckets.lock);
-	bi = rt_bucket_get(&rt_thread_buckets, pcs, n, 0);
-	if (bi != SIZE_MAX) {
-		rt_thread_buckets.b[bi].v[0]++;
-		st->bucket = (uint32_t)bi + 1;
+	/* libkiln's own threads are not the program's: no stack, which also
+	 * spares a short-lived process backtrace's loading of libgcc_s. */
+	if (!st->profiler) {
+		n = rt_stack_unwind(pcs, RT_MAX_FRAMES, 1); /* the hook itself */
+		rt_enter();
+		rt_lock_acquire(&rt_thread_buckets.lock);
+		bi = rt_bucket_get(&rt_thread_buckets, pcs, n, 0);
+		if (bi != SIZE_MAX) {
+			rt_thread_buckets.b[bi].v[0]++;
+			st->bucket = (uint32_t)bi + 1;
+		}
+		rt_lock_release(&rt_thread_buckets.lock);
+		rt_leave();
 	}
-	rt_lock_release(&rt_thread_buckets.lock);
-	rt_leave();
 	rc = rt_real.pthread_create(thread, attr, trampoline, st);
 	if (rc) {
 		rt_real.free(st);
@@ -169,6 +175,24 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	rt_env_thread_created();
 	rt_leave();
 	return 0;
+}
+
+int rt_thread_start_own(pthread_t *t, void *(*fn)(void *), void *arg, size_t stack)
+{
+	if (!atomic_load(&rt_resolved))
+		rt_resolve();
+	pthread_attr_t attr;
+	int rc;
+
+	if (!rt_real.pthread_create)
+		return EAGAIN;
+	if (!stack || pthread_attr_init(&attr) != 0)
+		return rt_real.pthread_create(t, NULL, fn, arg);
+	/* A small stack is less to map, and to give back at exit. */
+	rc = pthread_attr_setstacksize(&attr, stack);
+	rc = rc ? rt_real.pthread_create(t, NULL, fn, arg) : rt_real.pthread_create(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
 }
 
 void rt_thread_init(void)
