@@ -7,7 +7,7 @@ pkgs=(
   # build
   gcc g++ clang meson ninja-build pkg-config
   libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libcapstone-dev libmicrohttpd-dev
-  libcurl4-openssl-dev libtraceevent-dev libncurses-dev libiberty-dev
+  libcurl4-openssl-dev libtraceevent-dev libzstd-dev libncurses-dev libiberty-dev
   # fuzzing and sanitizers (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # peers and tools used by tests and benchmarks

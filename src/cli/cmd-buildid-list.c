@@ -4,6 +4,7 @@
  * are those its header and MMAP2 records name (perfdata_buildids). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,13 @@
 #include "../opts/options.h"
 
 static const char usage_text[] =
-	"kiln buildid-list [-i FILE] [-H]\n"
+	"kiln buildid-list [-i FILE] [-H] [-k] [-m]\n"
 	"\n"
 	"Prints the build ids a profile's mappings recorded, '<build id> <path>'\n"
 	"per line as perf buildid-list does, or the build id of an ELF binary.\n"
-	"Without -i, kiln.pb.gz is read.\n"
+	"Without -i, kiln.pb.gz is read (perf.data with -m). -k prints the\n"
+	"running kernel's build id; -m a perf.data's kernel maps, '<build id>\n"
+	"<start> <end> <name>' per line.\n"
 	"\n"
 	"Examples:\n"
 	"  kiln buildid-list -i kiln.pb.gz\n"
@@ -33,7 +36,9 @@ static const char usage_text[] =
 	"  kiln buildid-list -H -i cpu.pb.gz\n"
 	"      only those with samples in them\n"
 	"  kiln buildid-list -i ./app\n"
-	"      the build id of ./app\n";
+	"      the build id of ./app\n"
+	"  kiln buildid-list -k\n"
+	"      the build id of the running kernel\n";
 
 static int sniff_file(const char *path, enum profile_kind *k, struct kerr *err)
 {
@@ -78,20 +83,25 @@ static int profile_build_ids(const char *path, bool with_hits, struct kbuf *out,
 	return 0;
 }
 
+static int read_perfdata(const char *path, struct kbuf *b, struct kerr *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return kerr_set(err, -errno, "%s: %s", path, strerror(errno));
+	ret = kbuf_read_fd(b, fd, (size_t)PROFILE_DECODE_MAX_DEFAULT);
+	close(fd);
+	return ret < 0 ? kerr_set(err, ret, "%s: %s", path, strerror(-ret)) : 0;
+}
+
 static int perfdata_build_ids(const char *path, struct kbuf *out, struct kerr *err)
 {
 	struct perfdata_buildid *v = NULL;
 	struct kbuf b = KBUF_INIT;
 	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+	int ret = read_perfdata(path, &b, err);
 
-	if (fd < 0)
-		return kerr_set(err, -errno, "%s: %s", path, strerror(errno));
-	ret = kbuf_read_fd(&b, fd, (size_t)PROFILE_DECODE_MAX_DEFAULT);
-	close(fd);
-	if (ret < 0)
-		ret = kerr_set(err, ret, "%s: %s", path, strerror(-ret));
-	else if ((ret = perfdata_buildids(b.buf, b.len, &v, &n, err)) < 0)
+	if (ret == 0 && (ret = perfdata_buildids(b.buf, b.len, &v, &n, err)) < 0)
 		kerr_prefix(err, "%s", path);
 	for (size_t i = 0; ret == 0 && i < n; i++)
 		kbuf_addf(out, "%s %s\n", v[i].build_id, v[i].filename);
@@ -100,19 +110,65 @@ static int perfdata_build_ids(const char *path, struct kbuf *out, struct kerr *e
 	return ret;
 }
 
+static int kernel_maps(const char *path, struct kbuf *out, struct kerr *err)
+{
+	struct perfdata_kmap *v = NULL;
+	struct kbuf b = KBUF_INIT;
+	size_t n = 0;
+	int ret = read_perfdata(path, &b, err);
+
+	if (ret == 0 && (ret = perfdata_kernel_maps(b.buf, b.len, &v, &n, err)) < 0)
+		kerr_prefix(err, "%s", path);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		kbuf_addf(out, "%s %16" PRIx64 " %16" PRIx64 " %s\n", v[i].build_id, v[i].start,
+			  v[i].end, v[i].name);
+	perfdata_kmaps_free(v, n);
+	kbuf_release(&b);
+	return ret;
+}
+
+static int kernel_build_id(struct kbuf *out, struct kerr *err)
+{
+	char id[129];
+	int ret = sym_kernel_build_id(NULL, id, err);
+
+	if (ret == 0)
+		kbuf_addf(out, "%s\n", id);
+	return ret;
+}
+
+/* What the input is decides where its build ids come from. */
+static int build_ids(const char *input, bool with_hits, struct kbuf *out, struct kerr *err)
+{
+	enum profile_kind kind = PROFILE_KIND_PROTO;
+	int ret = strcmp(input, "-") ? sniff_file(input, &kind, err) : 0;
+
+	if (ret < 0)
+		return ret;
+	switch (kind) {
+	case PROFILE_KIND_ELF:
+		return elf_build_id(input, out, err);
+	case PROFILE_KIND_PERF_DATA:
+		return perfdata_build_ids(input, out, err);
+	default:
+		return profile_build_ids(input, with_hits, out, err);
+	}
+}
+
 int cmd_buildid_list(int argc, const char **argv)
 {
 	const char *input = NULL;
-	bool with_hits = false;
+	bool with_hits = false, kernel = false, kmaps = false;
 	const struct option_def opts[] = {
 		{ OPT_STRING, 'i', "input", &input, "FILE", "profile or ELF binary (default kiln.pb.gz)", NULL, false },
 		{ OPT_BOOL, 'H', "with-hits", &with_hits, NULL, "only binaries with samples", NULL, false },
+		{ OPT_BOOL, 'k', "kernel", &kernel, NULL, "the running kernel's build id", NULL, false },
+		{ OPT_BOOL, 'm', "kernel-maps", &kmaps, NULL, "a perf.data's kernel maps", NULL, false },
 		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};
 	struct kerr err = KERR_INIT;
 	struct kbuf out = KBUF_INIT;
-	enum profile_kind kind = PROFILE_KIND_PROTO;
 	int n, ret;
 
 	n = cli_options_parse(argc, argv, opts, usage_text, 0, &err);
@@ -124,20 +180,12 @@ int cmd_buildid_list(int argc, const char **argv)
 	}
 	if (n == 1)
 		input = argv[0];
-	if (!input)
-		input = "kiln.pb.gz";
-	if ((ret = strcmp(input, "-") ? sniff_file(input, &kind, &err) : 0) == 0) {
-		switch (kind) {
-		case PROFILE_KIND_ELF:
-			ret = elf_build_id(input, &out, &err);
-			break;
-		case PROFILE_KIND_PERF_DATA:
-			ret = perfdata_build_ids(input, &out, &err);
-			break;
-		default:
-			ret = profile_build_ids(input, with_hits, &out, &err);
-		}
-	}
+	if (kernel)
+		ret = kernel_build_id(&out, &err);
+	else if (kmaps)
+		ret = kernel_maps(input ? input : "perf.data", &out, &err);
+	else
+		ret = build_ids(input ? input : "kiln.pb.gz", with_hits, &out, &err);
 	if (ret < 0) {
 		cli_error("buildid-list: %s", err.msg);
 		kbuf_release(&out);

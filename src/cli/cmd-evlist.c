@@ -11,11 +11,12 @@
 #include "../opts/options.h"
 
 static const char evlist_usage[] =
-	"kiln evlist [-i FILE] [-v] [-F]\n"
+	"kiln evlist [-i FILE] [-v] [-F] [-g]\n"
 	"\n"
 	"Lists the events of a perf.data file, one name a line, as perf evlist\n"
 	"does; -v adds each event's attributes (every non-zero field of its\n"
-	"perf_event_attr), -F its sample frequency or period. For a profile\n"
+	"perf_event_attr), -F its sample frequency or period, -g event groups\n"
+	"as {leader,member,...} on one line. For a profile\n"
 	"(profile.proto and the other formats kiln reads) it lists the sample\n"
 	"types, type/unit, one a line.\n"
 	"\n"
@@ -27,7 +28,8 @@ static const char evlist_usage[] =
 	"  kiln evlist kiln.pb.gz\n"
 	"      the sample types of a profile\n";
 
-static int evlist_perfdata(const struct kbuf *b, bool verbose, bool freq, struct kbuf *out,
+static int evlist_perfdata(const struct kbuf *b, bool verbose, bool freq, bool group,
+			   struct kbuf *out,
 			   struct kerr *err)
 {
 	struct perfdata *pd;
@@ -35,7 +37,7 @@ static int evlist_perfdata(const struct kbuf *b, bool verbose, bool freq, struct
 
 	if (ret < 0)
 		return ret;
-	perfdata_evlist(pd, verbose, freq, out);
+	perfdata_evlist(pd, verbose, freq, group, out);
 	perfdata_free(pd);
 	return 0;
 }
@@ -58,11 +60,12 @@ static int evlist_profile(const char *path, struct kbuf *out, struct kerr *err)
 int cmd_evlist(int argc, const char **argv)
 {
 	const char *input = NULL;
-	bool verbose = false, freq = false;
+	bool verbose = false, freq = false, group = false;
 	struct option_def opts[] = {
 		{ OPT_STRING, 'i', "input", &input, "FILE", "file to read (default perf.data)" },
 		{ OPT_BOOL, 'v', "verbose", &verbose, NULL, "show all attributes of each event" },
 		{ OPT_BOOL, 'F', "freq", &freq, NULL, "show the sample frequency or period" },
+		{ OPT_BOOL, 'g', "group", &group, NULL, "show event groups" },
 		CLI_MAX_MEMORY_OPTION,
 		OPT_END_(),
 	};
@@ -81,6 +84,10 @@ int cmd_evlist(int argc, const char **argv)
 		cli_error("evlist: give one file (-i FILE or as the argument)");
 		return 1;
 	}
+	if (group && (verbose || freq)) {
+		cli_error("evlist: -g goes with neither -v nor -F (as perf evlist)");
+		return 1;
+	}
 	if (n == 1)
 		input = argv[0];
 	if (!input)
@@ -91,7 +98,7 @@ int cmd_evlist(int argc, const char **argv)
 		goto out;
 	}
 	if (in.len >= 8 && (!memcmp(in.buf, "PERFILE2", 8) || !memcmp(in.buf, "2ELIFREP", 8)))
-		ret = evlist_perfdata(&in, verbose, freq, &out, &err);
+		ret = evlist_perfdata(&in, verbose, freq, group, &out, &err);
 	else
 		ret = evlist_profile(input, &out, &err);
 	if (ret < 0) {

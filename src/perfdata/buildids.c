@@ -1,6 +1,7 @@
 /* The build ids a perf.data names, for buildid-list: the HEADER_BUILD_ID
  * feature (perf record writes the ids of the files hit by samples) and
  * MMAP2 records that carry an id (perf record --buildid-mmap). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,5 +57,81 @@ void perfdata_buildids_free(struct perfdata_buildid *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i].filename);
+	free(v);
+}
+
+/* perf's MMAP record: MMAP2's first fields, then the file name. */
+struct mmap1 {
+	struct perf_event_header h;
+	uint32_t pid, tid;
+	uint64_t addr, len, pgoff;
+	char filename[];
+};
+
+struct kmaps {
+	struct perfdata *pd;
+	VEC(struct perfdata_kmap) v;
+};
+
+static int kernel_map(const struct perf_event_header *h, void *arg)
+{
+	struct kmaps *k = arg;
+	const char *name;
+	struct perfdata_kmap *m;
+	uint64_t addr, len;
+	size_t fixed;
+	uint32_t pid;
+
+	if (h->type == PERF_RECORD_MMAP) {
+		const struct mmap1 *r = (const void *)h;
+		fixed = offsetof(struct mmap1, filename);
+		if (h->size <= fixed)
+			return 0;
+		pid = r->pid, addr = r->addr, len = r->len, name = r->filename;
+	} else if (h->type == PERF_RECORD_MMAP2) {
+		const struct rec_mmap2 *r = (const void *)h;
+		fixed = offsetof(struct rec_mmap2, filename);
+		if (h->size <= fixed)
+			return 0;
+		pid = r->pid, addr = r->addr, len = r->len, name = r->filename;
+	} else {
+		return 0;
+	}
+	if (pid != UINT32_MAX || !memchr(name, '\0', h->size - fixed))
+		return 0;
+	m = vec_add(&k->v);
+	m->start = addr;
+	m->end = addr + len;
+	m->name = xstrdup(strncmp(name, "[kernel.kallsyms]", 17) ? name : "[kernel.kallsyms]");
+	name = pd_buildid_of(k->pd, m->name);
+	snprintf(m->build_id, sizeof(m->build_id), "%s", name ? name : "");
+	return 0;
+}
+
+int perfdata_kernel_maps(const void *data, size_t size, struct perfdata_kmap **out, size_t *n,
+			 struct kerr *err)
+{
+	struct kmaps k = { NULL, VEC_INIT };
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = perfdata_open(data, size, &k.pd, err)) < 0)
+		return ret;
+	ret = perfdata_records(k.pd, kernel_map, &k, err);
+	perfdata_free(k.pd);
+	if (ret < 0) {
+		perfdata_kmaps_free(k.v.v, k.v.n);
+		return ret;
+	}
+	*out = k.v.v;
+	*n = k.v.n;
+	return 0;
+}
+
+void perfdata_kmaps_free(struct perfdata_kmap *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
 	free(v);
 }

@@ -98,13 +98,36 @@ static void attr_fields(struct kbuf *b, const struct perf_event_attr *a)
 	num(b, "sig_data", a->sig_data);
 }
 
-void perfdata_evlist(const struct perfdata *pd, bool verbose, bool freq, struct kbuf *text)
+/* The group event i leads or belongs to, or NULL. */
+static const struct perfdata_group *group_of(const struct perfdata *pd, size_t i)
+{
+	for (size_t k = 0; k < pd->groups.n; k++) {
+		const struct perfdata_group *g = &pd->groups.v[k];
+		if (i >= g->leader && i - g->leader < g->n_members)
+			return g;
+	}
+	return NULL;
+}
+
+void perfdata_evlist(const struct perfdata *pd, bool verbose, bool freq, bool group,
+		     struct kbuf *text)
 {
 	for (size_t i = 0; i < pd->events.n; i++) {
 		const struct perfdata_event *e = &pd->events.v[i];
+		const struct perfdata_group *g = group ? group_of(pd, i) : NULL;
 		/* perf shows the attr's own size, which pd_add_event overwrote. */
 		struct perf_event_attr a = e->attr;
 
+		if (g && g->n_members > 1) {
+			/* The leader's line names the whole group. */
+			if (i != g->leader)
+				continue;
+			kbuf_addf(text, "%s{%s", g->name ? g->name : "", e->name);
+			for (uint32_t m = 1; m < g->n_members; m++)
+				kbuf_addf(text, ",%s", pd->events.v[i + m].name);
+			kbuf_addstr(text, "}\n");
+			continue;
+		}
 		kbuf_addstr(text, e->name);
 		if (verbose) {
 			a.size = e->file_attr_size;

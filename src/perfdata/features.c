@@ -39,6 +39,31 @@ static int get_string(struct sec *s, char **out)
 	return 0;
 }
 
+/* GROUP_DESC: u32 count, then per group its name ("{anon_group}" when
+ * it has none), leader index and member count. */
+static int group_desc(struct perfdata *pd, struct sec *s)
+{
+	uint32_t n;
+
+	if (get(s, &n, 4))
+		return -EBADMSG;
+	for (uint32_t i = 0; i < n; i++) {
+		struct perfdata_group g = { NULL, 0, 0 };
+
+		if (get_string(s, &g.name) || get(s, &g.leader, 4) || get(s, &g.n_members, 4) ||
+		    g.leader >= pd->events.n || g.n_members > pd->events.n - g.leader) {
+			free(g.name);
+			return -EBADMSG;
+		}
+		if (!strcmp(g.name, "{anon_group}")) {
+			free(g.name);
+			g.name = NULL;
+		}
+		vec_push(&pd->groups, g);
+	}
+	return 0;
+}
+
 static int event_desc(struct perfdata *pd, struct sec *s)
 {
 	uint32_t nre, sz;
@@ -268,6 +293,9 @@ int pd_feature(struct perfdata *pd, unsigned feat, const unsigned char *p, size_
 	case PD_FEAT_AUXTRACE:
 		pd->auxtrace = true;
 		break;
+	case PD_FEAT_GROUP_DESC:
+		ret = group_desc(pd, &s);
+		break;
 	case PD_FEAT_SAMPLE_TIME:
 		if (!(ret = get(&s, v64, 16))) {
 			pd->first_sample = v64[0];
@@ -288,7 +316,7 @@ int pd_feature(struct perfdata *pd, unsigned feat, const unsigned char *p, size_
 		break;
 	}
 	default:
-		/* CPU_TOPOLOGY, NUMA_TOPOLOGY, PMU_MAPPINGS, GROUP_DESC, STAT,
+		/* CPU_TOPOLOGY, NUMA_TOPOLOGY, PMU_MAPPINGS, STAT,
 		 * CACHE, MEM_TOPOLOGY, DIR_FORMAT, BPF_*, COMPRESSED,
 		 * CPU_PMU_CAPS, HYBRID_TOPOLOGY, ...: nothing kiln shows. */
 		break;

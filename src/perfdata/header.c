@@ -108,6 +108,9 @@ void perfdata_free(struct perfdata *pd)
 	for (size_t i = 0; i < pd->buildids.n; i++)
 		free(pd->buildids.v[i].filename);
 	vec_free(&pd->buildids);
+	for (size_t i = 0; i < pd->groups.n; i++)
+		free(pd->groups.v[i].name);
+	vec_free(&pd->groups);
 	u64map_release(&pd->buildid_of);
 	u64map_release(&pd->buildid_name);
 	free(pd->hostname);
@@ -117,6 +120,7 @@ void perfdata_free(struct perfdata *pd)
 	free(pd->cpudesc);
 	free(pd->cpuid);
 	free(pd->cmdline);
+	free(pd->inflated);
 	free(pd->index);
 	free(pd);
 }
@@ -358,6 +362,8 @@ int perfdata_open(const void *data, size_t size, struct perfdata **out, struct k
 	pd->size = size;
 	memcpy(&hsize, (const unsigned char *)data + 8, 8);
 	ret = hsize == 16 ? open_pipe_mode(pd, err) : open_file_mode(pd, err);
+	if (ret >= 0)
+		ret = pd_inflate(pd, err);
 	if (ret < 0) {
 		perfdata_free(pd);
 		return ret;

@@ -43,6 +43,7 @@ enum {
 	PD_FEAT_TOTAL_MEM = 10,
 	PD_FEAT_CMDLINE = 11,
 	PD_FEAT_EVENT_DESC = 12,
+	PD_FEAT_GROUP_DESC = 17,
 	PD_FEAT_AUXTRACE = 18,
 	PD_FEAT_SAMPLE_TIME = 21,
 	PD_FEAT_CLOCKID = 23,
@@ -76,6 +77,11 @@ struct perfdata_event *pd_add_event(struct perfdata *pd, const void *attr, size_
  * data). Returns the total, or -EBADMSG with a message. */
 int64_t pd_record_extent(const struct perfdata *pd, uint64_t off, uint64_t end,
 			 struct kerr *err);
+
+/* perf record -z: when the data holds PERF_RECORD_COMPRESSED records,
+ * points pd's data at the section inflated (pd->inflated, pd's own).
+ * Returns 0, or -EBADMSG / -EFBIG / -ENOMEM with a message. */
+int pd_inflate(struct perfdata *pd, struct kerr *err);
 
 /* Tracepoint samples as event-profile labels (tracepoint.c): the event's
  * name and each field of its format, decoded with libtraceevent from the

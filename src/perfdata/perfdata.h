@@ -2,7 +2,8 @@
  * PERFILE2 header, attributes with their ids, the data section and the
  * feature sections after it) and in pipe mode (`perf record -o -`: the
  * same content as a stream of PERF_RECORD_HEADER_* records), and turning
- * it into a Profile through src/build.
+ * it into a Profile through src/build. perf record -z's zstd-compressed
+ * records are inflated at open (compressed.c).
  *
  * The whole file is in memory (the caller reads it): perf.data is not in
  * time order (perf writes each CPU's ring in turn), so records are sorted
@@ -11,7 +12,7 @@
  * Every size and count comes from an untrusted file: each is checked
  * against what is left before it is used, and whatever cannot be read
  * returns -EBADMSG (corrupt, truncated) or -EPROTONOSUPPORT (valid but
- * not readable by kiln: other-endian, compressed, AUX-only) with one line
+ * not readable by kiln: other-endian, AUX-only) with one line
  * saying what and what to do. */
 #ifndef KILN_PERFDATA_PERFDATA_H
 #define KILN_PERFDATA_PERFDATA_H
@@ -35,6 +36,13 @@ struct perfdata_event {
 	uint32_t file_attr_size;     /* attr.size as the file says it */
 };
 
+/* An event group (GROUP_DESC: perf record -e '{a,b}'): events leader ..
+ * leader + n_members - 1. */
+struct perfdata_group {
+	char *name;                  /* NULL for an unnamed group */
+	uint32_t leader, n_members;
+};
+
 /* A file named by the HEADER_BUILD_ID feature (or MMAP2 build-id records). */
 struct perfdata_buildid {
 	char build_id[41];           /* hex */
@@ -53,6 +61,7 @@ struct perfdata {
 	uint64_t features[4];        /* file mode: HEADER_* bits present */
 	VEC(struct perfdata_event) events;
 	VEC(struct perfdata_buildid) buildids;
+	VEC(struct perfdata_group) groups;
 	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid, *cmdline;
 	uint32_t nr_cpus_online, nr_cpus_avail;
 	uint64_t total_mem_kb;
@@ -68,6 +77,8 @@ struct perfdata {
 	struct u64map buildid_name;  /* hash of filename → buildids index */
 	struct perfdata_id *index;   /* every event's ids, sorted, for lookups */
 	size_t n_index;
+	unsigned char *inflated;     /* perf record -z: the data section inflated */
+	size_t inflated_size;
 };
 
 struct perfdata_id {
@@ -106,11 +117,28 @@ int perfdata_buildids(const void *data, size_t size, struct perfdata_buildid **o
 		      struct kerr *err);
 void perfdata_buildids_free(struct perfdata_buildid *v, size_t n);
 
+/* A kernel mapping (MMAP records of pid -1: the kernel, its modules), for
+ * perf buildid-list -m: the build id the header gives it, or "". */
+struct perfdata_kmap {
+	char build_id[41];
+	uint64_t start, end;
+	char *name;                  /* "[kernel.kallsyms]" for the kernel */
+};
+/* Every kernel mapping in file order. *out (n entries) is the caller's:
+ * free it with perfdata_kmaps_free(). Returns 0 or perfdata_open()'s and
+ * perfdata_records()'s errors. */
+int perfdata_kernel_maps(const void *data, size_t size, struct perfdata_kmap **out, size_t *n,
+			 struct kerr *err);
+void perfdata_kmaps_free(struct perfdata_kmap *v, size_t n);
+
 /* perf evlist's lines for the file: one event name a line; with
  * `verbose`, each event's attr as perf evlist -v prints it; with `freq`,
- * the sample frequency after the name. Appended to *text (a kbuf). */
+ * the sample frequency after the name; with `group`, a group's events on
+ * its leader's line as "{a,b}" (perf evlist -g). Appended to *text (a
+ * kbuf). */
 struct kbuf;
-void perfdata_evlist(const struct perfdata *pd, bool verbose, bool freq, struct kbuf *text);
+void perfdata_evlist(const struct perfdata *pd, bool verbose, bool freq, bool group,
+		     struct kbuf *text);
 
 /* Conversion to a Profile. */
 struct perfdata_opts {

@@ -189,10 +189,9 @@ int perfdata_records(const struct perfdata *pd, perfdata_record_fn fn, void *arg
 		}
 		h = aligned(pd, off, &scratch, &cap);
 		if (h->type == PD_REC_COMPRESSED) {
-			ret = kerr_set(err, -EPROTONOSUPPORT, "perf.data: compressed records (perf "
-				       "record -z), which kiln does not read (no zstd): record "
-				       "again without -z, or run `perf script -i FILE > FILE.txt` "
-				       "and give kiln the text");
+			/* pd_inflate() left none but one nested in the stream */
+			ret = kerr_set(err, -EBADMSG, "perf.data: a compressed record inside "
+				       "the compressed records at offset %" PRIu64 "; not read", off);
 			goto out;
 		}
 		t = record_time(pd, h, &has);

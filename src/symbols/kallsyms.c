@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../base/arena.h"
+#include "../base/buf.h"
 #include "../base/vec.h"
 #include "../base/search.h"
 #include "internal.h"
@@ -308,4 +309,40 @@ void ksyms_text_range(const struct ksyms *k, uint64_t *start, uint64_t *end)
 {
 	*start = k ? k->text_start : 0;
 	*end = k ? k->text_end : 0;
+}
+
+int sym_kernel_build_id(const char *notes, char out[129], struct kerr *err)
+{
+	const char *path = notes ? notes : "/sys/kernel/notes";
+	struct kbuf b = KBUF_INIT;
+	int ret = kbuf_read_file(&b, path, 1 << 20);
+	size_t off = 0;
+
+	if (ret < 0) {
+		kbuf_release(&b);
+		return kerr_set(err, ret, "%s: %s", path, strerror(-ret));
+	}
+	/* ELF notes: namesz, descsz, type, then name and desc, each padded
+	 * to 4 bytes (the kernel's notes section, as is). */
+	while (b.len - off >= 12) {
+		uint32_t nh[3];
+		size_t name, desc;
+
+		memcpy(nh, b.buf + off, sizeof(nh));
+		name = ((size_t)nh[0] + 3) & ~(size_t)3;
+		desc = ((size_t)nh[1] + 3) & ~(size_t)3;
+		if (name > b.len - off - 12 || desc > b.len - off - 12 - name)
+			break;
+		if (nh[2] == 3 /* NT_GNU_BUILD_ID */ && nh[0] == 4 &&
+		    !memcmp(b.buf + off + 12, "GNU", 4) && nh[1] && nh[1] <= BUILD_ID_MAX) {
+			const unsigned char *d = (const unsigned char *)b.buf + off + 12 + name;
+			for (uint32_t i = 0; i < nh[1]; i++)
+				snprintf(out + 2 * i, 3, "%02x", d[i]);
+			kbuf_release(&b);
+			return 0;
+		}
+		off += 12 + name + desc;
+	}
+	kbuf_release(&b);
+	return kerr_set(err, -ENODATA, "%s: no build-id note", path);
 }

@@ -143,6 +143,11 @@ int ksyms_lookup(const struct ksyms *k, uint64_t addr, struct sym_frame *f);
  * no kernel symbol was read. */
 void ksyms_text_range(const struct ksyms *k, uint64_t *start, uint64_t *end);
 
+/* The running kernel's build id from its notes (`notes`: NULL for
+ * /sys/kernel/notes), as lowercase hex into out. Returns 0, -errno when
+ * the file cannot be read, -ENODATA without a GNU build-id note. */
+int sym_kernel_build_id(const char *notes, char out[129], struct kerr *err);
+
 /* JIT symbol maps, /tmp/perf-PID.map ("START SIZE name" per line, hex).
  * Where entries overlap, the later line wins (JITs reuse code memory). The
  * strings live until perfmap_free(). */

@@ -49,9 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	convert(data, size, true);
 	if (perfdata_buildids(data, size, &ids, &n, NULL) == 0)
 		perfdata_buildids_free(ids, n);
+	{
+		struct perfdata_kmap *km;
+		if (perfdata_kernel_maps(data, size, &km, &n, NULL) == 0)
+			perfdata_kmaps_free(km, n);
+	}
 	if (perfdata_open(data, size, &pd, NULL) == 0) {
-		perfdata_evlist(pd, true, false, &text);
-		perfdata_evlist(pd, false, true, &text);
+		perfdata_evlist(pd, true, false, false, &text);
+		perfdata_evlist(pd, false, true, false, &text);
+		perfdata_evlist(pd, false, false, true, &text);
 		perfdata_free(pd);
 	}
 	kbuf_release(&text);

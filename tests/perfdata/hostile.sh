@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hostile perf.data: truncated files, sizes and counts pointing past the
-# end, other byte order, compressed records. Every reading command must
+# end, other byte order, a compressed record that does not decompress. Every reading command must
 # say what is wrong in one line and exit non-zero: no crash, no hang, no
 # partial output on success.
 . "$KILN_SRC/tests/lib.sh"
@@ -30,15 +30,10 @@ for f in bad/*; do
 done
 note "$n runs on $(ls bad | wc -l) hostile files"
 # The messages say what and what to do.
-"$KILN" report --stdio bad/compressed-record 2>&1 | grep -q 'perf record -z.*without -z' ||
-	fail "a compressed perf.data does not say how to read it"
+"$KILN" report --stdio bad/compressed-record 2>&1 | grep -q 'compressed records (perf record -z) do not decompress' ||
+	fail "a broken compressed record does not say so"
 "$KILN" report --stdio bad/other-endian 2>&1 | grep -q 'other byte order.*perf script' ||
 	fail "an other-endian perf.data does not say how to read it"
 "$KILN" report --stdio bad/truncated-50pct 2>&1 | grep -q 'truncated' ||
 	fail "a truncated perf.data does not say it is truncated"
-# A real perf record -z file, where perf has zstd.
-if perf record -q -z -F 99 -o z.data -- "$APP" 0.1 2>/dev/null; then
-	"$KILN" report --stdio z.data > out.txt 2> err.txt && fail "kiln reads a compressed perf.data it cannot decompress"
-	grep -q 'compressed records (perf record -z).*without -z' err.txt || { cat err.txt >&2; fail "perf record -z: unclear message"; }
-fi
 echo ok

@@ -35,6 +35,12 @@ compare_report bm.data
 perf buildid-list -i bm.data 2>/dev/null | sort > perf-ids.txt
 grep -q cpu-split perf-ids.txt || fail "perf buildid-list -i bm.data does not name cpu-split"
 comm -23 perf-ids.txt kiln-ids.txt | grep . >&2 && fail "perfdata misses build ids of MMAP2 records"
+# -m: the kernel maps with their build ids; -k: the running kernel's.
+"$KILN" buildid-list -m -i fg.data > kiln-ids.txt || fail "kiln buildid-list -m"
+perf buildid-list -m -i fg.data 2>/dev/null | diff - kiln-ids.txt >&2 || fail "buildid-list -m differs from perf's"
+grep -q 'kernel.kallsyms' kiln-ids.txt || fail "buildid-list -m names no kernel map"
+"$KILN" buildid-list -k > kiln-ids.txt || fail "kiln buildid-list -k"
+perf buildid-list -k 2>/dev/null | diff - kiln-ids.txt >&2 || fail "buildid-list -k differs from perf's"
 # Lost samples are counted in the comments, as kiln record does.
 lost=$(perf report --stdio -i fg.data 2>/dev/null | sed -n 's/^# Total Lost Samples: //p')
 pprof -raw fg.pb.gz 2>/dev/null | grep -q "^Comment: samples: $n, lost: ${lost:-x}," ||
@@ -55,6 +61,12 @@ done
 perf evlist -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist differs from perf evlist"
 "$KILN" evlist -v two.data > evlist.txt || fail "kiln evlist -v two.data"
 perf evlist -v -i two.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist -v differs from perf evlist -v"
+
+# Event groups, named or not, next to an event of its own: evlist -g.
+perf_record -e 'g1{cpu-clock,task-clock},page-faults,{cpu-clock,page-faults}' -F 499 -o grp.data -- "$APP" 0.2
+"$KILN" evlist -g grp.data > evlist.txt || fail "kiln evlist -g"
+perf evlist -g -i grp.data 2>/dev/null | diff - evlist.txt >&2 || fail "kiln evlist -g differs from perf evlist -g"
+grep -q '^g1{cpu-clock,task-clock}$' evlist.txt || fail "evlist -g shows no named group"
 
 # 2b. Every sample field perf can ask of a software event (ADDR, CPU,
 # IDENTIFIER, DATA_SRC, PHYS_ADDR, CGROUP, page sizes, WEIGHT_STRUCT, READ
@@ -93,6 +105,17 @@ perf record -q -F 999 -o - -- "$APP" 0.5 2>/dev/null | "$KILN" report --stdio - 
 	{ cat kiln.err >&2; fail "perf record -o - | kiln report --stdio -"; }
 grep -q '\[\.\] hot_a' piped.txt || fail "kiln report - of a perf pipe shows no hot_a"
 to_pprof pipe.data pipe.pb.gz
+
+# 4b. perf record -z: zstd-compressed records, small rings so that perf
+# writes many (a record may continue in the next), in a file and a pipe.
+perf_record -z --mmap-pages 4 -F 999 -g -o z.data -- "$APP" 1
+nz=$(perf report -D -i z.data 2>/dev/null | sed -n 's/^ *COMPRESSED events: *\([0-9]*\).*/\1/p')
+[ "${nz:-0}" -gt 1 ] || fail "perf record -z wrote ${nz:-no} compressed records, not several"
+compare_report z.data
+compare_script z.data
+to_pprof z.data z.pb.gz
+perf record -q -z -F 999 -g -o - -- "$APP" 0.5 2>/dev/null > zpipe.data || fail "perf record -z -o -"
+compare_report zpipe.data
 
 # 5. Every other reading command takes a perf.data.
 "$KILN" diff fg.data pipe.data > diff.txt 2>kiln.err || { cat kiln.err >&2; fail "kiln diff on perf.data"; }
