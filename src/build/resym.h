@@ -52,6 +52,20 @@ struct resym_opts {
 int profile_resymbolize(struct profile **pp, const struct resym_opts *o, struct kbuf *warnings,
 			struct kerr *err);
 
+/* pprof's remote symbolization. symbolz_url: the symbol endpoint of a
+ * profile fetched from `source` (pprof's rule: "symbol" beside the
+ * profile under /debug/pprof/, else /symbolz), appended to out; false when
+ * source is not an http(s) URL. */
+bool symbolz_url(const char *source, struct kbuf *out);
+/* Sends body (len bytes), appends the reply to *reply. 0 or -errno. */
+typedef int (*symbolz_post_fn)(void *ctx, const char *body, size_t len, struct kbuf *reply,
+			       struct kerr *err);
+/* Names p's locations without lines in mappings without functions (all
+ * mappings with force), pseudo-mappings aside, from what post's server
+ * answers; *named counts them. Returns 0, or post's error. */
+int profile_symbolize_remote(struct profile *p, bool force, symbolz_post_fn post, void *ctx,
+			     size_t *named, struct kerr *err);
+
 /* pprof's pseudo-mappings, never symbolized from a file: "", [vdso] and
  * other [names], linux-vdso..., /dev/dri/..., //anon, /memfd:..., URLs. */
 bool resym_unsymbolizable(const char *file);

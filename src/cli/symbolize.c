@@ -14,11 +14,13 @@
 #include "../base/textsafe.h"
 #include "../build/resym.h"
 #include "../profile/decode.h"
+#include "../profile/fetch.h"
 #include "cli.h"
 #include "input-limits.h"
 
 /* cli state: one command per run. */
 static enum resym_mode mode = RESYM_LOCAL;
+static bool remote = true, force_remote;
 static bool demangle = true;
 
 static const char *symfs;
@@ -29,29 +31,37 @@ int cli_opt_symbolize(const struct option_def *opt, const char *arg, struct kerr
 	 * (pprof returns before demangling), as does demangle=none; kiln's
 	 * other demangle= modes are its default simplification. */
 	char *s = xstrdup(arg), *save = NULL;
+	bool local = false, force = false, none = false;
 	int ret = 0;
 
 	(void)opt;
-	mode = RESYM_NONE;
+	remote = false;
+	/* As pprof: neither local nor remote named means both. */
 	for (char *w = strtok_r(s, ":", &save); w; w = strtok_r(NULL, ":", &save)) {
 		if (!strcmp(w, "none") || !strcmp(w, "no")) {
-			mode = RESYM_NONE;
+			none = true;
 			demangle = false;
 			break;
 		} else if (!strcmp(w, "demangle=none"))
 			demangle = false;
 		else if (!strcmp(w, "local") || !strcmp(w, "fastlocal"))
-			mode = mode == RESYM_FORCE ? RESYM_FORCE : RESYM_LOCAL;
+			local = true;
 		else if (!strcmp(w, "force"))
-			mode = RESYM_FORCE;
+			force = true;
 		else if (!strcmp(w, "remote"))
-			; /* URL sources' symbol endpoints: not asked yet */
+			remote = true;
 		else if (strncmp(w, "demangle=", 9) != 0) {
 			ret = kerr_set(err, -EINVAL, "-symbolize: unknown mode '%s' (none, local, force, remote)", w);
 			break;
 		}
 	}
 	free(s);
+	if (!local && !remote)
+		local = remote = true;
+	if (none)
+		local = remote = false;
+	mode = !local ? RESYM_NONE : force ? RESYM_FORCE : RESYM_LOCAL;
+	force_remote = force;
 	return ret;
 }
 
@@ -130,6 +140,25 @@ void cli_locate_release(struct sym_locate_opts *o, char **dirs)
 	free(dirs);
 }
 
+static int post(void *url, const char *body, size_t len, struct kbuf *reply, struct kerr *err)
+{
+	return fetch_post(url, body, len, reply, err);
+}
+
+/* pprof's remote step: a profile fetched from a server asks that server's
+ * symbol endpoint about what is still unnamed. */
+static int symbolize_remote(struct profile *p, const char *source, struct kerr *err)
+{
+	struct kbuf url = KBUF_INIT;
+	size_t named = 0;
+	int ret = 0;
+
+	if (symbolz_url(source, &url))
+		ret = profile_symbolize_remote(p, force_remote, post, url.buf, &named, err);
+	kbuf_release(&url);
+	return ret;
+}
+
 int cli_symbolize(struct profile **pp, const char *binary, const char *source, struct kerr *err)
 {
 	struct resym_opts o = { .mode = mode, .binary = binary };
@@ -137,9 +166,10 @@ int cli_symbolize(struct profile **pp, const char *binary, const char *source, s
 	char **dirs = NULL;
 	int ret;
 
-	(void)source;
 	cli_locate_opts(&o.locate, &dirs);
 	ret = profile_resymbolize(pp, &o, &warn, err);
+	if (ret == 0 && remote)
+		ret = symbolize_remote(*pp, source, err);
 	if (warn.len)
 		text_fputs(warn.buf, TEXT_KEEP_NL, stderr);
 	cli_locate_release(&o.locate, dirs);

@@ -19,7 +19,7 @@ int cli_opt_symfs(const struct option_def *opt, const char *arg, struct kerr *er
 	  cli_opt_symfs, false }
 #define CLI_SYMBOLIZE_OPTIONS                                                            \
 	{ OPT_CALLBACK, 0, "symbolize", NULL, "MODE",                                    \
-	  "local (default: mappings without symbols), force (all), or none", \
+	  "local, remote (a fetched profile's server), force (all), none; default local:remote", \
 	  cli_opt_symbolize, false },                                                    \
 	CLI_SYMFS_OPTION
 

@@ -154,7 +154,10 @@ static int curl_code(CURLcode c)
 	}
 }
 
-int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
+/* GET url (with pprof's ?seconds= for `seconds` > 0), or POST `post`
+ * (post_len bytes) to it as is when post is not NULL. */
+static int transfer(const char *url, int seconds, const char *post, size_t post_len,
+		    struct kbuf *out, struct kerr *err)
 {
 	struct kbuf u = KBUF_INIT;
 	struct sink s = { out, out->len, false };
@@ -169,7 +172,7 @@ int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 		return kerr_set(err, -EINVAL, "%s: not an http:// or https:// URL", url);
 	if ((ret = load_curl(err)) < 0)
 		return ret;
-	adjust_url(url, seconds, &u, &dur);
+	adjust_url(url, post ? 0 : seconds, &u, &dur);
 	if (!(h = curl.easy_init())) {
 		ret = kerr_set(err, -ENOMEM, "%s: cannot create a curl handle", url);
 		goto release_url;
@@ -186,6 +189,10 @@ int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
 	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl.easy_setopt(h, CURLOPT_USERAGENT, "kiln/" KILN_VERSION);
 	curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
+	if (post) {
+		curl.easy_setopt(h, CURLOPT_POSTFIELDS, post);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
+	}
 	if (!strncmp(url, "https+insecure://", 17)) {
 		curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -219,6 +226,16 @@ cleanup:
 release_url:
 	kbuf_release(&u);
 	return ret;
+}
+
+int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err)
+{
+	return transfer(url, seconds, NULL, 0, out, err);
+}
+
+int fetch_post(const char *url, const char *body, size_t len, struct kbuf *out, struct kerr *err)
+{
+	return transfer(url, 0, body, len, out, err);
 }
 
 int fetch_profile(const char *url, int seconds, const struct profile_decode_opts *opts,

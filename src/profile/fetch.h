@@ -24,6 +24,10 @@
  * names the URL and the cause. `out` may hold a partial body on error. */
 int fetch_url(const char *url, int seconds, struct kbuf *out, struct kerr *err);
 
+/* POSTs `len` bytes of `body` to url, appending the 200 reply's body to
+ * `out`. The same returns as fetch_url(). */
+int fetch_post(const char *url, const char *body, size_t len, struct kbuf *out, struct kerr *err);
+
 /* fetch_url, then decodes the body as profile.proto (gzip or raw) with
  * `opts` (may be NULL). *out is the caller's (profile_free()); NULL on
  * error. */

@@ -112,12 +112,11 @@ static void maps_release(struct rt_maps *m)
 	free(m->v);
 }
 
-/* The process's symbolizer (build_opts.symbolizer), made when a profile
- * first needs one; NULL: addresses only. Under rt_write_lock. */
-static struct symbolizer *shared_symbolizer(void *ctx)
+/* The process's symbolizer, made when first needed; NULL without libdw.
+ * Under rt_write_lock. */
+static struct symbolizer *names_symbolizer(void)
 {
-	(void)ctx;
-	if (rt_env_symbolize() == RT_SYMBOLIZE_NONE || rt_lib_need(RT_LIB_DW, NULL))
+	if (rt_lib_need(RT_LIB_DW, NULL))
 		return NULL; /* without libdw: addresses, for pprof to name */
 	if (!symz) {
 		symz = symbolizer_new();
@@ -127,6 +126,14 @@ static struct symbolizer *shared_symbolizer(void *ctx)
 	return symz;
 }
 
+/* The profiles' (build_opts.symbolizer): none with KILN_SYMBOLIZE=none,
+ * whose profiles pprof names, from the binaries or from /symbol. */
+static struct symbolizer *shared_symbolizer(void *ctx)
+{
+	(void)ctx;
+	return rt_env_symbolize() == RT_SYMBOLIZE_NONE ? NULL : names_symbolizer();
+}
+
 static struct sym_file *open_file(struct map_ent *e)
 {
 	struct kerr err = KERR_INIT;
@@ -134,7 +141,7 @@ static struct sym_file *open_file(struct map_ent *e)
 	if (e->tried)
 		return e->file;
 	e->tried = true;
-	if (!shared_symbolizer(NULL))
+	if (!names_symbolizer())
 		return NULL;
 	if (e->path[0] == '/')
 		sym_file_open(symz, e->path, &e->file, &err);
