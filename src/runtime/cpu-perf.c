@@ -501,6 +501,10 @@ void rt_cpu_perf_fork_child(void)
 	if (ps.wake_fd >= 0)
 		close(ps.wake_fd);
 	u64map_release(&ps.owner); /* the parent's threads */
+	free(ps.pfd);
+	ps.pfd = NULL;
 	ps.n_fds = ps.n_cpus = ps.n_tids = 0;
 	ps.wake_fd = -1;
+	/* The drain thread may have held it at the fork. */
+	ps.drain_lock = (rt_lock)RT_LOCK_INIT;
 }
