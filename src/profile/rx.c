@@ -9,17 +9,42 @@
 
 #include "../base/buf.h"
 
-/* Inside [...]: POSIX has no escapes, so resolve Go's. */
-static void bracket_escape(struct kbuf *out, char c)
+/* A bracket expression being translated: POSIX has no escapes inside
+ * one, so a literal ']' must come first and a literal '-' last. */
+struct bracket {
+	struct kbuf body;
+	bool neg, rbracket, dash;
+};
+
+/* Inside [...]: resolve Go's escapes. */
+static void bracket_escape(struct bracket *b, char c)
 {
 	switch (c) {
-	case 'd': kbuf_addstr(out, "0-9"); break;
-	case 'w': kbuf_addstr(out, "[:alnum:]_"); break;
-	case 's': kbuf_addstr(out, "[:space:]"); break;
-	case 'n': kbuf_addch(out, '\n'); break;
-	case 't': kbuf_addch(out, '\t'); break;
-	default: kbuf_addch(out, c); break; /* \. \- \\ \] … */
+	case 'd': kbuf_addstr(&b->body, "0-9"); break;
+	case 'w': kbuf_addstr(&b->body, "[:alnum:]_"); break;
+	case 's': kbuf_addstr(&b->body, "[:space:]"); break;
+	case 'n': kbuf_addch(&b->body, '\n'); break;
+	case 't': kbuf_addch(&b->body, '\t'); break;
+	case ']': b->rbracket = true; break;
+	case '-': b->dash = true; break;
+	default: kbuf_addch(&b->body, c); break; /* \. \\ \[ … */
 	}
+}
+
+/* The bracket as POSIX reads it; its buffer is emptied. */
+static void bracket_end(struct bracket *b, struct kbuf *out)
+{
+	kbuf_addch(out, '[');
+	if (b->neg)
+		kbuf_addch(out, '^');
+	if (b->rbracket)
+		kbuf_addch(out, ']');
+	kbuf_add(out, b->body.buf ? b->body.buf : "", b->body.len);
+	if (b->dash)
+		kbuf_addch(out, '-');
+	kbuf_addch(out, ']');
+	b->body.len = 0;
+	b->neg = b->rbracket = b->dash = false;
 }
 
 /* RE2's (and Go's) limits, which pprof's patterns obey: counted
@@ -77,7 +102,9 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 	uint16_t inner[MAX_DEPTH + 1];
 	const char *p = in;
 	bool bracket = false, repeated = false;
+	struct bracket br = { KBUF_INIT, false, false, false };
 	size_t depth = 0;
+	int ret = 0;
 	long atom = 1; /* product of counts of the last atom (a group: its inner) */
 
 	inner[0] = 1;
@@ -90,21 +117,24 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 
 		if (bracket) {
 			if (c == '\\' && p[1]) {
-				bracket_escape(out, *++p);
+				bracket_escape(&br, *++p);
 				continue;
 			}
 			if (c == '[' && p[1] == ':') {
 				/* A POSIX class such as [:alpha:]: copy whole. */
 				const char *end = strstr(p + 2, ":]");
 				if (end) {
-					kbuf_add(out, p, (size_t)(end + 2 - p));
+					kbuf_add(&br.body, p, (size_t)(end + 2 - p));
 					p = end + 1;
 					continue;
 				}
 			}
-			kbuf_addch(out, c);
-			if (c == ']')
+			if (c == ']') {
+				bracket_end(&br, out);
 				bracket = false;
+			} else {
+				kbuf_addch(&br.body, c);
+			}
 			continue;
 		}
 		if (c == '*' || c == '+' || c == '?' || c == '{') {
@@ -118,18 +148,22 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 				repeated = false;
 				continue;
 			}
-			if (repeated)
-				return kerr_set(err, -EINVAL, "invalid nested repetition operator `%.*s`",
-						(int)len, p);
+			if (repeated) {
+				ret = kerr_set(err, -EINVAL, "invalid nested repetition operator `%.*s`",
+					       (int)len, p);
+				goto out;
+			}
 			if (c == '{') {
 				/* glibc compiles "(E{2,5}){n,}" in time exponential in n
 				 * (n = 10: seconds; nested once more, n = 5: minutes),
 				 * while bounded counts stay fast: kiln is stricter than
 				 * RE2 there. */
 				if (bad_order || count > MAX_REPEAT || atom * count > MAX_REPEAT ||
-				    (unbounded && count >= 2 && atom > 1))
-					return kerr_set(err, -EINVAL, "invalid repeat count `%.*s`",
-							(int)len, p);
+				    (unbounded && count >= 2 && atom > 1)) {
+					ret = kerr_set(err, -EINVAL, "invalid repeat count `%.*s`",
+						       (int)len, p);
+					goto out;
+				}
 				if (count > 0)
 					atom *= count;
 				if (atom > inner[depth])
@@ -146,14 +180,16 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 		atom = 1;
 		switch (c) {
 		case '[':
-			kbuf_addch(out, c);
 			bracket = true;
 			/* A leading ']' (or '^]') is literal, not the end. */
 			if (p[1] == '^') {
-				kbuf_addch(out, *++p);
+				br.neg = true;
+				p++;
 			}
-			if (p[1] == ']')
-				kbuf_addch(out, *++p);
+			if (p[1] == ']') {
+				br.rbracket = true;
+				p++;
+			}
 			break;
 		case '\\':
 			if (!p[1]) {
@@ -161,9 +197,11 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 				break;
 			}
 			c = *++p;
-			if (c >= '1' && c <= '9')
-				return kerr_set(err, -EINVAL, "invalid escape sequence `\\%c` (RE2 has "
-						"no backreferences)", c);
+			if (c >= '1' && c <= '9') {
+				ret = kerr_set(err, -EINVAL, "invalid escape sequence `\\%c` (RE2 has "
+					       "no backreferences)", c);
+				goto out;
+			}
 			if (c == 'd')
 				kbuf_addstr(out, "[0-9]");
 			else if (c == 'D')
@@ -182,8 +220,10 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 			}
 			break;
 		case '(':
-			if (depth == MAX_DEPTH)
-				return kerr_set(err, -EINVAL, "expression nests too deeply");
+			if (depth == MAX_DEPTH) {
+				ret = kerr_set(err, -EINVAL, "expression nests too deeply");
+				goto out;
+			}
 			inner[++depth] = 1;
 			kbuf_addch(out, c);
 			if (p[1] == '?' && p[2] == ':')
@@ -201,7 +241,11 @@ static int translate(const char *in, struct kbuf *out, int *cflags, struct kerr 
 			kbuf_addch(out, c);
 		}
 	}
-	return 0;
+	if (bracket)
+		ret = kerr_set(err, -EINVAL, "missing closing ]");
+out:
+	kbuf_release(&br.body);
+	return ret;
 }
 
 int krx_compile(struct krx *rx, const char *pattern, bool full, struct kerr *err)
