@@ -119,9 +119,15 @@ static int kernel_maps(const char *path, struct kbuf *out, struct kerr *err)
 
 	if (ret == 0 && (ret = perfdata_kernel_maps(b.buf, b.len, &v, &n, err)) < 0)
 		kerr_prefix(err, "%s", path);
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		kbuf_addf(out, "%s %16" PRIx64 " %16" PRIx64 " %s\n", v[i].build_id, v[i].start,
-			  v[i].end, v[i].name);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		char running[129] = "";
+		/* perf too: a kernel no sample hit has no id in the header, and
+		 * gets the running kernel's (this machine's recording). */
+		if (!v[i].build_id[0] && !strcmp(v[i].name, "[kernel.kallsyms]"))
+			sym_kernel_build_id(NULL, running, NULL);
+		kbuf_addf(out, "%s %16" PRIx64 " %16" PRIx64 " %s\n",
+			  v[i].build_id[0] ? v[i].build_id : running, v[i].start, v[i].end, v[i].name);
+	}
 	perfdata_kmaps_free(v, n);
 	kbuf_release(&b);
 	return ret;
